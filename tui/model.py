@@ -1,0 +1,168 @@
+"""The data model every part of newsmark shares: articles, spans and annotations.
+
+This module is the contract. It imports nothing from Textual and nothing from the rest of the
+package, so that scripts, tests and the command line can use it without a terminal.
+
+Offsets are Python ``str`` indices (code points) into an article's *normalised* text — see
+:func:`tui.corpus.normalise` — everywhere, always. Spans are half-open: ``text[start:end]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+#: How many characters of context an annotation keeps on each side, for re-anchoring.
+CONTEXT_CHARS = 32
+
+
+def text_sha256(text: str) -> str:
+    """The sha256 (hex) of a normalised text, encoded as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with a ``Z`` suffix, to the millisecond."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open range ``[start, end)`` of code points in a normalised text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"invalid span {self.start}:{self.end}")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def contains(self, offset: int) -> bool:
+        """True if ``offset`` lies inside the span."""
+        return self.start <= offset < self.end
+
+    def overlaps(self, other: Span) -> bool:
+        """True if the two spans share at least one code point."""
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source file, read and normalised. The file itself is never modified.
+
+    ``text`` is the normalised text every offset refers to. ``boilerplate`` lists the spans of
+    whole lines (without their newline) judged to be navigation junk, share buttons, comment forms
+    and the like: shown dimmed, never deleted, never part of a sentence. ``problems`` holds short
+    human-readable notes about the file (e.g. invalid UTF-8 replaced); empty when all is well.
+    """
+
+    id: str
+    path: Path
+    text: str
+    title: str = ""
+    outlet: str = ""
+    date: str = ""  # ISO "YYYY-MM-DD" when known, else ""
+    boilerplate: tuple[Span, ...] = ()
+    problems: tuple[str, ...] = ()
+    sha256: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            object.__setattr__(self, "sha256", text_sha256(self.text))
+
+    def metadata(self) -> dict[str, str]:
+        """Title, outlet and date, as exported."""
+        return {"title": self.title, "outlet": self.outlet, "date": self.date}
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A tagged passage of one article.
+
+    ``text`` is the quoted passage, always equal to ``article.text[start:end]`` for the text whose
+    hash is ``text_sha256``. ``prefix``/``suffix`` are up to :data:`CONTEXT_CHARS` characters
+    before and after, kept so the passage can be found again if the article changes.
+    ``anchor`` is ``"exact"`` normally; re-anchoring may set ``"fuzzy"`` or ``"orphan"``.
+    """
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    tag: str
+    text: str
+    prefix: str = ""
+    suffix: str = ""
+    note: str = ""
+    annotator: str = ""
+    created: str = ""
+    modified: str = ""
+    text_sha256: str = ""
+    anchor: str = "exact"
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+    @classmethod
+    def new(
+        cls,
+        article: Article,
+        span: Span,
+        tag: str,
+        *,
+        annotator: str,
+        note: str = "",
+        now: str | None = None,
+        id: str | None = None,
+    ) -> Annotation:
+        """Make a fresh annotation of ``span`` in ``article``, with quote and context filled in."""
+        if span.end > len(article.text) or span.start >= span.end:
+            raise ValueError(
+                f"span {span.start}:{span.end} is not inside article {article.id!r} "
+                f"(0:{len(article.text)})"
+            )
+        stamp = now or utc_now()
+        text = article.text
+        return cls(
+            id=id or str(uuid.uuid4()),
+            article_id=article.id,
+            start=span.start,
+            end=span.end,
+            tag=tag,
+            text=text[span.start : span.end],
+            prefix=text[max(0, span.start - CONTEXT_CHARS) : span.start],
+            suffix=text[span.end : span.end + CONTEXT_CHARS],
+            note=note,
+            annotator=annotator,
+            created=stamp,
+            modified=stamp,
+            text_sha256=article.sha256,
+        )
+
+    def changed(self, **changes: Any) -> Annotation:
+        """A copy with ``changes`` applied and ``modified`` set to now (unless given)."""
+        changes.setdefault("modified", utc_now())
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain JSON-ready dict (the native record)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Annotation:
+        """Build from a native record; unknown keys are ignored, missing optional ones default."""
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def sort_key(annotation: Annotation) -> tuple[int, int, str, str]:
+    """Text order: by start, longer (outer) first, then tag and id for a stable order."""
+    return (annotation.start, -annotation.end, annotation.tag, annotation.id)
