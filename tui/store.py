@@ -1,0 +1,953 @@
+"""The annotation store: TinyDB made durable, locked and sharded (no Textual).
+
+TinyDB's own ``JSONStorage`` rewrites one file in place, without a lock: two writers, or one
+``kill -9`` in the middle of a write, can leave a file nobody can read. This module keeps TinyDB
+and adds what it lacks.
+
+On-disk layout (one TinyDB file per article and annotator)::
+
+    annotations/
+      .gitignore                      # ignores the store's lock and temporary files
+      <article-id>/
+        <annotator>.json              # this annotator's annotations of this article
+        .<annotator>.json.lock        # the shard's lock (never committed)
+        .<annotator>.json.tmp         # only while a write is in flight, or after a crash
+
+Why this shape: a tag rewrites one small file (cost proportional to one article's annotations,
+not the corpus), and two people annotating the same article on different machines edit different
+files, so sharing ``annotations/`` through git never produces a merge conflict.
+
+Each shard is pretty, deterministic JSON (UTF-8, two-space indent, sorted keys, annotations in
+:func:`tui.model.sort_key` order, a final newline), so ``git diff`` shows one hunk per change::
+
+    {
+      "annotations": [ {<Annotation.to_dict(), keys sorted>}, ... ],
+      "annotator": "alice",
+      "article_id": "000_459b4affb575bcd9",
+      "schema": 1
+    }
+
+TinyDB sees the same data as its usual ``{"_default": {"1": record, ...}}``: the
+:class:`ShardStorage` translates between the two, so document ids (which TinyDB renumbers
+freely) never reach the file and cannot cause diffs.
+
+Names: article ids and annotator names become file names by percent-encoding every byte outside
+``[A-Za-z0-9_.-]`` (and a leading or trailing dot), so ``../../etc/passwd`` is the single
+harmless name ``%2E.%2F..%2Fetc%2Fpasswd``. Very long names are cut and suffixed with ``~`` and
+a hash; the file's header still holds the real name.
+
+Guarantees:
+
+- **Atomic writes.** A shard is written to ``.<name>.tmp`` in the same folder, fsynced, renamed
+  over the old file with ``os.replace`` and the folder is fsynced. Readers therefore always see a
+  whole old file or a whole new one and need no lock. New files and folders get the mode the
+  umask allows (``0o666``/``0o777`` minus umask), so a team can share a group-writable store.
+- **Locking.** Every read–modify–write holds an exclusive ``flock`` on the shard's lock file and
+  re-reads the shard under it (a fresh TinyDB per operation: no stale cache).
+- **Schema version.** Every file carries ``"schema"``. A newer one is refused
+  (:class:`NewerSchemaError`); an older one is read and migrated when next written. Schema 0 is
+  a plain TinyDB ``JSONStorage`` file (``{"_default": {...}}``).
+- **Damaged files are never overwritten.** A truncated, non-JSON or ill-formed shard raises
+  :class:`DamagedFileError` for its article (reads and writes); :meth:`Store.check` lists it and
+  :meth:`Store.repair` moves it aside as ``<name>.json.damaged-<UTC time>``.
+- **Signals.** The few system calls that replace a file run with SIGTERM, SIGHUP, SIGINT and
+  SIGQUIT blocked (in the calling thread), so a Python handler that raises runs only once the
+  file is whole and in place. An app should still install handlers that *do not raise* but ask
+  the app to exit, and call :meth:`Store.wait_idle` before exiting so that a write running in a
+  worker thread finishes. ``SIGKILL`` cannot be blocked; the atomic rename makes it harmless:
+  every write either happened completely or not at all.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query, TinyDB
+from tinydb.storages import Storage
+
+from tui.model import Annotation, sort_key
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: fall back to the filelock package
+    fcntl = None  # type: ignore[assignment]
+
+#: The version of the shard format this newsmark writes (and the newest it reads).
+SCHEMA_VERSION: int = 1
+
+#: How long a write waits for another process to release a shard before giving up.
+LOCK_TIMEOUT = 10.0
+
+#: Files modified this recently are hashed by :meth:`Store.stamp`, because two writes within one
+#: timestamp tick can leave equal size and mtime and even a recycled inode (git's "racy" problem).
+RACY_SECONDS = 3.0
+
+_TABLE = "_default"
+_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
+_MAX_NAME = 120
+_HASH_MARK = "~"
+_WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"]
+    + [f"COM{i}" for i in range(1, 10)]
+    + [f"LPT{i}" for i in range(1, 10)]
+)
+_BLOCKED_SIGNALS = frozenset(
+    getattr(signal, name)
+    for name in ("SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT")
+    if hasattr(signal, name)
+)
+_GITIGNORE = "# newsmark's lock and temporary files: never commit them\n.*.lock\n.*.tmp\n"
+
+
+class StoreError(Exception):
+    """A store problem meant for the user: ``str(e)`` is one line naming the file and what to do."""
+
+
+class DamagedFileError(StoreError):
+    """A shard that cannot be read safely (truncated, not JSON, wrong shape). Never overwritten."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(message)
+        self.path = Path(path)
+
+
+class NewerSchemaError(DamagedFileError):
+    """A shard written by a newer newsmark: refused (not damaged, so never moved aside)."""
+
+
+class ReadOnlyStoreError(StoreError):
+    """The store cannot be written (read-only folder, full disk, no permission)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One file :meth:`Store.check` found wrong, and why (one line, names the file)."""
+
+    path: Path
+    message: str
+
+
+# --------------------------------------------------------------------------------------------
+# Names
+
+
+def safe_name(name: str) -> str:
+    """``name`` as one file name that cannot escape its folder, reversible by :func:`unsafe_name`.
+
+    Bytes outside ``[A-Za-z0-9_.-]`` become ``%XX``; a leading or trailing dot and Windows device
+    names are escaped too. Names longer than 120 characters once encoded are cut and end in
+    ``~`` plus 16 hex digits of their sha256 (``~`` never appears otherwise); those cannot be
+    decoded and the shard header is the authority.
+    """
+    if not name:
+        raise ValueError("empty name")
+    out = []
+    for char in name:
+        if char in _SAFE:
+            out.append(char)
+        else:
+            out.extend(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
+    encoded = "".join(out)
+    if encoded.startswith("."):
+        encoded = "%2E" + encoded[1:]
+    if encoded.endswith("."):
+        encoded = encoded[:-1] + "%2E"
+    if encoded.split(".")[0].upper() in _WINDOWS_RESERVED:
+        encoded = f"%{ord(encoded[0]):02X}" + encoded[1:]
+    if len(encoded) > _MAX_NAME:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        encoded = encoded[: _MAX_NAME - 17].rstrip("%0123456789ABCDEF") + _HASH_MARK + digest
+    return encoded
+
+
+def unsafe_name(encoded: str) -> str | None:
+    """The name :func:`safe_name` turned into ``encoded``, or None if it is not such a name."""
+    if not encoded or _HASH_MARK in encoded:
+        return None
+    raw = bytearray()
+    i = 0
+    while i < len(encoded):
+        char = encoded[i]
+        if char == "%":
+            try:
+                raw.append(int(encoded[i + 1 : i + 3], 16))
+            except ValueError:
+                return None
+            i += 3
+        else:
+            raw.extend(char.encode("utf-8"))
+            i += 1
+    try:
+        name = raw.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return None
+    return name if name and safe_name(name) == encoded else None
+
+
+# --------------------------------------------------------------------------------------------
+# Low-level file operations
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # pragma: no cover - platforms that cannot open a folder
+        return
+    try:
+        os.fsync(fd)
+    except OSError as error:  # pragma: no cover - some file systems refuse fsync on a folder
+        if error.errno not in (errno.EINVAL, errno.EBADF, errno.ENOTSUP):
+            raise
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Block termination signals in this thread, so a raising handler waits until we are done."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _BLOCKED_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data``: temp file, fsync, rename, fsync the folder.
+
+    The temp name is fixed per shard: only the holder of the shard's lock writes it, and a temp
+    left by a killed writer is simply removed and recreated (so it gets the umask's mode).
+    """
+    tmp = path.with_name(f".{path.name}.tmp")
+    with _signals_deferred():
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+        try:
+            try:
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        _fsync_dir(path.parent)
+
+
+def _atomic_unlink(path: Path) -> None:
+    with _signals_deferred():
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            return
+        _fsync_dir(path.parent)
+
+
+@contextmanager
+def _exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``lock_path`` (created if missing) for the block."""
+    if fcntl is None:  # pragma: no cover - Windows
+        from filelock import FileLock, Timeout
+
+        try:
+            with FileLock(str(lock_path), timeout=timeout):
+                yield
+        except Timeout:
+            raise StoreError(
+                f"{lock_path} is held by another newsmark for {timeout:.0f} s; try again"
+            ) from None
+        return
+    deadline = time.monotonic() + timeout
+    pause = 0.0005
+    flags = os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDWR | flags, 0o666)
+        except PermissionError:
+            # A lock file made by a teammate without group write: flock works read-only too.
+            fd = os.open(lock_path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"{lock_path} is held by another newsmark for {timeout:.0f} s; "
+                            "try again, or end the process that holds it"
+                        ) from None
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.01)
+            # Someone may have deleted the lock file while we waited (e.g. `git clean -X`):
+            # then we hold a lock nobody else can see, so start again on the new file.
+            try:
+                same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                yield
+                return
+        finally:
+            os.close(fd)
+
+
+# --------------------------------------------------------------------------------------------
+# Shards: parsing, validation, migration
+
+
+def _require(ok: bool, path: Path, what: str) -> None:
+    if not ok:
+        raise DamagedFileError(
+            path, f"{path} is damaged ({what}); run `newsmark check --repair` to move it aside"
+        )
+
+
+def _validate_record(record: Any, index: int, path: Path, article_id: str) -> None:
+    where = f"annotation #{index + 1}"
+    _require(isinstance(record, dict), path, f"{where} is not an object")
+    for key in ("id", "tag", "text"):
+        _require(isinstance(record.get(key), str), path, f"{where} has no string {key!r}")
+    _require(bool(record["id"]), path, f"{where} has an empty id")
+    start, end = record.get("start"), record.get("end")
+    _require(
+        type(start) is int and type(end) is int and 0 <= start <= end,
+        path,
+        f"{where} has no valid start/end",
+    )
+    _require(
+        record.get("article_id") == article_id,
+        path,
+        f"{where} belongs to article {record.get('article_id')!r}, not {article_id!r}",
+    )
+
+
+def _record_key(record: dict[str, Any]) -> tuple[int, int, str, str]:
+    # Same order as tui.model.sort_key, without building an Annotation.
+    return (record["start"], -record["end"], record["tag"], record["id"])
+
+
+@dataclass
+class _Shard:
+    """What a shard file holds once parsed: its header and validated records."""
+
+    schema: int
+    article_id: str
+    annotator: str
+    records: list[dict[str, Any]]
+
+
+def _parse_shard(
+    data: bytes, path: Path, article_id: str | None = None, annotator: str | None = None
+) -> _Shard:
+    """Parse and validate a shard's bytes; migrate older schemas in memory.
+
+    ``article_id``/``annotator`` are what the caller expects (None: take the header's, but it
+    must still match the file's name).
+    """
+    _require(bool(data.strip()), path, "it is empty, probably truncated")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DamagedFileError(
+            path,
+            f"{path} is damaged (not UTF-8 at byte {error.start}); "
+            "run `newsmark check --repair` to move it aside",
+        ) from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DamagedFileError(
+            path,
+            f"{path} is damaged (not valid JSON at line {error.lineno} column {error.colno}, "
+            "probably truncated); run `newsmark check --repair` to move it aside",
+        ) from None
+    _require(isinstance(doc, dict), path, "not a JSON object")
+
+    if "schema" not in doc:
+        # Schema 0: a plain TinyDB JSONStorage file, {"_default": {"1": {...}, ...}}.
+        table = doc.get(_TABLE)
+        _require(
+            isinstance(table, dict) and set(doc) <= {_TABLE},
+            path,
+            "no schema version and not a TinyDB file",
+        )
+        _require(all(isinstance(value, dict) for value in table.values()), path, "ill-formed table")
+        records = [dict(value) for value in table.values()]
+        schema = 0
+        decoded_article = unsafe_name(path.parent.name)
+        decoded_annotator = unsafe_name(path.name[: -len(".json")])
+        file_article = article_id or decoded_article
+        file_annotator = annotator or decoded_annotator
+        if file_article is None and records and isinstance(records[0], dict):
+            file_article = records[0].get("article_id")
+        if file_annotator is None and records and isinstance(records[0], dict):
+            file_annotator = records[0].get("annotator")
+        _require(
+            isinstance(file_article, str) and isinstance(file_annotator, str),
+            path,
+            "cannot tell its article and annotator",
+        )
+    else:
+        schema = doc["schema"]
+        _require(type(schema) is int and schema >= 1, path, f"unknown schema {schema!r}")
+        if schema > SCHEMA_VERSION:
+            raise NewerSchemaError(
+                path,
+                f"{path} was written by a newer newsmark (schema {schema}; this one reads up to "
+                f"{SCHEMA_VERSION}); upgrade newsmark to read or change it",
+            )
+        file_article, file_annotator = doc.get("article_id"), doc.get("annotator")
+        _require(
+            isinstance(file_article, str) and isinstance(file_annotator, str),
+            path,
+            "no article_id/annotator header",
+        )
+        records = doc.get("annotations")
+        _require(isinstance(records, list), path, "'annotations' is not a list")
+
+    assert isinstance(file_article, str) and isinstance(file_annotator, str)
+    _require(
+        safe_name(file_article) == path.parent.name if file_article else False,
+        path,
+        f"it holds article {file_article!r}, which does not belong in {path.parent.name}/",
+    )
+    _require(
+        safe_name(file_annotator) + ".json" == path.name if file_annotator else False,
+        path,
+        f"it holds annotator {file_annotator!r}, which does not belong in {path.name}",
+    )
+    if article_id is not None:
+        _require(file_article == article_id, path, f"it holds article {file_article!r}")
+    if annotator is not None:
+        _require(file_annotator == annotator, path, f"it holds annotator {file_annotator!r}")
+
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        _validate_record(record, index, path, file_article)
+        _require(record["id"] not in seen, path, f"annotation id {record['id']!r} appears twice")
+        seen.add(record["id"])
+    return _Shard(schema, file_article, file_annotator, records)
+
+
+def _read_shard(
+    path: Path, article_id: str | None = None, annotator: str | None = None
+) -> _Shard | None:
+    """The parsed shard at ``path``, or None if there is no such file."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error.strerror}; check its permissions") from None
+    return _parse_shard(data, path, article_id, annotator)
+
+
+def _render_shard(article_id: str, annotator: str, records: list[dict[str, Any]]) -> bytes:
+    doc = {
+        "schema": SCHEMA_VERSION,
+        "article_id": article_id,
+        "annotator": annotator,
+        "annotations": sorted(records, key=_record_key),
+    }
+    try:
+        return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    except UnicodeEncodeError:
+        # A lone surrogate cannot be UTF-8; JSON's \\u escapes keep it, and the file stays valid.
+        return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
+
+
+class ShardStorage(Storage):
+    """A TinyDB storage for one shard: atomic, deterministic writes; validated reads.
+
+    TinyDB sees ``{"_default": {"1": record, ...}}``; the file holds the documented shard shape
+    (see the module docstring). One instance serves one locked operation: it caches the parsed
+    file between TinyDB's several reads of one operation, and is thrown away afterwards, so it
+    never serves a stale copy. A damaged or newer file raises on read, so TinyDB never gets to
+    write over it. A write of an empty table removes the file.
+    """
+
+    def __init__(self, path: Path, article_id: str, annotator: str) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.article_id = article_id
+        self.annotator = annotator
+        self._cache: dict[str, dict[str, Any]] | None = None
+        #: The schema of the file as read (None: no file yet).
+        self.loaded_schema: int | None = None
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        if self._cache is None:
+            shard = _read_shard(self.path, self.article_id, self.annotator)
+            if shard is None:
+                return None
+            self.loaded_schema = shard.schema
+            self._cache = {
+                _TABLE: {str(number): record for number, record in enumerate(shard.records, 1)}
+            }
+        return self._cache
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        records = [dict(record) for record in data.get(_TABLE, {}).values()]
+        if records:
+            _atomic_write(self.path, _render_shard(self.article_id, self.annotator, records))
+        else:
+            _atomic_unlink(self.path)
+        self._cache = data
+
+
+# --------------------------------------------------------------------------------------------
+# The store
+
+
+class Store:
+    """Annotations on disk, one TinyDB shard per article and annotator (see the module docs).
+
+    ``annotator`` is whose shard new annotations go to when they do not name one. ``root`` is
+    created on the first write. Every method is safe to call from several threads and processes
+    at once. Errors are :class:`StoreError` subclasses with a one-line message for the user.
+    """
+
+    def __init__(self, root: Path | str, *, annotator: str) -> None:
+        if not annotator or not annotator.strip():
+            raise StoreError("no annotator name; give one with --annotator or set $USER")
+        self.root = Path(root)
+        self.annotator = annotator
+        self.lock_timeout = LOCK_TIMEOUT
+        self._busy = 0
+        self._idle = threading.Condition()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r}, annotator={self.annotator!r})"
+
+    # -- paths ---------------------------------------------------------------------------------
+
+    def article_dir(self, article_id: str) -> Path:
+        """The folder of ``article_id``'s shards (inside :attr:`root`, whatever the id)."""
+        if not article_id:
+            raise StoreError("an annotation has an empty article id; it cannot be stored")
+        return self.root / safe_name(article_id)
+
+    def shard_path(self, article_id: str, annotator: str) -> Path:
+        """The file of ``annotator``'s annotations of ``article_id``."""
+        if not annotator:
+            raise StoreError("an annotation has an empty annotator; it cannot be stored")
+        return self.article_dir(article_id) / (safe_name(annotator) + ".json")
+
+    def _shard_paths(self, article_id: str) -> list[Path]:
+        folder = self.article_dir(article_id)
+        try:
+            names = os.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        except OSError as error:
+            raise StoreError(f"cannot read {folder}: {error.strerror}") from None
+        return [folder / name for name in sorted(names) if _is_shard_name(name)]
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _shards(self, article_id: str) -> list[_Shard]:
+        shards = []
+        for path in self._shard_paths(article_id):
+            shard = _read_shard(path, article_id, None)
+            if shard is not None:
+                shards.append(shard)
+        return shards
+
+    def annotations(self, article_id: str) -> list[Annotation]:
+        """All annotators' annotations of ``article_id``, in :func:`tui.model.sort_key` order.
+
+        Raises :class:`DamagedFileError` (naming the file) if any shard of the article is damaged
+        or newer; other articles are unaffected.
+        """
+        found = [
+            Annotation.from_dict(record)
+            for shard in self._shards(article_id)
+            for record in shard.records
+        ]
+        found.sort(key=sort_key)
+        return found
+
+    def get(self, article_id: str, annotation_id: str) -> Annotation | None:
+        """The annotation with ``annotation_id`` in ``article_id``, or None."""
+        for shard in self._shards(article_id):
+            for record in shard.records:
+                if record["id"] == annotation_id:
+                    return Annotation.from_dict(record)
+        return None
+
+    def article_ids(self) -> list[str]:
+        """The ids of articles that have at least one shard (damaged ones included), sorted."""
+        try:
+            entries = sorted(os.scandir(self.root), key=lambda entry: entry.name)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        except OSError as error:
+            raise StoreError(f"cannot read {self.root}: {error.strerror}") from None
+        ids = []
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.is_dir():
+                continue
+            article_id = unsafe_name(entry.name)
+            try:
+                shard_names = [name for name in os.listdir(entry.path) if _is_shard_name(name)]
+            except OSError:
+                continue
+            if not shard_names:
+                continue
+            if article_id is None and _HASH_MARK in entry.name:
+                article_id = _article_id_from_headers(Path(entry.path), shard_names)
+            if article_id is not None:
+                ids.append(article_id)
+        return sorted(ids)
+
+    def all_annotations(self, article_ids: Iterable[str] | None = None) -> Iterator[Annotation]:
+        """Every annotation of ``article_ids`` (default: all articles), article by article.
+
+        Raises :class:`DamagedFileError` at the first damaged shard: an export must not be
+        silently incomplete (run :meth:`check` first to list them all).
+        """
+        for article_id in self.article_ids() if article_ids is None else article_ids:
+            yield from self.annotations(article_id)
+
+    def counts(self, article_id: str) -> dict[str, int]:
+        """How many annotations of ``article_id`` carry each tag (tags in name order)."""
+        tally = Counter(
+            record["tag"] for shard in self._shards(article_id) for record in shard.records
+        )
+        return dict(sorted(tally.items()))
+
+    def stamp(self, article_id: str) -> tuple:
+        """A cheap token that changes whenever any shard of ``article_id`` changes on disk.
+
+        Built from ``os.stat`` (name, mtime, size, inode); a file changed in the last few seconds
+        also contributes a hash of its bytes, because two quick writes can leave the same stat.
+        Poll it and reload when it differs.
+        """
+        now = time.time_ns()
+        parts = []
+        for path in self._shard_paths(article_id):
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                continue
+            part: tuple = (path.name, st.st_mtime_ns, st.st_size, st.st_ino)
+            if now - st.st_mtime_ns < RACY_SECONDS * 1e9:
+                try:
+                    part += (hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest(),)
+                except OSError:
+                    pass
+            parts.append(part)
+        return tuple(parts)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def add(self, annotation: Annotation) -> None:
+        """Store a new annotation in its annotator's shard; on disk (fsynced) when this returns.
+
+        An annotation without an annotator is stored as :attr:`annotator`'s. Raises
+        :class:`StoreError` if the id is already in the article, :class:`DamagedFileError` if a
+        shard of the article is damaged, :class:`ReadOnlyStoreError` if it cannot be written.
+        """
+        if not annotation.annotator:
+            annotation = replace(annotation, annotator=self.annotator)
+        record = annotation.to_dict()
+        article_id, annotator = annotation.article_id, annotation.annotator
+        with self._writing(article_id, annotator) as (db, others):
+            for shard in others:
+                if any(record["id"] == annotation.id for record in shard.records):
+                    raise StoreError(
+                        f"annotation {annotation.id} is already in {article_id!r} "
+                        f"({shard.annotator}'s); not added again"
+                    )
+            if db.contains(Query().id == annotation.id):
+                raise StoreError(
+                    f"annotation {annotation.id} is already in {article_id!r}; not added again"
+                )
+            db.insert(record)
+
+    def update(self, annotation: Annotation) -> None:
+        """Replace the stored annotation with the same id (in its annotator's shard).
+
+        Raises :class:`StoreError` if that shard has no such annotation.
+        """
+        annotator = annotation.annotator or self.annotator
+        annotation = replace(annotation, annotator=annotator)
+        with self._writing(annotation.article_id, annotator) as (db, _):
+            table = db.table(_TABLE)
+            found = table.search(Query().id == annotation.id)
+            if not found:
+                raise StoreError(
+                    f"annotation {annotation.id} is not in {annotation.article_id!r} "
+                    f"({annotator}'s); it may have been deleted elsewhere"
+                )
+            table.update(_replace_with(annotation.to_dict()), doc_ids=[found[0].doc_id])
+
+    def remove(self, article_id: str, annotation_id: str) -> Annotation | None:
+        """Delete the annotation from whichever shard holds it; return it (None if absent)."""
+        for _ in range(3):
+            holder = None
+            for shard in self._shards(article_id):
+                if any(record["id"] == annotation_id for record in shard.records):
+                    holder = shard.annotator
+                    break
+            if holder is None:
+                return None
+            with self._writing(article_id, holder) as (db, _):
+                removed = db.search(Query().id == annotation_id)
+                if removed:
+                    db.remove(doc_ids=[removed[0].doc_id])
+                    return Annotation.from_dict(dict(removed[0]))
+            # Another process moved or removed it between the scan and the lock: look again.
+        return None
+
+    @contextmanager
+    def _writing(self, article_id: str, annotator: str) -> Iterator[tuple[TinyDB, list[_Shard]]]:
+        """Lock one shard; yield a fresh TinyDB on it and the article's other shards.
+
+        Reading the other shards refuses any write to an article with a damaged or newer shard
+        (the UI shows that article as unavailable) and lets ``add`` keep ids unique across
+        annotators. OS errors become :class:`ReadOnlyStoreError`.
+        """
+        path = self.shard_path(article_id, annotator)
+        with self._idle:
+            self._busy += 1
+        try:
+            self._make_dirs(path.parent)
+            try:
+                with _exclusive_lock(self._lock_path(path), self.lock_timeout):
+                    others = [
+                        shard
+                        for other in self._shard_paths(article_id)
+                        if other != path
+                        for shard in [_read_shard(other, article_id)]
+                        if shard is not None
+                    ]
+                    db = TinyDB(path, article_id, annotator, storage=ShardStorage)
+                    db.all()  # reads and validates this shard before any change
+                    yield db, others
+            except OSError as error:
+                raise self._write_error(path, error) from None
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until no write of this Store is in progress (in any thread); False on timeout.
+
+        An app that exits on SIGTERM/SIGHUP calls this first, so a write that a worker thread
+        started is finished, not cut off.
+        """
+        with self._idle:
+            return self._idle.wait_for(lambda: self._busy == 0, timeout)
+
+    @staticmethod
+    def _lock_path(path: Path) -> Path:
+        return path.with_name(f".{path.name}.lock")
+
+    def _make_dirs(self, folder: Path) -> None:
+        """Create ``folder`` (and the root) if needed, durably, with the umask's mode."""
+        if folder.is_dir():
+            return
+        missing = []
+        current = folder
+        while not current.is_dir():
+            missing.append(current)
+            if current.parent == current:
+                break
+            current = current.parent
+        try:
+            for directory in reversed(missing):
+                try:
+                    os.mkdir(directory, 0o777)
+                except FileExistsError:
+                    if not directory.is_dir():
+                        raise
+                    continue
+                _fsync_dir(directory.parent)
+                if directory == self.root:
+                    gitignore = self.root / ".gitignore"
+                    if not gitignore.exists():
+                        _atomic_write(gitignore, _GITIGNORE.encode())
+        except OSError as error:
+            raise self._write_error(folder, error) from None
+
+    @staticmethod
+    def _write_error(path: Path, error: OSError) -> StoreError:
+        reason = error.strerror or str(error)
+        if error.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            advice = "free some space; annotations are read-only until then"
+        else:
+            advice = "annotations are read-only until it can be written"
+        return ReadOnlyStoreError(f"cannot write {path}: {reason}; {advice}")
+
+    # -- health --------------------------------------------------------------------------------
+
+    def check(self) -> list[Problem]:
+        """Every shard that cannot be read (damaged, newer schema, misnamed), sorted by path."""
+        problems = []
+        for path in self._all_shard_files():
+            found = _problem_with(path)
+            if found is not None:
+                problems.append(Problem(path, found[1]))
+        return problems
+
+    def repair(self) -> list[tuple[Path, Path]]:
+        """Move every damaged shard aside as ``<name>.damaged-<UTC time>``, keeping its bytes.
+
+        Files from a newer newsmark are not damaged and stay where they are. Returns
+        ``(old path, new path)`` pairs.
+        """
+        moved = []
+        for problem in self.check():
+            path = problem.path
+            if not path.name.endswith(".json") or not _is_shard_name(path.name):
+                continue
+            try:
+                with _exclusive_lock(self._lock_path(path), self.lock_timeout):
+                    # Under the lock, the file may have been repaired by someone else meanwhile.
+                    current = _problem_with(path)
+                    if current is None or current[0] != "damaged":
+                        continue
+                    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+                    target = path.with_name(f"{path.name}.damaged-{stamp}")
+                    counter = 1
+                    while target.exists():
+                        counter += 1
+                        target = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
+                    with _signals_deferred():
+                        os.rename(path, target)
+                        _fsync_dir(path.parent)
+                    moved.append((path, target))
+            except OSError as error:
+                raise self._write_error(path, error) from None
+        return moved
+
+    def is_writable(self) -> bool:
+        """Whether a write would succeed now: creates and removes a small probe file.
+
+        Probes the root, or (if it does not exist yet) the nearest existing folder above it,
+        without creating the root.
+        """
+        folder = self.root
+        while not folder.exists():
+            if folder.parent == folder:
+                return False
+            folder = folder.parent
+        if not folder.is_dir():
+            return False
+        probe = folder / f".newsmark-probe-{os.getpid()}-{threading.get_ident()}.tmp"
+        try:
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            try:
+                os.write(fd, b"\0" * 4096)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError:
+            return False
+        finally:
+            try:
+                os.unlink(probe)
+            except OSError:
+                pass
+        return True
+
+    def _all_shard_files(self) -> list[Path]:
+        paths = []
+        try:
+            folders = sorted(os.scandir(self.root), key=lambda entry: entry.name)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        for folder in folders:
+            if folder.name.startswith(".") or not folder.is_dir():
+                continue
+            for name in sorted(os.listdir(folder.path)):
+                if name.endswith(".json") and not name.startswith("."):
+                    paths.append(Path(folder.path) / name)
+        return paths
+
+
+def _problem_with(path: Path) -> tuple[str, str] | None:
+    """``(kind, message)`` if the shard at ``path`` cannot be used, else None.
+
+    ``kind`` is "damaged" (repair moves it aside), "newer", "misnamed" or "unreadable" (left
+    alone: the data is fine or the fix is the user's).
+    """
+    folder = path.parent.name
+    if unsafe_name(folder) is None and _HASH_MARK not in folder:
+        return (
+            "misnamed",
+            f"{path}: folder {folder!r} is not a name newsmark writes, so it is never read; "
+            "move the file into its article's folder",
+        )
+    stem = path.name[: -len(".json")]
+    if unsafe_name(stem) is None and _HASH_MARK not in stem:
+        return (
+            "misnamed",
+            f"{path}: {path.name!r} is not a name newsmark writes, so it is never read; rename it "
+            f"to <annotator>.json (e.g. {safe_name(stem)}.json)",
+        )
+    try:
+        _read_shard(path)
+    except NewerSchemaError as error:
+        return ("newer", str(error))
+    except DamagedFileError as error:
+        return ("damaged", str(error))
+    except StoreError as error:
+        return ("unreadable", str(error))
+    return None
+
+
+def _is_shard_name(name: str) -> bool:
+    return (
+        name.endswith(".json")
+        and not name.startswith(".")
+        and (unsafe_name(name[:-5]) is not None or _HASH_MARK in name)
+    )
+
+
+def _article_id_from_headers(folder: Path, shard_names: list[str]) -> str | None:
+    for name in sorted(shard_names):
+        try:
+            shard = _read_shard(folder / name)
+        except StoreError:
+            continue
+        if shard is not None:
+            return shard.article_id
+    return None
+
+
+def _replace_with(record: dict[str, Any]):  # noqa: ANN202 - a TinyDB update operation
+    def transform(doc: dict[str, Any]) -> None:
+        doc.clear()
+        doc.update(record)
+
+    return transform
