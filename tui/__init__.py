@@ -1,0 +1,3 @@
+"""newsmark: a terminal reader and annotator for news coverage."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,371 @@
+"""The newsmark app: composes the screen, owns the store, routes messages between widgets.
+
+Widgets never write files: they post messages (``Reader.TagRequested``…) and the app decides,
+writes to the store, and tells the widgets what changed. A change is shown as saved only after
+the store has it on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from .config import Config
+from .corpus import Corpus
+from .history import Change, History, apply
+from .keys import KEYS
+from .layout import display_text
+from .model import Annotation, Article, Span, sort_key
+from .screens.help import HelpScreen
+from .store import DamagedFileError, Store, StoreError
+from .widgets.article_list import ArticleList
+from .widgets.reader import Reader
+
+#: How often the open article's annotations are checked for changes made by others (seconds).
+POLL_INTERVAL = 1.0
+
+
+def shorten(text: str, width: int = 48) -> str:
+    """One line of at most ``width`` characters, with an ellipsis when cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+class NewsmarkApp(App[None]):
+    """Read a corpus of articles and tag passages in them."""
+
+    TITLE = "newsmark"
+    CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [
+        Binding(k.keys, k.action, k.description, show=k.show, key_display=k.key_display,
+                priority=k.priority)
+        for k in KEYS
+        if k.scope == "app"
+    ]
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        store: Store,
+        *,
+        config: Config | None = None,
+        annotator: str,
+    ) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.store = store
+        self.config = config or Config()
+        self.annotator = annotator
+        self.history = History()
+        self.article: Article | None = None
+        self.read_only_reason: str | None = None
+        self._damaged: dict[str, str] = {}
+        self._stamp: tuple[object, ...] | None = None
+
+    # ----------------------------------------------------------------- composition
+
+    def compose(self) -> ComposeResult:
+        tags = self.config.tags
+        with Horizontal(id="main"):
+            yield ArticleList(tags, id="articles")
+            with Vertical(id="reading"):
+                yield Static(id="article-header")
+                yield Static(self._legend(), id="legend")
+                yield Reader(tags, id="reader")
+        yield Static(id="banner")
+        yield Static(id="status")
+        yield Footer()
+
+    def _legend(self) -> Text:
+        legend = Text(no_wrap=True, overflow="ellipsis")
+        for tag in self.config.tags:
+            # The marker letter is also what the gutter shows when colour is missing.
+            legend.append(f" {tag.marker} {tag.name} ", style=f"black on {tag.colour}")
+            legend.append(" ")
+        return legend
+
+    def on_mount(self) -> None:
+        self.query_one("#articles", ArticleList).border_title = "Articles"
+        self._check_writable()
+        self._fill_list()
+        articles = self.query_one(ArticleList)
+        articles.focus()
+        if self.corpus.articles:
+            self._show(self.corpus.articles[0].id)
+        else:
+            self.query_one(Reader).show_article(None, [])
+            self._header(None)
+        if self.corpus.skipped:
+            skipped = "; ".join(f"{s.path.name}: {s.reason}" for s in self.corpus.skipped[:3])
+            more = len(self.corpus.skipped) - 3
+            self.notify(skipped + (f" (and {more} more)" if more > 0 else ""),
+                        title="Skipped files", severity="warning", markup=False)
+        self.set_interval(POLL_INTERVAL, self._poll_store)
+        self._install_signal_handlers()
+
+    def _install_signal_handlers(self) -> None:
+        # A dropped SSH connection sends SIGHUP. Writes are synchronous on the event loop, so
+        # when this handler runs no write is half done: exiting here loses nothing shown as saved.
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.exit)
+        except (NotImplementedError, RuntimeError, AttributeError, ValueError):
+            pass
+
+    def _check_writable(self) -> None:
+        if not self.store.is_writable():
+            self.read_only_reason = (
+                f"Read-only: the store {self.store.root} cannot be written. "
+                "Tags are shown but cannot be changed."
+            )
+        banner = self.query_one("#banner", Static)
+        banner.update(Text(self.read_only_reason or ""))
+        banner.display = self.read_only_reason is not None
+
+    def _annotations_of(self, article_id: str) -> list[Annotation] | None:
+        """The article's annotations, or None (and the reason remembered) if its file is damaged."""
+        try:
+            annotations = self.store.annotations(article_id)
+        except DamagedFileError as error:
+            self._damaged[article_id] = str(error)
+            return None
+        self._damaged.pop(article_id, None)
+        return annotations
+
+    def _counts(self, annotations: Iterable[Annotation]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for annotation in annotations:
+            counts[annotation.tag] = counts.get(annotation.tag, 0) + 1
+        return counts
+
+    def _fill_list(self) -> None:
+        counts: dict[str, dict[str, int]] = {}
+        for article in self.corpus.articles:
+            annotations = self._annotations_of(article.id)
+            counts[article.id] = self._counts(annotations or [])
+        self.query_one(ArticleList).set_articles(self.corpus.articles, counts, self._damaged)
+
+    # ----------------------------------------------------------------- showing an article
+
+    def _show(self, article_id: str) -> None:
+        article = self.corpus.get(article_id)
+        if article is None:
+            return
+        self.article = article
+        annotations = self._annotations_of(article.id)
+        self._stamp = self._safe_stamp(article.id)
+        self.query_one(Reader).show_article(article, annotations or [])
+        self._header(article)
+        if article.id in self._damaged:
+            self.status(self._damaged[article.id], error=True)
+
+    def _safe_stamp(self, article_id: str) -> tuple[object, ...] | None:
+        try:
+            return tuple(self.store.stamp(article_id))
+        except OSError:
+            return None
+
+    def _header(self, article: Article | None) -> None:
+        header = Text(no_wrap=True, overflow="ellipsis")
+        if article is None:
+            header.append("No articles. ", style="bold")
+            header.append("Give a file or folder of .txt/.md files: newsmark PATH")
+        else:
+            header.append(display_text(article.title or article.id), style="bold")
+            details = " · ".join(x for x in (article.outlet, article.date, article.id) if x)
+            header.append(f"  {display_text(details)}", style="dim")
+            for problem in article.problems:
+                header.append(f"  ⚠ {display_text(problem)}", style="bold")
+        self.query_one("#article-header", Static).update(header)
+
+    def on_article_list_highlighted(self, message: ArticleList.Highlighted) -> None:
+        if self.article is None or message.article_id != self.article.id:
+            self._show(message.article_id)
+
+    def on_article_list_opened(self, message: ArticleList.Opened) -> None:
+        if self.article is None or message.article_id != self.article.id:
+            self._show(message.article_id)
+        self.query_one(Reader).focus()
+
+    # ----------------------------------------------------------------- changing annotations
+
+    def status(self, message: str, *, error: bool = False) -> None:
+        """Say something on the status line (literally: never parsed as markup)."""
+        self.query_one("#status", Static).update(
+            Text(display_text(message), style="bold red" if error else "", no_wrap=True,
+                 overflow="ellipsis")
+        )
+
+    def _can_write(self, article_id: str) -> bool:
+        if self.read_only_reason:
+            self.status(self.read_only_reason, error=True)
+            return False
+        if article_id in self._damaged:
+            self.status(self._damaged[article_id], error=True)
+            return False
+        return True
+
+    def _commit(self, change: Change, *, record: bool = True) -> bool:
+        """Apply ``change`` to the store; on success refresh the screen and remember it."""
+        if not self._can_write(change.article_id):
+            return False
+        try:
+            apply(self.store, change)
+        except StoreError as error:
+            self.status(str(error), error=True)
+            if isinstance(error, DamagedFileError):
+                self._damaged[change.article_id] = str(error)
+            return False
+        except OSError as error:
+            self.read_only_reason = f"Read-only: could not write to the store ({error.strerror})."
+            self._check_writable_banner()
+            self.status(self.read_only_reason, error=True)
+            return False
+        if record:
+            self.history.record(change)
+        self._refresh_article(change.article_id)
+        return True
+
+    def _check_writable_banner(self) -> None:
+        banner = self.query_one("#banner", Static)
+        banner.update(Text(self.read_only_reason or ""))
+        banner.display = self.read_only_reason is not None
+
+    def _refresh_article(self, article_id: str) -> None:
+        annotations = self._annotations_of(article_id) or []
+        self.query_one(ArticleList).set_counts(article_id, self._counts(annotations))
+        if self.article is not None and self.article.id == article_id:
+            self._stamp = self._safe_stamp(article_id)
+            self.query_one(Reader).set_annotations(annotations)
+
+    def on_reader_tag_requested(self, message: Reader.TagRequested) -> None:
+        article = self.article
+        if article is None:
+            return
+        if self.config.tag(message.tag) is None:
+            self.status(f"Unknown tag {message.tag!r}.", error=True)
+            return
+        reader = self.query_one(Reader)
+        existing = [
+            a for a in reader.annotations if a.span == message.span and a.tag == message.tag
+        ]
+        quote = shorten(article.text[message.span.start : message.span.end])
+        if existing:
+            target = max(existing, key=lambda a: a.modified)
+            if self._commit(Change(target, None, f"{message.tag} on “{quote}”")):
+                self.status(f"Removed {message.tag} from “{quote}” — saved.")
+            return
+        annotation = Annotation.new(article, message.span, message.tag, annotator=self.annotator)
+        if self._commit(Change(None, annotation, f"{message.tag} on “{quote}”")):
+            self.status(f"Tagged {message.tag}: “{quote}” — saved.")
+
+    def on_reader_remove_requested(self, message: Reader.RemoveRequested) -> None:
+        reader = self.query_one(Reader)
+        target = annotation_under(reader.annotations, message.span)
+        if target is None:
+            self.status("No tag here to remove.")
+            return
+        quote = shorten(target.text)
+        if self._commit(Change(target, None, f"{target.tag} on “{quote}”")):
+            self.status(f"Removed {target.tag} from “{quote}” — saved.")
+
+    def action_undo(self) -> None:
+        """Undo the last change of the session."""
+        change = self.history.next_undo()
+        if change is None:
+            self.status("Nothing to undo.")
+            return
+        if self._commit(change.inverse(), record=False):
+            self.history.undone()
+            verb = "adding" if change.before is None else (
+                "removing" if change.after is None else "changing")
+            self._reveal(change.before or change.after)
+            self.status(f"Undid {verb} {change.description}.")
+
+    def action_redo(self) -> None:
+        """Redo the last change undone."""
+        change = self.history.next_redo()
+        if change is None:
+            self.status("Nothing to redo.")
+            return
+        if self._commit(change, record=False):
+            self.history.redone()
+            verb = "adding" if change.before is None else (
+                "removing" if change.after is None else "changing")
+            self._reveal(change.after or change.before)
+            self.status(f"Redid {verb} {change.description}.")
+
+    def _reveal(self, annotation: Annotation | None) -> None:
+        """Show the article of ``annotation`` with the passage selected."""
+        if annotation is None:
+            return
+        if self.article is None or self.article.id != annotation.article_id:
+            self._show(annotation.article_id)
+            articles = self.query_one(ArticleList)
+            try:
+                articles.move_cursor(row=articles.get_row_index(annotation.article_id))
+            except Exception:  # noqa: BLE001 - the row may be filtered out; nothing to move
+                pass
+        self.query_one(Reader).select(annotation.span)
+
+    # ----------------------------------------------------------------- live sharing
+
+    def _poll_store(self) -> None:
+        """Show changes made by other processes (a colleague, a ``git pull``) to the open
+        article. Our own undo history is kept: it refers to annotations by id."""
+        if self.article is None:
+            return
+        stamp = self._safe_stamp(self.article.id)
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self._refresh_article(self.article.id)
+
+    # ----------------------------------------------------------------- app actions
+
+    def action_switch_pane(self) -> None:
+        """Move the focus between the article list and the reader."""
+        articles = self.query_one(ArticleList)
+        if articles.has_focus:
+            self.query_one(Reader).focus()
+        else:
+            articles.focus()
+
+    def action_help(self) -> None:
+        """Show every key."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.config.tags))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Keys: show every key", "The help screen (?)", self.action_help)
+        yield SystemCommand("Undo (u)", "Undo the last change", self.action_undo)
+        yield SystemCommand("Redo (ctrl+r)", "Redo the last change undone", self.action_redo)
+
+
+def annotation_under(annotations: Iterable[Annotation], span: Span) -> Annotation | None:
+    """The annotation a remove key means: one with exactly ``span`` (the newest), else the
+    innermost one holding the span's start, else the shortest one overlapping the span."""
+    candidates = list(annotations)
+    exact = [a for a in candidates if a.span == span]
+    if exact:
+        return max(exact, key=lambda a: a.modified)
+    holding = [a for a in candidates if a.start <= span.start < a.end]
+    if holding:
+        return min(holding, key=lambda a: (a.end - a.start, sort_key(a)))
+    overlapping = [a for a in candidates if a.span.overlaps(span)]
+    if overlapping:
+        return min(overlapping, key=lambda a: (a.end - a.start, sort_key(a)))
+    return None
+
+
+__all__ = ["NewsmarkApp", "annotation_under", "shorten"]

@@ -1,0 +1,362 @@
+"""The command line: ``newsmark [PATH...]`` opens the app; subcommands work without a terminal.
+
+Importing this module does not import Textual: the UI is imported only when it opens.
+Every user error is one line on stderr and exit code 2 (``check`` exits 1 when it finds damage);
+nothing is written by a command that fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .config import Config
+from .corpus import Corpus, CorpusError, default_corpus_paths, load_corpus
+from .model import Annotation, Span
+from .store import Store, StoreError
+
+#: Exit codes.
+OK, DAMAGED, USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A problem the user can fix; its text is printed as one line, with exit code 2."""
+
+
+# --------------------------------------------------------------------- shared options
+
+
+def default_annotator() -> str:
+    """``NEWSMARK_ANNOTATOR``, else the login name, else ``anonymous``."""
+    name = os.environ.get("NEWSMARK_ANNOTATOR", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser() or "anonymous"
+    except Exception:  # noqa: BLE001 - getuser raises various errors when there is no user
+        return "anonymous"
+
+
+def default_store() -> Path:
+    """``NEWSMARK_STORE``, else ``./annotations``."""
+    return Path(os.environ.get("NEWSMARK_STORE") or "annotations")
+
+
+def _common(
+    parser: argparse.ArgumentParser, *, corpus_flag: bool = True, annotator_flag: bool = True
+) -> None:
+    if corpus_flag:
+        parser.add_argument(
+            "--corpus", action="append", type=Path, metavar="PATH", default=None,
+            help="an article file or folder (repeatable; default: ./seeds, else the bundled seeds)",
+        )
+    parser.add_argument(
+        "--store", type=Path, metavar="DIR", default=None,
+        help="the annotation store (default: $NEWSMARK_STORE, else ./annotations)",
+    )
+    if annotator_flag:
+        parser.add_argument(
+            "--annotator", metavar="NAME", default=None,
+            help="who is annotating (default: $NEWSMARK_ANNOTATOR, else your login name)",
+        )
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", default=None,
+        help="a TOML config with the tag set (default: ./newsmark.toml, else the user config)",
+    )
+
+
+def _load_config(args: argparse.Namespace) -> Config:
+    try:
+        from .config import load_config  # the config loader arrives with the config issue
+    except ImportError:
+        if args.config is not None:
+            raise UserError("--config is not supported by this version of newsmark") from None
+        return Config()
+    return load_config(args.config)
+
+
+def _corpus(paths: Sequence[Path] | None) -> Corpus:
+    return load_corpus(list(paths) if paths else default_corpus_paths())
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return Store(args.store or default_store(), annotator=_annotator(args))
+
+
+def _annotator(args: argparse.Namespace) -> str:
+    return (getattr(args, "annotator", None) or default_annotator()).strip() or "anonymous"
+
+
+# --------------------------------------------------------------------- subcommands
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """Open the app on the given paths (or the default corpus)."""
+    config = _load_config(args)
+    corpus = _corpus(args.paths or args.corpus)
+    store = _store(args)
+    from .app import NewsmarkApp  # Textual is imported only here
+
+    app = NewsmarkApp(corpus, store, config=config, annotator=_annotator(args))
+    app.run()
+    return app.return_code or OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print the articles with their metadata and tag counts."""
+    config = _load_config(args)
+    corpus = _corpus(args.corpus)
+    store = _store(args)
+    names = config.tag_names
+    rows = [["id", "date", "outlet", *names, "title"]]
+    for article in corpus:
+        try:
+            counts = store.counts(article.id)
+            cells = [str(counts.get(name, 0)) for name in names]
+        except StoreError:
+            cells = ["!"] * len(names)
+        rows.append([article.id, article.date or "-", article.outlet or "-", *cells,
+                     _printable(article.title)])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+    for skipped in corpus.skipped:
+        print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    return OK
+
+
+def _parse_span(value: str) -> Span:
+    match = re.fullmatch(r"\s*(\d+)\s*:\s*(\d+)\s*", value)
+    if not match:
+        raise UserError(f"--span takes START:END in code points, e.g. 120:245, not {value!r}")
+    start, end = int(match.group(1)), int(match.group(2))
+    if start >= end:
+        raise UserError(f"--span {value}: start must be less than end")
+    return Span(start, end)
+
+
+def find_quote(text: str, quote: str, occurrence: int = 1) -> Span | None:
+    """The span of the ``occurrence``-th (1-based) exact occurrence of ``quote`` in ``text``."""
+    position = -1
+    for _ in range(occurrence):
+        position = text.find(quote, position + 1)
+        if position < 0:
+            return None
+    return Span(position, position + len(quote))
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Add one annotation and print its id."""
+    config = _load_config(args)
+    corpus = _corpus(args.corpus)
+    article = corpus.get(args.article_id)
+    if article is None:
+        raise UserError(
+            f"no article {args.article_id!r} in the corpus; `newsmark list` shows the ids"
+        )
+    if config.tag(args.tag) is None:
+        raise UserError(
+            f"unknown tag {args.tag!r}; the tags are: {', '.join(config.tag_names)}"
+        )
+    if args.quote is not None:
+        from .corpus import normalise
+
+        quote = normalise(args.quote)
+        if not quote:
+            raise UserError("--quote is empty")
+        if args.occurrence < 1:
+            raise UserError("--occurrence counts from 1")
+        span = find_quote(article.text, quote, args.occurrence)
+        if span is None:
+            count = article.text.count(quote)
+            where = f"only {count} time(s)" if count else "nowhere"
+            raise UserError(
+                f"the quote {_printable(shorten_arg(quote))!r} occurs {where} in {article.id}"
+            )
+    else:
+        span = _parse_span(args.span)
+        if span.end > len(article.text):
+            raise UserError(
+                f"--span {span.start}:{span.end} is outside {article.id}, "
+                f"which has {len(article.text)} characters"
+            )
+    annotation = Annotation.new(article, span, args.tag, annotator=_annotator(args),
+                                note=args.note or "")
+    _store(args).add(annotation)
+    print(annotation.id)
+    return OK
+
+
+def shorten_arg(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the annotations in one of the export formats."""
+    from . import formats
+
+    config = _load_config(args)
+    corpus = _corpus(args.corpus)
+    store = _store(args)
+    for article_id in args.article or []:
+        if corpus.get(article_id) is None:
+            raise UserError(f"no article {article_id!r} in the corpus; `newsmark list` shows ids")
+    for tag in args.tag or []:
+        if config.tag(tag) is None:
+            raise UserError(f"unknown tag {tag!r}; the tags are: {', '.join(config.tag_names)}")
+    wanted_articles = set(args.article or [])
+    wanted_tags = set(args.tag or [])
+    wanted_annotators = set(getattr(args, "annotator_filter", None) or [])
+    items = []
+    for article in corpus:
+        if wanted_articles and article.id not in wanted_articles:
+            continue
+        annotations = tuple(
+            a for a in store.annotations(article.id)
+            if (not wanted_tags or a.tag in wanted_tags)
+            and (not wanted_annotators or a.annotator in wanted_annotators)
+        )
+        items.append(formats.ExportItem(article, annotations))
+    formats.export(args.format, items, args.output, tags=config.tags)
+    return OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Report damaged store files (exit 1 if any); with --repair, move them aside."""
+    store = _store(args)
+    problems = store.check()
+    if not problems:
+        print(f"{store.root}: all annotation files are sound.")
+        return OK
+    for problem in problems:
+        print(f"{problem.path}: {problem.message}")
+    if args.repair:
+        for damaged, moved in store.repair():
+            print(f"moved {damaged} aside to {moved} (kept, not deleted)")
+        return OK
+    print(f"{len(problems)} damaged file(s); `newsmark check --repair` moves them aside.",
+          file=sys.stderr)
+    return DAMAGED
+
+
+def _printable(text: str) -> str:
+    """Text safe to print to a terminal: control characters become visible placeholders."""
+    from .layout import display_text
+
+    return display_text(text).replace("\n", " ")
+
+
+# --------------------------------------------------------------------- parser
+
+Command = Callable[[argparse.Namespace], int]
+
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The parser for subcommands and the one for opening the app."""
+    parser = argparse.ArgumentParser(
+        prog="newsmark",
+        description="Read news articles in the terminal and tag passages as claim, threat, "
+        "denial or schedule. With no command, opens the app on PATHs (default: ./seeds).",
+    )
+    parser.add_argument("--version", action="version", version=f"newsmark {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = commands.add_parser("open", help="open the app (the default): newsmark [PATH...]")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    _common(p)
+    p.set_defaults(func=cmd_open)
+
+    p = commands.add_parser("list", help="print the articles with their tag counts")
+    _common(p)
+    p.set_defaults(func=cmd_list)
+
+    p = commands.add_parser("add", help="add one annotation and print its id")
+    p.add_argument("article_id", metavar="ARTICLE_ID")
+    p.add_argument("tag", metavar="TAG")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--quote", metavar="TEXT", help="the exact text to tag")
+    where.add_argument("--span", metavar="START:END", help="code point offsets to tag")
+    p.add_argument("--occurrence", type=int, default=1, metavar="N",
+                   help="with --quote: tag the N-th occurrence (default 1)")
+    p.add_argument("--note", metavar="TEXT", default="")
+    _common(p)
+    p.set_defaults(func=cmd_add)
+
+    p = commands.add_parser("export", help="write the annotations as JSON or another format")
+    p.add_argument("--format", "-f", default="json", metavar="FORMAT",
+                   help="json (default), jsonl, or another format listed in the README")
+    p.add_argument("-o", "--output", type=Path, metavar="PATH", default=None,
+                   help="a file (or a folder, for brat) to write; default: standard output")
+    p.add_argument("--article", action="append", metavar="ID", help="only this article "
+                   "(repeatable)")
+    p.add_argument("--tag", action="append", metavar="TAG", help="only this tag (repeatable)")
+    p.add_argument("--annotator", action="append", dest="annotator_filter", metavar="NAME",
+                   help="only this annotator's annotations (repeatable)")
+    _common(p, annotator_flag=False)
+    p.set_defaults(func=cmd_export)
+
+    p = commands.add_parser("check", help="find damaged annotation files (exit 1 if any)")
+    p.add_argument("--repair", action="store_true",
+                   help="move damaged files aside (they are kept) so the store works again")
+    _common(p, corpus_flag=False)
+    p.set_defaults(func=cmd_check)
+
+    opener = argparse.ArgumentParser(
+        prog="newsmark",
+        description="Open the app on article files or folders (default: ./seeds, else the "
+        "bundled seeds). Commands: " + ", ".join(c for c in commands.choices if c != "open")
+        + " (newsmark COMMAND --help).",
+    )
+    opener.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    opener.add_argument("--version", action="version", version=f"newsmark {__version__}")
+    _common(opener)
+    opener.set_defaults(func=cmd_open, command="open")
+    parser.subcommand_names = tuple(commands.choices)  # type: ignore[attr-defined]
+    return parser, opener
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (and exits with it as a script)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser, opener = build_parser()
+    # `newsmark PATH...` opens the app; `newsmark COMMAND ...` runs a command. A file that is
+    # called like a command can be opened as ./list.
+    use_subcommands = bool(args_list) and (
+        args_list[0] in parser.subcommand_names  # type: ignore[attr-defined]
+        or args_list[0] in ("-h", "--help")
+    )
+    try:
+        args = (parser if use_subcommands else opener).parse_args(args_list)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    if getattr(args, "func", None) is None:
+        parser.print_help()
+        return OK
+    try:
+        return args.func(args)
+    except (UserError, CorpusError, StoreError) as error:
+        print(f"newsmark: {error}", file=sys.stderr)
+        return USAGE
+    except BrokenPipeError:
+        # `newsmark export | head`: the reader went away; that is not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def run() -> None:
+    """The console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()
