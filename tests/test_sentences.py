@@ -106,12 +106,12 @@ HARD_SEED_SENTENCES = [
         "guarantees in Europe",
     ),
     ("000", "Here are the key points the two leaders discussed:"),
-    # The dateline glued to the standfirst is boilerplate and left out.
+    # The dateline glued to the standfirst: boilerplate is whole lines, so it stays in.
     (
         "001",
-        "A phone call between the Russian President and his US counterpart revolved around the "
-        "issue of Ukraine and proposals for security guaranties that are set to top the agenda at "
-        "upcoming US-Russia talks",
+        "date 2021-12-31 A phone call between the Russian President and his US counterpart "
+        "revolved around the issue of Ukraine and proposals for security guaranties that are set "
+        "to top the agenda at upcoming US-Russia talks",
     ),
 ]
 

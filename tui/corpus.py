@@ -49,6 +49,8 @@ _SIDECAR_KEYS = ("title", "outlet", "date")
 _BINARY_PROBE = 8192
 _TITLE_MAX_CHARS = 120
 _SHORT_TITLE_CHARS = 80
+# Title and leading dates are looked for in the head of the text only (cheap on a huge file).
+_HEAD_CHARS = 20_000
 
 
 class CorpusError(Exception):
@@ -196,9 +198,12 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
 _BOILERPLATE_RES = tuple(
     (name, re.compile(pattern, re.IGNORECASE)) for name, pattern in BOILERPLATE_PATTERNS
 )
-# A dateline glued to the start of a prose line (" date 2021-12-31 A phone call ..."): only this
-# leading part is boilerplate, so the span covers the prefix, not the whole line.
-_DATE_PREFIX_RE = re.compile(rf"[^\S\n]*{_DATE_LABEL}\s*{_DATE}(?:,?\s+{_TIME})?(?=\s)", re.I)
+# A date at the very start of a line, possibly glued to prose (" date 2021-12-31 A phone call").
+# Boilerplate spans are whole lines, so such a line stays prose; metadata still reads the date.
+_LEADING_DATE_RE = re.compile(
+    rf"\s*(?:{_DATE_LABEL}\s*)?{_DATE}(?:,?\s*(?:at\s+)?{_TIME})?(?=\s|$)[\s—–:|·-]*",
+    re.IGNORECASE,
+)
 _MAX_BOILERPLATE_LINE = 600
 
 
@@ -224,20 +229,12 @@ def boilerplate_line_kind(line: str) -> str | None:
 def boilerplate_spans(text: str) -> tuple[Span, ...]:
     """Spans of the lines that are boilerplate, each a whole line without its newline.
 
-    One exception to whole lines: a dateline glued to the start of a prose line
-    ("date 2021-12-31 A phone call ...") gives a span of that leading date only.
-    Patterns: :data:`BOILERPLATE_PATTERNS`.
+    A line is boilerplate when, stripped, it matches one of :data:`BOILERPLATE_PATTERNS` as a
+    whole. Lines longer than 600 characters never are.
     """
-    spans: list[Span] = []
-    for start, end in _lines(text):
-        line = text[start:end]
-        if boilerplate_line_kind(line):
-            spans.append(Span(start, end))
-            continue
-        prefix = _DATE_PREFIX_RE.match(line)
-        if prefix and line[prefix.end() :].strip():
-            spans.append(Span(start, start + prefix.end()))
-    return tuple(spans)
+    return tuple(
+        Span(start, end) for start, end in _lines(text) if boilerplate_line_kind(text[start:end])
+    )
 
 
 # --------------------------------------------------------------------------- metadata
@@ -300,10 +297,11 @@ def guess_metadata(text: str, boilerplate: Sequence[Span] = ()) -> dict[str, str
     """Guess ``{"title", "outlet", "date"}`` from an article's text ("" when unknown).
 
     * date (ISO ``YYYY-MM-DD``): the first date in a boilerplate line (a dateline, a reading-time
-      line), else one at the start of the first three lines. Shapes: "31 Dec, 2021 04:08",
+      line), else one at the very start of one of the first three lines (" date 2021-12-31 A
+      phone call ..."); never one inside prose. Shapes: "31 Dec, 2021 04:08",
       "December 31, 2021", "2021-12-31", "31.12.2021".
-    * title: the first line that is not boilerplate, if short and not ending in a full stop;
-      otherwise its first sentence, shortened to about 80 characters.
+    * title: the first line that is not boilerplate (less any leading date), if short and not
+      ending in a full stop; otherwise its first sentence, shortened to about 80 characters.
     * outlet: named in the outlet's own boilerplate ("The Luxembourg Times has a new mobile app",
       "©2021 Bloomberg L.P."), else recognised from a site's navigation junk, else "".
 
@@ -318,8 +316,8 @@ def guess_metadata(text: str, boilerplate: Sequence[Span] = ()) -> dict[str, str
         if date:
             break
     if not date:
-        for start, end in list(_lines(text))[:3]:
-            match = _DATE_RE.match(text[start:end].strip())
+        for paragraph in paragraph_spans(text[:_HEAD_CHARS], spans)[:3]:
+            match = _LEADING_DATE_RE.match(text, paragraph.start, paragraph.end)
             if match and (date := _date_from_match(match)):
                 break
 
@@ -345,14 +343,17 @@ def guess_metadata(text: str, boilerplate: Sequence[Span] = ()) -> dict[str, str
 
 
 def _guess_title(text: str, boilerplate: Sequence[Span]) -> str:
-    paragraphs = paragraph_spans(text, boilerplate)
+    paragraphs = paragraph_spans(text[:_HEAD_CHARS], boilerplate)
     if not paragraphs:
         return ""
     first = paragraphs[0]
     line = text[first.start : first.end]
+    leading_date = _LEADING_DATE_RE.match(line)
+    if leading_date and leading_date.end() < len(line):
+        line = line[leading_date.end() :]
     if len(line) <= _TITLE_MAX_CHARS and not line.rstrip("”’\"')]").endswith((".", ":")):
         return line
-    sentences = sentence_spans(text[first.start : first.end])
+    sentences = sentence_spans(line)
     sentence = line[sentences[0].start : sentences[0].end] if sentences else line
     return _shorten(sentence.rstrip("."))
 
