@@ -15,17 +15,22 @@ from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from .config import Config
 from .corpus import Corpus
+from .editing import annotation_under, shorten
 from .history import Change, History, apply
-from .keys import KEYS
+from .keys import KEYS, Key, display_keys, tag_keys
 from .layout import display_text
-from .model import Annotation, Article, Span, sort_key
+from .model import Annotation, Article
 from .screens.help import HelpScreen
+from .screens.prompt import PromptScreen
+from .screens.tag_picker import TagPickerScreen
 from .store import DamagedFileError, Store, StoreError
+from .widgets.annotation_panel import AnnotationPanel, AnnotationTable
 from .widgets.article_list import ArticleList
 from .widgets.reader import Reader
 
@@ -33,10 +38,18 @@ from .widgets.reader import Reader
 POLL_INTERVAL = 1.0
 
 
-def shorten(text: str, width: int = 48) -> str:
-    """One line of at most ``width`` characters, with an ellipsis when cut."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+class FilterInput(Input):
+    """The article list's filter box; esc clears and closes it."""
+
+    BINDINGS = [Binding("escape", "close", "Close filter")]
+
+    class Closed(Message):
+        """The filter was cleared and closed."""
+
+    def action_close(self) -> None:
+        """Clear the filter and go back to the list."""
+        self.value = ""
+        self.post_message(self.Closed())
 
 
 class NewsmarkApp(App[None]):
@@ -70,13 +83,18 @@ class NewsmarkApp(App[None]):
         self.read_only_reason: str | None = None
         self._damaged: dict[str, str] = {}
         self._stamp: tuple[object, ...] | None = None
+        self.pending_note = ""
+        """A note typed before the tag it belongs to: it goes on the next tag made."""
 
     # ----------------------------------------------------------------- composition
 
     def compose(self) -> ComposeResult:
         tags = self.config.tags
         with Horizontal(id="main"):
-            yield ArticleList(tags, id="articles")
+            with Vertical(id="left"):
+                yield FilterInput(placeholder="filter: title, outlet, id", id="filter")
+                yield ArticleList(tags, id="articles")
+                yield AnnotationPanel(tags, id="panel")
             with Vertical(id="reading"):
                 yield Static(id="article-header")
                 yield Static(self._legend(), id="legend")
@@ -95,6 +113,7 @@ class NewsmarkApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one("#articles", ArticleList).border_title = "Articles"
+        self.query_one("#panel", AnnotationPanel).border_title = "Annotations"
         self._check_writable()
         self._fill_list()
         articles = self.query_one(ArticleList)
@@ -165,6 +184,7 @@ class NewsmarkApp(App[None]):
         annotations = self._annotations_of(article.id)
         self._stamp = self._safe_stamp(article.id)
         self.query_one(Reader).show_article(article, annotations or [])
+        self.query_one(AnnotationPanel).set_annotations(annotations or [])
         self._header(article)
         if article.id in self._damaged:
             self.status(self._damaged[article.id], error=True)
@@ -247,6 +267,8 @@ class NewsmarkApp(App[None]):
         if self.article is not None and self.article.id == article_id:
             self._stamp = self._safe_stamp(article_id)
             self.query_one(Reader).set_annotations(annotations)
+            panel = self.query_one(AnnotationPanel)
+            panel.set_annotations(annotations, keep=panel.highlighted_id)
 
     def on_reader_tag_requested(self, message: Reader.TagRequested) -> None:
         article = self.article
@@ -265,9 +287,13 @@ class NewsmarkApp(App[None]):
             if self._commit(Change(target, None, f"{message.tag} on “{quote}”")):
                 self.status(f"Removed {message.tag} from “{quote}” — saved.")
             return
-        annotation = Annotation.new(article, message.span, message.tag, annotator=self.annotator)
+        annotation = Annotation.new(article, message.span, message.tag, annotator=self.annotator,
+                                    note=self.pending_note)
         if self._commit(Change(None, annotation, f"{message.tag} on “{quote}”")):
-            self.status(f"Tagged {message.tag}: “{quote}” — saved.")
+            with_note = " with its note" if self.pending_note else ""
+            self.pending_note = ""
+            self.query_one(Reader).active_id = annotation.id
+            self.status(f"Tagged {message.tag}{with_note}: “{quote}” — saved.")
 
     def on_reader_remove_requested(self, message: Reader.RemoveRequested) -> None:
         reader = self.query_one(Reader)
@@ -311,12 +337,164 @@ class NewsmarkApp(App[None]):
             return
         if self.article is None or self.article.id != annotation.article_id:
             self._show(annotation.article_id)
-            articles = self.query_one(ArticleList)
-            try:
-                articles.move_cursor(row=articles.get_row_index(annotation.article_id))
-            except Exception:  # noqa: BLE001 - the row may be filtered out; nothing to move
-                pass
-        self.query_one(Reader).select(annotation.span)
+            self.query_one(ArticleList).select_article(annotation.article_id)
+        reader = self.query_one(Reader)
+        shown = reader.annotation(annotation.id)
+        if shown is not None:
+            reader.active_id = shown.id
+        reader.select(annotation.span)
+
+    def on_reader_notice(self, message: Reader.Notice) -> None:
+        self.status(message.text)
+
+    def _annotation(self, annotation_id: str | None) -> Annotation | None:
+        return self.query_one(Reader).annotation(annotation_id)
+
+    def on_reader_note_requested(self, message: Reader.NoteRequested) -> None:
+        self._edit_note(self._annotation(message.annotation_id))
+
+    def _edit_note(self, target: Annotation | None) -> None:
+        if target is None:
+            question = "Note for the next tag you add here (enter keeps it, esc cancels):"
+            value = self.pending_note
+        else:
+            question = f"Note on {target.tag} “{shorten(target.text, 60)}”:"
+            value = target.note
+
+        def done(note: str | None) -> None:
+            if note is None:
+                self.status("Note unchanged.")
+                return
+            note = note.strip()
+            if target is None:
+                self.pending_note = note
+                self.status("The note will go on the next tag you add." if note else
+                            "No note for the next tag.")
+                return
+            if note == target.note:
+                self.status("Note unchanged.")
+                return
+            after = target.changed(note=note)
+            if self._commit(Change(target, after, f"the note on {target.tag} “"
+                                   f"{shorten(target.text)}”")):
+                self.status(f"Note saved on {target.tag} “{shorten(target.text)}”.")
+
+        self.push_screen(PromptScreen(question, value, placeholder="a short note"), done)
+
+    def on_reader_retag_requested(self, message: Reader.RetagRequested) -> None:
+        self._retag(self._annotation(message.annotation_id))
+
+    def _retag(self, target: Annotation | None) -> None:
+        if target is None:
+            self.status("No tag here to change: select a tagged passage first.")
+            return
+
+        def done(tag: str | None) -> None:
+            if tag is None or tag == target.tag:
+                self.status("Tag unchanged.")
+                return
+            after = target.changed(tag=tag)
+            if self._commit(Change(target, after, f"{target.tag} → {tag} on “"
+                                   f"{shorten(target.text)}”")):
+                self.status(f"Retagged {target.tag} → {tag}: “{shorten(target.text)}” — saved.")
+
+        self.push_screen(
+            TagPickerScreen(self.config.tags, f"Retag “{shorten(target.text, 50)}” as:",
+                            current=target.tag),
+            done,
+        )
+
+    def on_reader_resize_requested(self, message: Reader.ResizeRequested) -> None:
+        target = self._annotation(message.annotation_id)
+        article = self.article
+        if target is None or article is None:
+            self.status("Pick a tag first (click it, > / <, or enter in the panel), then "
+                        "adjust the selection and press = to fit the tag to it.")
+            return
+        span = message.span
+        if span == target.span:
+            self.status("The tag already covers exactly the selection.")
+            return
+        text = article.text
+        resized = Annotation.new(article, span, target.tag, annotator=target.annotator,
+                                 note=target.note, id=target.id, now=target.created)
+        after = target.changed(start=span.start, end=span.end, text=resized.text,
+                               prefix=resized.prefix, suffix=resized.suffix,
+                               text_sha256=resized.text_sha256, anchor="exact")
+        if self._commit(Change(target, after, f"the extent of {target.tag} “"
+                               f"{shorten(text[span.start:span.end])}”")):
+            self.status(f"Resized {target.tag} to “{shorten(after.text)}” — saved.")
+
+    def on_reader_search_requested(self, message: Reader.SearchRequested) -> None:
+        reader = self.query_one(Reader)
+
+        def done(term: str | None) -> None:
+            if not term:
+                self.status("Search cancelled.")
+                return
+            count = reader.search(term)
+            if not count:
+                self.status(f"“{term}” is not in this article.")
+
+        self.push_screen(
+            PromptScreen("Search this article (any case; n / N for next / previous):",
+                         reader.search_term, placeholder="words to find"),
+            done,
+        )
+
+    # ----------------------------------------------------------------- the panel
+
+    def action_toggle_panel(self) -> None:
+        """Show the annotation panel in place of the article list, or back."""
+        panel = self.query_one(AnnotationPanel)
+        articles = self.query_one(ArticleList)
+        showing = not panel.display
+        panel.display = showing
+        articles.display = not showing
+        if showing:
+            reader = self.query_one(Reader)
+            here = reader.annotation_here()
+            if here is not None:
+                panel.highlight(here.id)
+            panel.table.focus()
+        else:
+            articles.focus()
+
+    def on_annotation_table_action(self, message: AnnotationTable.Action) -> None:
+        target = self._annotation(message.annotation_id)
+        if target is None:
+            return
+        if message.action == "jump":
+            self._reveal(target)
+            self.query_one(Reader).focus()
+        elif message.action == "delete":
+            if self._commit(Change(target, None, f"{target.tag} on “{shorten(target.text)}”")):
+                self.status(f"Deleted {target.tag} “{shorten(target.text)}” — saved.")
+        elif message.action == "edit_note":
+            self._edit_note(target)
+        elif message.action == "retag":
+            self._retag(target)
+
+    # ----------------------------------------------------------------- the list filter
+
+    def on_article_list_filter_requested(self, message: ArticleList.FilterRequested) -> None:
+        box = self.query_one(FilterInput)
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.query_one(ArticleList).set_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.query_one(ArticleList).focus()
+
+    def on_filter_input_closed(self, message: FilterInput.Closed) -> None:
+        articles = self.query_one(ArticleList)
+        articles.set_filter("")
+        self.query_one(FilterInput).display = False
+        articles.focus()
 
     # ----------------------------------------------------------------- live sharing
 
@@ -333,12 +511,16 @@ class NewsmarkApp(App[None]):
     # ----------------------------------------------------------------- app actions
 
     def action_switch_pane(self) -> None:
-        """Move the focus between the article list and the reader."""
-        articles = self.query_one(ArticleList)
-        if articles.has_focus:
-            self.query_one(Reader).focus()
+        """Move the focus between the left pane (list or panel) and the reader."""
+        reader = self.query_one(Reader)
+        if not reader.has_focus:
+            reader.focus()
+            return
+        panel = self.query_one(AnnotationPanel)
+        if panel.display:
+            panel.table.focus()
         else:
-            articles.focus()
+            self.query_one(ArticleList).focus()
 
     def action_help(self) -> None:
         """Show every key."""
@@ -347,25 +529,25 @@ class NewsmarkApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Keys: show every key", "The help screen (?)", self.action_help)
-        yield SystemCommand("Undo (u)", "Undo the last change", self.action_undo)
-        yield SystemCommand("Redo (ctrl+r)", "Redo the last change undone", self.action_redo)
+        # Every action of the binding table, with its key, run where it belongs.
+        targets = {
+            "app": lambda: self,
+            "reader": lambda: self.query_one(Reader),
+            "list": lambda: self.query_one(ArticleList),
+            "panel": lambda: self.query_one(AnnotationPanel).table,
+        }
+        for key in (*KEYS, *tag_keys(self.config.tags)):
+            if key.action in ("help", "quit") and key.scope == "app":
+                continue
 
+            def run(key: Key = key) -> None:
+                self.call_later(targets[key.scope]().run_action, key.action)
 
-def annotation_under(annotations: Iterable[Annotation], span: Span) -> Annotation | None:
-    """The annotation a remove key means: one with exactly ``span`` (the newest), else the
-    innermost one holding the span's start, else the shortest one overlapping the span."""
-    candidates = list(annotations)
-    exact = [a for a in candidates if a.span == span]
-    if exact:
-        return max(exact, key=lambda a: a.modified)
-    holding = [a for a in candidates if a.start <= span.start < a.end]
-    if holding:
-        return min(holding, key=lambda a: (a.end - a.start, sort_key(a)))
-    overlapping = [a for a in candidates if a.span.overlaps(span)]
-    if overlapping:
-        return min(overlapping, key=lambda a: (a.end - a.start, sort_key(a)))
-    return None
+            where = {"reader": " (reader)", "list": " (article list)",
+                     "panel": " (annotation panel)"}.get(key.scope, "")
+            yield SystemCommand(f"{key.description}  [{display_keys(key)}]",
+                                f"{key.group}{where}", run)
+        yield SystemCommand("Keys: show every key  [?]", "The help screen", self.action_help)
 
 
 __all__ = ["NewsmarkApp", "annotation_under", "shorten"]

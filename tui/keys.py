@@ -16,7 +16,8 @@ class Key:
     """A key (or comma-separated keys) bound to an action in one scope.
 
     ``scope`` is where it applies: ``"app"`` everywhere, ``"reader"`` when the reader has the
-    focus, ``"list"`` when the article list has it. ``show`` puts it in the footer.
+    focus, ``"list"`` when the article list has it, ``"panel"`` in the annotation panel.
+    ``show`` puts it in the footer.
     """
 
     keys: str
@@ -40,10 +41,53 @@ KEYS: tuple[Key, ...] = (
     Key("pageup", "page_up", "Page up", "Move", scope="reader", show=False),
     Key("home,g", "first_sentence", "First sentence", "Move", scope="reader", show=False),
     Key("end,G", "last_sentence", "Last sentence", "Move", scope="reader", show=False),
+    Key("greater_than_sign", "next_annotation", "Next annotation", "Move", scope="reader",
+        show=False, key_display=">"),
+    Key("less_than_sign", "previous_annotation", "Previous annotation", "Move",
+        scope="reader", show=False, key_display="<"),
+    Key("p", "next_untagged", "Next untagged paragraph", "Move", scope="reader", show=False),
+    Key("P", "previous_untagged", "Previous untagged paragraph", "Move", scope="reader",
+        show=False),
+    # Selecting a passage
+    Key("shift+down,J", "grow_selection", "Grow selection by a sentence", "Select",
+        scope="reader", show=False, key_display="J"),
+    Key("shift+up,K", "shrink_selection", "Shrink selection by a sentence", "Select",
+        scope="reader", show=False, key_display="K"),
+    Key("left_square_bracket", "move_start(-1)", "Start one word earlier", "Select",
+        scope="reader", show=False, key_display="["),
+    Key("right_square_bracket", "move_start(1)", "Start one word later", "Select",
+        scope="reader", show=False, key_display="]"),
+    Key("left_curly_bracket", "move_end(-1)", "End one word earlier", "Select",
+        scope="reader", show=False, key_display="{"),
+    Key("right_curly_bracket", "move_end(1)", "End one word later", "Select",
+        scope="reader", show=False, key_display="}"),
+    Key("escape", "reset_selection", "Back to the current sentence; clear the search",
+        "Select", scope="reader", show=False, key_display="esc"),
+    # Searching
+    Key("slash", "search", "Search the article", "Search", scope="reader", key_display="/"),
+    Key("n", "note_or_next_match", "Next match (while searching), else edit the note",
+        "Search", scope="reader", show=False),
+    Key("N", "previous_match", "Previous match", "Search", scope="reader", show=False),
+    Key("slash,f", "filter", "Filter the articles by title, outlet or id", "Search",
+        scope="list", key_display="/"),
+    Key("o", "cycle_sort", "Sort by file, title, outlet, date or tags", "Search",
+        scope="list"),
     # Annotating
     Key("x", "remove_annotation", "Remove tag", "Annotate", scope="reader"),
+    Key("e", "edit_note", "Edit the note of the tag here (or of the next tag)", "Annotate",
+        scope="reader", show=False),
+    Key("r", "retag", "Change the tag here to another", "Annotate", scope="reader",
+        show=False),
+    Key("equals_sign", "resize", "Fit the active annotation to the selection", "Annotate",
+        scope="reader", show=False, key_display="="),
     Key("u", "undo", "Undo", "Annotate"),
     Key("ctrl+r", "redo", "Redo", "Annotate", show=False),
+    # The annotation panel
+    Key("a", "toggle_panel", "Annotations", "Panel"),
+    Key("enter", "jump", "Jump to the annotation", "Panel", scope="panel"),
+    Key("x", "delete", "Delete the annotation", "Panel", scope="panel"),
+    Key("e", "edit_note", "Edit its note", "Panel", scope="panel"),
+    Key("r", "retag", "Retag it", "Panel", scope="panel"),
     # The app
     Key("question_mark", "help", "Keys", "App", key_display="?"),
     Key("q", "quit", "Quit", "App"),
@@ -68,5 +112,22 @@ def tag_keys(tags: tuple[TagDef, ...]) -> tuple[Key, ...]:
 
 def display_keys(key: Key) -> str:
     """How the help screen spells a key: ``j / down``."""
-    names = {"question_mark": "?", "ctrl+r": "ctrl+r", "pagedown": "PgDn", "pageup": "PgUp"}
-    return " / ".join(names.get(k.strip(), k.strip()) for k in key.keys.split(","))
+    return " / ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in key.keys.split(","))
+
+
+#: How keys are spelled for people.
+KEY_NAMES = {
+    "question_mark": "?", "pagedown": "PgDn", "pageup": "PgUp", "slash": "/",
+    "left_square_bracket": "[", "right_square_bracket": "]", "left_curly_bracket": "{",
+    "right_curly_bracket": "}", "greater_than_sign": ">", "less_than_sign": "<",
+    "equals_sign": "=", "escape": "esc", "space": "space",
+}
+
+
+def bindings_for(scope: str) -> list[tuple[str, str, str, bool, str | None]]:
+    """``(keys, action, description, show, key_display)`` for every key of ``scope``."""
+    return [
+        (k.keys, k.action, k.description, k.show, k.key_display)
+        for k in KEYS
+        if k.scope == scope
+    ]

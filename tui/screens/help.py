@@ -15,7 +15,7 @@ from textual.widgets import Static
 from ..config import TagDef
 from ..keys import KEYS, Key, display_keys, tag_keys
 
-SCOPES = {"app": "anywhere", "reader": "reader", "list": "article list"}
+SCOPES = {"app": "anywhere", "reader": "reader", "list": "article list", "panel": "panel"}
 
 
 def keys_table(tags: Sequence[TagDef]) -> Table:

@@ -10,11 +10,12 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable
 
 from ..config import TagDef
-from ..keys import KEYS
+from ..keys import bindings_for
 from ..layout import display_text
 from ..model import Article
 
@@ -23,9 +24,8 @@ class ArticleList(DataTable[Text]):
     """The corpus, in file-name order. Highlighting a row previews it; enter opens it."""
 
     BINDINGS = [
-        Binding(k.keys, k.action, k.description, show=k.show, key_display=k.key_display)
-        for k in KEYS
-        if k.scope == "list"
+        Binding(keys, action, description, show=show, key_display=key_display)
+        for keys, action, description, show, key_display in bindings_for("list")
     ]
 
     DEFAULT_CSS = """
@@ -56,6 +56,8 @@ class ArticleList(DataTable[Text]):
         self._articles: list[Article] = []
         self._counts: dict[str, dict[str, int]] = {}
         self._marks: dict[str, str] = {}
+        self.filter_text = ""
+        self.sort_by = "file"
 
     def set_articles(
         self,
@@ -89,7 +91,7 @@ class ArticleList(DataTable[Text]):
         else:
             for tag in self.tags:
                 self.add_column(Text(tag.marker, style="bold"), key=f"tag:{tag.name}", width=2)
-        for article in self._articles:
+        for article in self.visible_articles():
             title = article.title or article.id
             mark = self._marks.get(article.id, "")
             cells = [
@@ -105,6 +107,53 @@ class ArticleList(DataTable[Text]):
             self.add_row(*cells, key=article.id)
         if highlighted is not None and highlighted in self.rows:
             self.move_cursor(row=self.get_row_index(highlighted), animate=False)
+
+    def select_article(self, article_id: str) -> None:
+        """Highlight ``article_id`` if it is shown."""
+        if article_id in self.rows:
+            self.move_cursor(row=self.get_row_index(article_id), animate=False)
+
+    #: The orders ``o`` cycles through, with their sort keys.
+    SORTS = ("file", "title", "outlet", "date", "tags")
+
+    def visible_articles(self) -> list[Article]:
+        """The articles that pass the filter, in the chosen order."""
+        needle = self.filter_text.casefold()
+        articles = [
+            a for a in self._articles
+            if not needle
+            or needle in a.title.casefold()
+            or needle in a.outlet.casefold()
+            or needle in a.id.casefold()
+        ]
+        if self.sort_by == "title":
+            articles.sort(key=lambda a: (a.title or a.id).casefold())
+        elif self.sort_by == "outlet":
+            articles.sort(key=lambda a: (a.outlet == "", a.outlet.casefold()))
+        elif self.sort_by == "date":
+            articles.sort(key=lambda a: (a.date == "", a.date))
+        elif self.sort_by == "tags":
+            articles.sort(key=lambda a: -sum(self._counts.get(a.id, {}).values()))
+        return articles
+
+    def set_filter(self, text: str) -> None:
+        """Show only articles whose title, outlet or id contains ``text`` (any case)."""
+        self.filter_text = text
+        self._rebuild()
+        self.border_subtitle = Content(f"filter: {display_text(text)}") if text else None
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next of file, title, outlet, date, tags."""
+        self.sort_by = self.SORTS[(self.SORTS.index(self.sort_by) + 1) % len(self.SORTS)]
+        self._rebuild()
+        self.border_title = f"Articles by {self.sort_by}"
+
+    class FilterRequested(Message):
+        """The user wants to type a filter."""
+
+    def action_filter(self) -> None:
+        """Ask the app for the filter box."""
+        self.post_message(self.FilterRequested())
 
     def _title_width_for(self, width: int) -> int:
         if self._compact:

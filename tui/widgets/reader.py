@@ -8,12 +8,14 @@ characters are swapped for visible placeholders (:func:`tui.layout.display_text`
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -21,10 +23,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..config import TagDef
+from ..editing import annotation_under, shorten
 from ..keys import KEYS, tag_keys
 from ..layout import LineIndex, display_text
 from ..model import Annotation, Article, Span
-from ..sentences import sentence_spans
+from ..sentences import paragraph_spans, sentence_spans, word_spans
 
 #: Columns on the left of each line for tag markers (readable without colour).
 GUTTER = 2
@@ -48,6 +51,7 @@ class Reader(ScrollView, can_focus=True):
         "reader--boilerplate",
         "reader--gutter",
         "reader--placeholder",
+        "reader--match",
     }
 
     DEFAULT_CSS = """
@@ -70,6 +74,10 @@ class Reader(ScrollView, can_focus=True):
     Reader > .reader--placeholder {
         color: $text-muted;
     }
+    Reader > .reader--match {
+        background: $warning 60%;
+        text-style: bold underline;
+    }
     """
 
     class TagRequested(Message):
@@ -86,6 +94,40 @@ class Reader(ScrollView, can_focus=True):
         def __init__(self, span: Span) -> None:
             super().__init__()
             self.span = span
+
+    class NoteRequested(Message):
+        """The user asked to edit the note of the annotation under ``span`` (or of the next tag)."""
+
+        def __init__(self, span: Span, annotation_id: str | None) -> None:
+            super().__init__()
+            self.span = span
+            self.annotation_id = annotation_id
+
+    class RetagRequested(Message):
+        """The user asked to change the tag of the annotation under ``span``."""
+
+        def __init__(self, span: Span, annotation_id: str | None) -> None:
+            super().__init__()
+            self.span = span
+            self.annotation_id = annotation_id
+
+    class ResizeRequested(Message):
+        """The user asked to fit annotation ``annotation_id`` to ``span``."""
+
+        def __init__(self, span: Span, annotation_id: str | None) -> None:
+            super().__init__()
+            self.span = span
+            self.annotation_id = annotation_id
+
+    class SearchRequested(Message):
+        """The user pressed the search key."""
+
+    class Notice(Message):
+        """Something to tell the user on the status line (not an error)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     class SelectionChanged(Message):
         """The selection moved; ``span`` is None when nothing can be selected."""
@@ -107,6 +149,13 @@ class Reader(ScrollView, can_focus=True):
         self._cache: dict[int, Strip] = {}
         self._tag_styles: dict[str, Style] = {}
         self._boilerplate: tuple[Span, ...] = ()
+        self._boilerplate_starts: list[int] = []
+        self.active_id: str | None = None
+        """The annotation last picked (clicked, jumped to): the one ``=``, ``e``, ``r`` mean."""
+        self.search_term = ""
+        self.matches: list[Span] = []
+        self._drag_origin: int | None = None
+        self._dragged = False
         self.set_tags(self.tags)
 
     # ----------------------------------------------------------------- state from the app
@@ -132,9 +181,13 @@ class Reader(ScrollView, can_focus=True):
         text = article.text if article else ""
         self._display = display_text(text)
         self._boilerplate = article.boilerplate if article else ()
+        self._boilerplate_starts = [span.start for span in self._boilerplate]
         self.sentences = sentence_spans(text, self._boilerplate) if article else []
         self._sentence_starts = [span.start for span in self.sentences]
         self.selection = self.sentences[0] if self.sentences else None
+        self.active_id = None
+        self.search_term = ""
+        self.matches = []
         self._index = None
         self._relayout()
         self.scroll_to(0, 0, animate=False)
@@ -143,7 +196,26 @@ class Reader(ScrollView, can_focus=True):
     def set_annotations(self, annotations: Sequence[Annotation]) -> None:
         """Replace the annotations shown (after a change in the store)."""
         self.annotations = list(annotations)
+        if self.active_id is not None and self.annotation(self.active_id) is None:
+            self.active_id = None
         self._invalidate()
+
+    def annotation(self, annotation_id: str | None) -> Annotation | None:
+        """The shown annotation with this id, if any."""
+        for annotation in self.annotations:
+            if annotation.id == annotation_id:
+                return annotation
+        return None
+
+    def annotation_here(self) -> Annotation | None:
+        """The annotation the selection means: the active one if the selection touches it,
+        else the one exactly selected, else the innermost one holding the selection's start."""
+        if self.selection is None:
+            return None
+        active = self.annotation(self.active_id)
+        if active is not None and active.span.overlaps(self.selection):
+            return active
+        return annotation_under(self.annotations, self.selection)
 
     # ----------------------------------------------------------------- layout
 
@@ -217,7 +289,245 @@ class Reader(ScrollView, can_focus=True):
         if not self.sentences:
             return
         index = max(0, min(index, len(self.sentences) - 1))
+        self.active_id = None
         self.select(self.sentences[index])
+
+    def sentence_at(self, offset: int) -> Span | None:
+        """The sentence holding ``offset``, else the next one, else the last."""
+        if not self.sentences:
+            return None
+        index = max(0, bisect_right(self._sentence_starts, offset) - 1)
+        if self.sentences[index].end <= offset and index + 1 < len(self.sentences):
+            index += 1
+        return self.sentences[index]
+
+    def crosses_boilerplate(self, span: Span) -> bool:
+        """True if ``span`` holds any character of a boilerplate line."""
+        index = bisect_right(self._boilerplate_starts, span.end) - 1
+        while index >= 0:
+            junk = self._boilerplate[index]
+            if junk.end <= span.start:
+                return False
+            if junk.overlaps(span):
+                return True
+            index -= 1
+        return False
+
+    def _try_select(self, span: Span, refusal: str) -> None:
+        if span.start >= span.end:
+            return
+        if self.crosses_boilerplate(span):
+            self.post_message(self.Notice(refusal))
+            return
+        self.select(span)
+
+    # ----------------------------------------------------------------- growing and trimming
+
+    def action_grow_selection(self) -> None:
+        """Extend the selection to the end of the next sentence."""
+        if self.selection is None:
+            return
+        index = bisect_left(self._sentence_starts, self.selection.end)
+        if index >= len(self.sentences):
+            self.post_message(self.Notice("The selection already reaches the last sentence."))
+            return
+        self._try_select(Span(self.selection.start, self.sentences[index].end),
+                         "A selection cannot take in boilerplate (dimmed lines).")
+
+    def action_shrink_selection(self) -> None:
+        """Take the last sentence off the selection (it keeps at least one)."""
+        if self.selection is None:
+            return
+        last = bisect_left(self._sentence_starts, self.selection.end) - 1
+        if last <= 0 or self.sentences[last].start <= self.selection.start:
+            self.post_message(self.Notice("The selection is one sentence: trim words with { }."))
+            return
+        previous = self.sentences[last - 1]
+        if previous.end <= self.selection.start:
+            return
+        self.select(Span(self.selection.start, previous.end))
+
+    def _words_near(self, offset: int, reach: int = 400) -> list[Span]:
+        text = self.article.text if self.article else ""
+        window = Span(max(0, offset - reach), min(len(text), offset + reach))
+        return word_spans(text, window)
+
+    def action_move_start(self, direction: int) -> None:
+        """Move the selection's start one word earlier (-1) or later (+1)."""
+        if self.selection is None:
+            return
+        start, end = self.selection.start, self.selection.end
+        words = self._words_near(start)
+        if direction < 0:
+            earlier = [w for w in words if w.start < start]
+            if not earlier:
+                return
+            self._try_select(Span(earlier[-1].start, end),
+                             "The selection cannot start in boilerplate.")
+        else:
+            later = [w for w in words if w.start > start and w.start < end]
+            if not later:
+                self.post_message(self.Notice("The selection is down to one word."))
+                return
+            self.select(Span(later[0].start, end))
+
+    def action_move_end(self, direction: int) -> None:
+        """Move the selection's end one word earlier (-1) or later (+1)."""
+        if self.selection is None:
+            return
+        start, end = self.selection.start, self.selection.end
+        words = self._words_near(end)
+        if direction < 0:
+            earlier = [w for w in words if w.end < end and w.end > start]
+            if not earlier:
+                self.post_message(self.Notice("The selection is down to one word."))
+                return
+            self.select(Span(start, earlier[-1].end))
+        else:
+            later = [w for w in words if w.end > end]
+            if not later:
+                return
+            self._try_select(Span(start, later[0].end),
+                             "The selection cannot end in boilerplate.")
+
+    def action_reset_selection(self) -> None:
+        """Clear the search, or go back to the sentence the selection starts in."""
+        if self.matches:
+            self.clear_search()
+            self.post_message(self.Notice("Search cleared."))
+            return
+        if self.selection is None:
+            return
+        sentence = self.sentence_at(self.selection.start)
+        self.active_id = None
+        if sentence is not None:
+            self.select(sentence)
+
+    # ----------------------------------------------------------------- searching
+
+    def search(self, term: str) -> int:
+        """Highlight every case-insensitive literal match of ``term``; select the first at or
+        after the selection. Returns the number of matches."""
+        self.search_term = term
+        text = self.article.text if self.article else ""
+        self.matches = [
+            Span(m.start(), m.end())
+            for m in re.finditer(re.escape(term), text, re.IGNORECASE)
+        ] if term else []
+        self._invalidate()
+        if self.matches:
+            origin = self.selection.start if self.selection else 0
+            index = bisect_left([m.start for m in self.matches], origin)
+            self._select_match(index % len(self.matches))
+        return len(self.matches)
+
+    def clear_search(self) -> None:
+        """Forget the search and its highlights."""
+        self.search_term = ""
+        self.matches = []
+        self._invalidate()
+
+    def _select_match(self, index: int) -> None:
+        self.active_id = None
+        match = self.matches[index]
+        self.select(match)
+        self.post_message(
+            self.Notice(f"Match {index + 1} of {len(self.matches)} for “{self.search_term}”.")
+        )
+
+    def _step_match(self, direction: int) -> None:
+        if not self.matches:
+            self.post_message(self.Notice("No search: press / to search the article."))
+            return
+        origin = self.selection.start if self.selection else 0
+        starts = [m.start for m in self.matches]
+        if direction > 0:
+            index = bisect_right(starts, origin) % len(starts)
+        else:
+            index = (bisect_left(starts, origin) - 1) % len(starts)
+        self._select_match(index)
+
+    def action_search(self) -> None:
+        """Ask the app for a search term."""
+        self.post_message(self.SearchRequested())
+
+    def action_note_or_next_match(self) -> None:
+        """The next match while a search is shown; otherwise edit the note here."""
+        if self.matches:
+            self._step_match(+1)
+        else:
+            self.action_edit_note()
+
+    def action_previous_match(self) -> None:
+        """The previous match of the search."""
+        self._step_match(-1)
+
+    # ----------------------------------------------------------------- jumping
+
+    def action_next_annotation(self) -> None:
+        """Select the next annotation in text order."""
+        self._jump_annotation(+1)
+
+    def action_previous_annotation(self) -> None:
+        """Select the previous annotation in text order."""
+        self._jump_annotation(-1)
+
+    def _jump_annotation(self, direction: int) -> None:
+        from ..model import sort_key
+
+        ordered = sorted(self.annotations, key=sort_key)
+        if not ordered:
+            self.post_message(self.Notice("No tags in this article yet."))
+            return
+        current = self.annotation(self.active_id)
+        keys = [sort_key(a) for a in ordered]
+        if current is not None:
+            position = keys.index(sort_key(current))
+            index = position + direction
+        else:
+            origin = self.selection.start if self.selection else 0
+            probe = (origin, 1, "", "") if direction > 0 else (origin, -(10**12), "", "")
+            index = bisect_right(keys, probe) if direction > 0 else bisect_left(keys, probe) - 1
+        if not 0 <= index < len(ordered):
+            self.post_message(self.Notice("No more tags that way."))
+            return
+        self.pick(ordered[index])
+
+    def pick(self, annotation: Annotation) -> None:
+        """Make ``annotation`` the active one and select its passage."""
+        self.active_id = annotation.id
+        self.select(annotation.span)
+        self.post_message(self.Notice(f"{annotation.tag}: “{shorten(annotation.text)}”"
+                                      + (f" — note: {annotation.note}" if annotation.note
+                                         else "")))
+
+    def _untagged_paragraphs(self) -> list[Span]:
+        text = self.article.text if self.article else ""
+        return [
+            p for p in paragraph_spans(text, self._boilerplate)
+            if not any(a.span.overlaps(p) for a in self.annotations)
+        ]
+
+    def action_next_untagged(self) -> None:
+        """Select the first sentence of the next paragraph that holds no tag."""
+        origin = self.selection.end if self.selection else 0
+        for paragraph in self._untagged_paragraphs():
+            if paragraph.start >= origin:
+                return self._select_paragraph_start(paragraph)
+        self.post_message(self.Notice("No untagged paragraph below."))
+
+    def action_previous_untagged(self) -> None:
+        """Select the first sentence of the previous paragraph that holds no tag."""
+        origin = self.selection.start if self.selection else 0
+        for paragraph in reversed(self._untagged_paragraphs()):
+            if paragraph.end <= origin:
+                return self._select_paragraph_start(paragraph)
+        self.post_message(self.Notice("No untagged paragraph above."))
+
+    def _select_paragraph_start(self, paragraph: Span) -> None:
+        sentence = self.sentence_at(paragraph.start)
+        self.active_id = None
+        self.select(sentence or paragraph)
 
     def action_next_sentence(self) -> None:
         """Select the next sentence."""
@@ -272,6 +582,76 @@ class Reader(ScrollView, can_focus=True):
         if self.selection is not None:
             self.post_message(self.RemoveRequested(self.selection))
 
+    def action_edit_note(self) -> None:
+        """Ask the app to edit the note of the annotation here (or of the next tag)."""
+        if self.selection is not None:
+            here = self.annotation_here()
+            self.post_message(self.NoteRequested(self.selection, here.id if here else None))
+
+    def action_retag(self) -> None:
+        """Ask the app to change the tag of the annotation here."""
+        if self.selection is not None:
+            here = self.annotation_here()
+            self.post_message(self.RetagRequested(self.selection, here.id if here else None))
+
+    def action_resize(self) -> None:
+        """Ask the app to fit the active annotation to the selection."""
+        if self.selection is not None:
+            self.post_message(self.ResizeRequested(self.selection, self.active_id))
+
+    # ----------------------------------------------------------------- the mouse
+
+    def _offset_at(self, event: events.MouseEvent) -> int | None:
+        if self._index is None or self.article is None:
+            return None
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        y = offset.y + int(self.scroll_offset.y)
+        if y >= len(self._index):
+            return None
+        return self._index.offset_at(y, max(0, offset.x - GUTTER), self._display)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        offset = self._offset_at(event)
+        if offset is None:
+            return
+        self.focus()
+        self._drag_origin = offset
+        self._dragged = False
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag_origin is None or not event.button:
+            return
+        offset = self._offset_at(event)
+        if offset is None or offset == self._drag_origin:
+            return
+        self._dragged = True
+        low, high = sorted((self._drag_origin, offset))
+        words = word_spans(self.article.text if self.article else "", Span(low, high + 1))
+        if words:
+            span = Span(words[0].start, words[-1].end)
+            if not self.crosses_boilerplate(span) and span != self.selection:
+                self.active_id = None
+                self.select(span, scroll=False)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_origin is None:
+            return
+        origin, self._drag_origin = self._drag_origin, None
+        self.release_mouse()
+        if self._dragged:
+            return
+        holding = [a for a in self.annotations if a.start <= origin < a.end]
+        if holding:
+            self.pick(min(holding, key=lambda a: (a.end - a.start, a.start)))
+            return
+        sentence = self.sentence_at(origin)
+        if sentence is not None and sentence.start <= origin < sentence.end:
+            self.active_id = None
+            self.select(sentence)
+
     # ----------------------------------------------------------------- rendering
 
     def render_line(self, y: int) -> Strip:
@@ -318,6 +698,13 @@ class Reader(ScrollView, can_focus=True):
                     if a.span.overlaps(b.span):
                         paint(Span(max(a.start, b.start), min(a.end, b.end)),
                               Style(underline=True))
+        if self.matches:
+            match_style = self.get_component_rich_style("reader--match", partial=True)
+            first = bisect_left([m.end for m in self.matches], start + 1)
+            for match in self.matches[first:]:
+                if match.start >= max(end, start + 1):
+                    break
+                paint(match, match_style)
         if self.selection is not None and self.selection.overlaps(line_span):
             paint(self.selection, self.get_component_rich_style("reader--selection",
                                                                 partial=True))

@@ -1,0 +1,214 @@
+"""The command line, run as a user runs it: real processes where it matters, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+from tui.corpus import load_corpus
+from tui.sentences import sentence_spans
+from tui.store import Store
+
+ARTICLE = "002_a34abba263e9470d"
+
+
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+        ) -> subprocess.CompletedProcess[str]:
+    """``python -m tui ARGS`` in a real process."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, cwd=cwd,
+        env=full_env, timeout=60,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_importing_the_cli_does_not_import_textual() -> None:
+    code = (
+        "import sys, tui.cli, tui.corpus, tui.store, tui.sentences, tui.model, tui.config, "
+        "tui.formats, tui.history, tui.keys, tui.layout\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(bad)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_list_prints_articles_with_counts(seeds: Path, store_dir: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["add", ARTICLE, "threat", "--quote", "respond decisively",
+                 "--corpus", str(seeds), "--store", str(store_dir)]) == 0
+    capsys.readouterr()
+    assert main(["list", "--corpus", str(seeds), "--store", str(store_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:7] == ["id", "date", "outlet", "claim", "threat", "denial",
+                                    "schedule"]
+    assert len(lines) == 6
+    row = next(line for line in lines if line.startswith(ARTICLE))
+    assert row.split()[1] == "2021-12-31"
+    assert "Putin happy with results of Biden security call" in row
+    assert "1" in row.split()[3:8]
+
+
+def test_add_by_quote_and_by_span_then_export_json(seeds: Path, store_dir: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    common = ["--corpus", str(seeds), "--store", str(store_dir)]
+    assert main(["add", ARTICLE, "threat", "--quote", "respond decisively", "--note",
+                 "the core threat", *common]) == 0
+    first_id = capsys.readouterr().out.strip()
+    article = load_corpus([seeds]).get(ARTICLE)
+    sentence = sentence_spans(article.text, article.boilerplate)[3]
+    assert main(["add", ARTICLE, "claim", "--span", f"{sentence.start}:{sentence.end}",
+                 *common]) == 0
+    second_id = capsys.readouterr().out.strip()
+    assert first_id != second_id
+
+    assert main(["export", *common]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert isinstance(exported.get("version", exported.get("schema")), int)
+    (entry,) = [a for a in exported["articles"] if a["id"] == ARTICLE]
+    assert entry["sha256"] == article.sha256
+    by_id = {a["id"]: a for a in entry["annotations"]}
+    assert by_id[first_id]["text"] == "respond decisively"
+    assert by_id[first_id]["note"] == "the core threat"
+    assert by_id[first_id]["annotator"] == "tester"
+    start, end = by_id[first_id]["start"], by_id[first_id]["end"]
+    assert article.text[start:end] == "respond decisively"
+    assert by_id[second_id]["text"] == article.text[sentence.start : sentence.end]
+
+
+def test_export_jsonl_filters_by_tag_and_article(seeds: Path, store_dir: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    common = ["--corpus", str(seeds), "--store", str(store_dir)]
+    main(["add", ARTICLE, "threat", "--quote", "respond decisively", *common])
+    main(["add", ARTICLE, "schedule", "--quote", "on 13 January", *common])
+    main(["add", "001_bf000ff86f6a5f51", "threat", "--quote", "complete breakdown", *common])
+    capsys.readouterr()
+    assert main(["export", "--format", "jsonl", "--tag", "threat", "--article", ARTICLE,
+                 *common]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["article_id"], r["tag"], r["text"]) for r in rows] == [
+        (ARTICLE, "threat", "respond decisively")
+    ]
+    for key in ("id", "article_id", "start", "end", "tag", "text", "note", "annotator",
+                "created", "modified"):
+        assert key in rows[0]
+
+
+def test_export_to_a_file(seeds: Path, store_dir: Path, tmp_path: Path) -> None:
+    common = ["--corpus", str(seeds), "--store", str(store_dir)]
+    main(["add", ARTICLE, "threat", "--quote", "respond decisively", *common])
+    out = tmp_path / "out.json"
+    assert main(["export", "-o", str(out), *common]) == 0
+    assert "respond decisively" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add", "no-such-article", "threat", "--quote", "x"], "no article"),
+        (["add", ARTICLE, "rumour", "--quote", "Putin"], "unknown tag"),
+        (["add", ARTICLE, "threat", "--quote", "words that are not in it"], "occurs nowhere"),
+        (["add", ARTICLE, "threat", "--span", "10:5"], "start must be less than end"),
+        (["add", ARTICLE, "threat", "--span", "5:5"], "start must be less than end"),
+        (["add", ARTICLE, "threat", "--span", "0:999999"], "outside"),
+        (["add", ARTICLE, "threat", "--span", "abc"], "START:END"),
+        (["add", ARTICLE, "threat", "--quote", "Putin", "--occurrence", "99"], "only"),
+        (["export", "--tag", "rumour"], "unknown tag"),
+        (["export", "--article", "nope"], "no article"),
+        (["list", "--corpus", "/no/such/folder"], "/no/such/folder"),
+    ],
+)
+def test_errors_are_one_line_exit_2_and_write_nothing(
+    args: list[str], message: str, seeds: Path, store_dir: Path
+) -> None:
+    common = ["--store", str(store_dir)]
+    if "--corpus" not in args:
+        common += ["--corpus", str(seeds)]
+    before = snapshot(store_dir)
+    result = run(*args, *common)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+    assert snapshot(store_dir) == before
+
+
+def test_add_writes_to_the_store_on_disk(seeds: Path, store_dir: Path) -> None:
+    result = run("add", ARTICLE, "schedule", "--quote", "9 January", "--corpus", str(seeds),
+                 "--store", str(store_dir), "--annotator", "ana")
+    assert result.returncode == 0, result.stderr
+    (annotation,) = Store(store_dir, annotator="other").annotations(ARTICLE)
+    assert annotation.id == result.stdout.strip()
+    assert annotation.annotator == "ana"
+    assert annotation.text == "9 January"
+
+
+def test_store_from_the_environment(seeds: Path, tmp_path: Path) -> None:
+    store = tmp_path / "env-store"
+    result = run("add", ARTICLE, "claim", "--quote", "Ushakov said", "--corpus", str(seeds),
+                 env={"NEWSMARK_STORE": str(store), "NEWSMARK_ANNOTATOR": "envuser"})
+    assert result.returncode == 0, result.stderr
+    assert [a.annotator for a in Store(store, annotator="x").annotations(ARTICLE)] == ["envuser"]
+
+
+def test_default_corpus_is_seeds_in_the_current_folder_else_bundled(tmp_path: Path) -> None:
+    # An empty folder: no ./seeds, so the bundled copy is used.
+    result = run("list", "--store", str(tmp_path / "s"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 6
+    # A ./seeds folder of its own replaces it.
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "mine.txt").write_text("My own article.\n\nIt says things.\n")
+    result = run("list", "--store", str(tmp_path / "s"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()[1:]] == ["mine"]
+
+
+def test_bundled_seeds_are_the_seeds_byte_for_byte(seeds: Path) -> None:
+    from tui.corpus import bundled_seeds
+
+    shared = seeds.parent.parent / "shared" / "seeds"
+    names = sorted(p.name for p in seeds.glob("*.txt"))
+    assert len(names) == 5
+    assert names == sorted(p.name for p in bundled_seeds().glob("*.txt"))
+    for name in names:
+        assert (seeds / name).read_bytes() == (bundled_seeds() / name).read_bytes()
+        if shared.exists():
+            assert (seeds / name).read_bytes() == (shared / name).read_bytes()
+
+
+def test_check_reports_damage_with_exit_1(store_dir: Path, seeds: Path) -> None:
+    common = ["--store", str(store_dir)]
+    assert run("check", *common).returncode == 0
+    run("add", ARTICLE, "claim", "--quote", "Ushakov said", "--corpus", str(seeds), *common)
+    (shard,) = list(store_dir.rglob("*.json"))
+    shard.write_bytes(shard.read_bytes()[:20])
+    result = run("check", *common)
+    assert result.returncode == 1
+    assert str(shard) in result.stdout
+    result = run("check", "--repair", *common)
+    assert result.returncode == 0
+    assert "aside" in result.stdout
+    assert run("check", *common).returncode == 0
+
+
+def test_python_dash_m_and_help() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("list", "add", "export", "check"):
+        assert command in result.stdout

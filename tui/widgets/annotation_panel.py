@@ -1,0 +1,156 @@
+"""The annotation panel (``a``): the open article's annotations in text order.
+
+A DataTable (rendered virtually, so a thousand rows cost what the visible ones cost), with the
+counts per tag above it. Every cell is a ``Text`` made from the raw string: quotes and notes are
+never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from ..config import TagDef
+from ..editing import shorten
+from ..keys import bindings_for
+from ..layout import display_text
+from ..model import Annotation, sort_key
+
+
+class AnnotationTable(DataTable[Text]):
+    """The rows of the panel; keys act on the highlighted annotation."""
+
+    BINDINGS = [
+        Binding(keys, action, description, show=show, key_display=key_display)
+        for keys, action, description, show, key_display in bindings_for("panel")
+    ]
+
+    class Action(Message):
+        """The user asked to ``action`` (jump, delete, edit_note, retag) ``annotation_id``."""
+
+        def __init__(self, action: str, annotation_id: str) -> None:
+            super().__init__()
+            self.action = action
+            self.annotation_id = annotation_id
+
+    def _post(self, action: str) -> None:
+        if self.row_count == 0:
+            return
+        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        if row_key.value is not None:
+            self.post_message(self.Action(action, row_key.value))
+
+    def action_jump(self) -> None:
+        """Show the highlighted annotation in the reader."""
+        self._post("jump")
+
+    def action_delete(self) -> None:
+        """Delete the highlighted annotation."""
+        self._post("delete")
+
+    def action_edit_note(self) -> None:
+        """Edit the highlighted annotation's note."""
+        self._post("edit_note")
+
+    def action_retag(self) -> None:
+        """Change the highlighted annotation's tag."""
+        self._post("retag")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.Action("jump", event.row_key.value))
+
+
+class AnnotationPanel(Vertical):
+    """Counts per tag, then one row per annotation: tag, quote, note, annotator."""
+
+    DEFAULT_CSS = """
+    AnnotationPanel {
+        height: 1fr;
+    }
+    AnnotationPanel > #panel-counts {
+        height: 1;
+        padding: 0 1;
+    }
+    AnnotationPanel > AnnotationTable {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    def __init__(self, tags: Sequence[TagDef], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.tags = tuple(tags)
+        self.annotations: list[Annotation] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="panel-counts")
+        yield AnnotationTable(cursor_type="row", id="panel-table")
+
+    @property
+    def table(self) -> AnnotationTable:
+        return self.query_one(AnnotationTable)
+
+    def on_mount(self) -> None:
+        self._columns()
+
+    def _columns(self) -> None:
+        table = self.table
+        table.clear(columns=True)
+        table.add_column("Tag", key="tag", width=9)
+        table.add_column("Quote", key="quote", width=max(12, self.size.width - 9 - 14 - 10))
+        table.add_column("Note", key="note", width=14)
+        table.add_column("By", key="annotator", width=8)
+
+    def on_resize(self) -> None:
+        self.set_annotations(self.annotations, keep=self.highlighted_id)
+
+    @property
+    def highlighted_id(self) -> str | None:
+        table = self.table
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    def set_annotations(self, annotations: Sequence[Annotation], *,
+                        keep: str | None = None) -> None:
+        """Show ``annotations`` in text order; keep the row of ``keep`` highlighted."""
+        self.annotations = sorted(annotations, key=sort_key)
+        colours = {tag.name: tag.colour for tag in self.tags}
+        counts = Text(no_wrap=True, overflow="ellipsis")
+        for tag in self.tags:
+            number = sum(1 for a in self.annotations if a.tag == tag.name)
+            counts.append(f" {tag.marker} ", style=f"black on {tag.colour}")
+            counts.append(f" {number}  ", style="bold" if number else "dim")
+        counts.append(f"{len(self.annotations)} in all", style="dim")
+        self.query_one("#panel-counts", Static).update(counts)
+        self._columns()
+        table = self.table
+        for annotation in self.annotations:
+            colour = colours.get(annotation.tag, "white")
+            table.add_row(
+                Text(display_text(annotation.tag), style=f"bold {colour}", no_wrap=True),
+                Text(display_text(shorten(annotation.text, 200)), no_wrap=True,
+                     overflow="ellipsis"),
+                Text(display_text(shorten(annotation.note, 80)), no_wrap=True,
+                     overflow="ellipsis", style="italic"),
+                Text(display_text(annotation.annotator), no_wrap=True, overflow="ellipsis",
+                     style="dim"),
+                key=annotation.id,
+            )
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+
+    def highlight(self, annotation_id: str) -> None:
+        """Move the panel's cursor to ``annotation_id``."""
+        table = self.table
+        if annotation_id in table.rows:
+            table.move_cursor(row=table.get_row_index(annotation_id), animate=False)
