@@ -447,8 +447,19 @@ def test_id_clash_uses_relative_paths(tmp_path: Path) -> None:
 
 def test_same_file_twice_is_read_once_and_explicit_files_keep_their_suffix(tmp_path: Path) -> None:
     (tmp_path / "notes.rst").write_text("Headline\n\nBody.")
-    corpus = load_corpus([SEEDS, SEEDS / f"{SEED_STEMS[1]}.txt", tmp_path / "notes.rst"])
+    (tmp_path / "notes.meta.json").write_text('{"title": "Notes"}')
+    corpus = load_corpus(
+        [
+            SEEDS,
+            SEEDS / f"{SEED_STEMS[1]}.txt",
+            tmp_path / "notes.rst",
+            tmp_path / "notes.meta.json",
+        ]
+    )
     assert corpus.ids == (*SEED_STEMS, "notes")
+    assert corpus.get("notes").title == "Notes"
+    (sidecar,) = corpus.skipped
+    assert sidecar.path.name == "notes.meta.json" and "sidecar" in sidecar.reason
 
 
 def test_two_folders_with_the_same_layout_still_get_unique_ids(tmp_path: Path) -> None:

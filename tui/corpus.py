@@ -566,6 +566,10 @@ def load_corpus(paths: Sequence[Path | str]) -> Corpus:
 
     articles: list[Article] = []
     skipped: list[Skipped] = []
+    sidecars = [entry for entry in entries if entry[0].name.lower().endswith(SIDECAR_SUFFIX)]
+    for file, _base in sidecars:
+        skipped.append(Skipped(file, f"{file} is a metadata sidecar, not an article"))
+    entries = [entry for entry in entries if entry not in sidecars]
     for (file, _base), article_id in zip(entries, _unique_ids(entries), strict=True):
         try:
             articles.append(load_article(file, article_id))
