@@ -198,6 +198,20 @@ def test_no_sentence_touches_boilerplate_or_crosses_a_line() -> None:
         ("No, no, no… Maybe.", ["No, no, no…", "Maybe."]),
         ("See e.g. the report.", None),
         ("  Spaced out.   \n\n  Next line  ", ["Spaced out.", "Next line"]),
+        (
+            "普京与拜登通话五十分钟。克里姆林宫表示会谈坦诚。",
+            ["普京与拜登通话五十分钟。", "克里姆林宫表示会谈坦诚。"],
+        ),
+        ("「会谈坦诚。」他说。", ["「会谈坦诚。」", "他说。"]),
+        (
+            "قال الكرملين إن المكالمة كانت جيدة. قال بايدن",
+            ["قال الكرملين إن المكالمة كانت جيدة.", "قال بايدن"],
+        ),
+        ("הנשיא דיבר עם Biden בטלפון. הוא אמר", ["הנשיא דיבר עם Biden בטלפון.", "הוא אמר"]),
+        (
+            "Leaders 👨‍👩‍👧‍👦 met 🇺🇦 today. The aide 👍🏽 said 𝒳.",
+            ["Leaders 👨‍👩‍👧‍👦 met 🇺🇦 today.", "The aide 👍🏽 said 𝒳."],
+        ),
     ],
 )
 def test_abbreviations_quotes_and_scraped_text(text: str, expected: list[str] | None) -> None:

@@ -65,12 +65,14 @@ _SENTENCE_OPENERS = frozenset(
     """.split()
 )
 
-_TERMINATORS = ".!?…"
-_CLOSERS = "\"'”’»)]}›"
-_OPENERS = "\"'“‘«([{‹"
+# Full stops of scripts written without spaces or capitals (CJK, Arabic, Devanagari): a sentence
+# ends there whatever follows.
+_UNSPACED_TERMINATORS = "。！？｡؟।॥"
+_CLOSERS = "\"'”’»)]}›」』）"
+_OPENERS = "\"'“‘«([{‹「『（"
 
 # A run of terminators, then closing quotes/brackets, then optional spaces (not a newline).
-_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]}›]*[^\S\n]*")
+_END_RE = re.compile(r"[.!?…。！？｡؟।॥]+[\"'”’»)\]}›」』）]*[^\S\n]*")
 _LONGEST_TOKEN = 40
 _WORD_AFTER_RE = re.compile(r"[^\W\d_]+")
 
@@ -203,9 +205,13 @@ def _is_boundary(
     if nxt >= end:
         return False
     first = text[nxt]
-    if not (first.isupper() or (first.isdigit() and spaced)):
-        return False
     terminators = text[punct_start:punct_end].rstrip(_CLOSERS)
+    if any(c in _UNSPACED_TERMINATORS for c in terminators):
+        return True
+    # A capital, or a letter of a script without case (Hebrew, Arabic...), starts a sentence.
+    starts_sentence = first.isupper() or (first.isalpha() and not first.islower())
+    if not (starts_sentence or (first.isdigit() and spaced)):
+        return False
     closed = len(terminators) < punct_end - punct_start
     if terminators != ".":
         # "?", "!", "…" or "..." : a boundary when a capital or quote follows.
@@ -220,6 +226,7 @@ def _is_boundary(
             and "." not in token
             and any(c.islower() for c in token)
             and token.lower() not in _ABBREVIATIONS
+            and first.isupper()
             and word_after is not None
             and len(word_after.group(0)) >= 2
             and any(c.islower() for c in word_after.group(0))
@@ -234,8 +241,7 @@ def _is_boundary(
         return False
     if is_acronym:
         if len(token) == 1:
-            # An initial ("J. Smith") - unless it is a pronoun-like capital "I." at the end.
-            return False
+            return False  # an initial: "J. Smith"
         return _next_word_opens_sentence(text, nxt)
     return True
 
