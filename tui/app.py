@@ -350,8 +350,12 @@ class NewsmarkApp(App[None]):
     def _annotation(self, annotation_id: str | None) -> Annotation | None:
         return self.query_one(Reader).annotation(annotation_id)
 
+    # The reader's requests are resolved here, when they are handled, not when the key was
+    # pressed: with type-ahead (a paste, a fast typist over SSH) a tag key's request may still
+    # be queued when the next key is read, and "the annotation here" must include that tag.
+
     def on_reader_note_requested(self, message: Reader.NoteRequested) -> None:
-        self._edit_note(self._annotation(message.annotation_id))
+        self._edit_note(self.query_one(Reader).annotation_here())
 
     def _edit_note(self, target: Annotation | None) -> None:
         if target is None:
@@ -382,7 +386,7 @@ class NewsmarkApp(App[None]):
         self.push_screen(PromptScreen(question, value, placeholder="a short note"), done)
 
     def on_reader_retag_requested(self, message: Reader.RetagRequested) -> None:
-        self._retag(self._annotation(message.annotation_id))
+        self._retag(self.query_one(Reader).annotation_here())
 
     def _retag(self, target: Annotation | None) -> None:
         if target is None:
@@ -405,7 +409,7 @@ class NewsmarkApp(App[None]):
         )
 
     def on_reader_resize_requested(self, message: Reader.ResizeRequested) -> None:
-        target = self._annotation(message.annotation_id)
+        target = self._annotation(self.query_one(Reader).active_id)
         article = self.article
         if target is None or article is None:
             self.status("Pick a tag first (click it, > / <, or enter in the panel), then "
@@ -545,7 +549,7 @@ class NewsmarkApp(App[None]):
 
             where = {"reader": " (reader)", "list": " (article list)",
                      "panel": " (annotation panel)"}.get(key.scope, "")
-            yield SystemCommand(f"{key.description}  [{display_keys(key)}]",
+            yield SystemCommand(f"{key.long_description}  [{display_keys(key)}]",
                                 f"{key.group}{where}", run)
         yield SystemCommand("Keys: show every key  [?]", "The help screen", self.action_help)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config
 from .corpus import Corpus, CorpusError, default_corpus_paths, load_corpus
+from .formats import FormatError
 from .model import Annotation, Span
 from .store import Store, StoreError
 
@@ -341,7 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return OK
     try:
         return args.func(args)
-    except (UserError, CorpusError, StoreError) as error:
+    except (UserError, CorpusError, StoreError, FormatError) as error:
         print(f"newsmark: {error}", file=sys.stderr)
         return USAGE
     except BrokenPipeError:

@@ -28,13 +28,20 @@ class Key:
     show: bool = True
     key_display: str | None = None
     priority: bool = False
+    help: str = ""
+    """A longer description for the help screen and the palette (default: ``description``)."""
+
+    @property
+    def long_description(self) -> str:
+        return self.help or self.description
 
 
 KEYS: tuple[Key, ...] = (
     # Moving about
     Key("tab", "switch_pane", "Switch pane", "Move", show=False),
     Key("enter", "open_article", "Open", "Move", scope="list"),
-    Key("j,down", "next_sentence", "Next sentence", "Move", scope="reader", key_display="j"),
+    Key("j,down", "next_sentence", "Next", "Move", scope="reader", key_display="j",
+        help="Next sentence"),
     Key("k,up", "previous_sentence", "Previous sentence", "Move", scope="reader",
         key_display="k", show=False),
     Key("pagedown,space", "page_down", "Page down", "Move", scope="reader", show=False),
@@ -64,16 +71,18 @@ KEYS: tuple[Key, ...] = (
     Key("escape", "reset_selection", "Back to the current sentence; clear the search",
         "Select", scope="reader", show=False, key_display="esc"),
     # Searching
-    Key("slash", "search", "Search the article", "Search", scope="reader", key_display="/"),
+    Key("slash", "search", "Search", "Search", scope="reader", key_display="/",
+        help="Search the article"),
     Key("n", "note_or_next_match", "Next match (while searching), else edit the note",
         "Search", scope="reader", show=False),
     Key("N", "previous_match", "Previous match", "Search", scope="reader", show=False),
-    Key("slash,f", "filter", "Filter the articles by title, outlet or id", "Search",
-        scope="list", key_display="/"),
-    Key("o", "cycle_sort", "Sort by file, title, outlet, date or tags", "Search",
-        scope="list"),
+    Key("slash,f", "filter", "Filter", "Search", scope="list", key_display="/",
+        help="Filter the articles by title, outlet or id"),
+    Key("o", "cycle_sort", "Sort", "Search", scope="list",
+        help="Sort the articles by file, title, outlet, date or tags"),
     # Annotating
-    Key("x", "remove_annotation", "Remove tag", "Annotate", scope="reader"),
+    Key("x", "remove_annotation", "Untag", "Annotate", scope="reader",
+        help="Remove the tag under the cursor"),
     Key("e", "edit_note", "Edit the note of the tag here (or of the next tag)", "Annotate",
         scope="reader", show=False),
     Key("r", "retag", "Change the tag here to another", "Annotate", scope="reader",
@@ -83,14 +92,16 @@ KEYS: tuple[Key, ...] = (
     Key("u", "undo", "Undo", "Annotate"),
     Key("ctrl+r", "redo", "Redo", "Annotate", show=False),
     # The annotation panel
-    Key("a", "toggle_panel", "Annotations", "Panel"),
-    Key("enter", "jump", "Jump to the annotation", "Panel", scope="panel"),
-    Key("x", "delete", "Delete the annotation", "Panel", scope="panel"),
-    Key("e", "edit_note", "Edit its note", "Panel", scope="panel"),
-    Key("r", "retag", "Retag it", "Panel", scope="panel"),
+    Key("a", "toggle_panel", "Panel", "Panel",
+        help="Show the annotation panel in place of the article list, or back"),
+    Key("enter", "jump", "Jump", "Panel", scope="panel",
+        help="Show the annotation in the reader"),
+    Key("x", "delete", "Delete", "Panel", scope="panel", help="Delete the annotation"),
+    Key("e", "edit_note", "Note", "Panel", scope="panel", help="Edit the annotation's note"),
+    Key("r", "retag", "Retag", "Panel", scope="panel", help="Change the annotation's tag"),
     # The app
-    Key("question_mark", "help", "Keys", "App", key_display="?"),
-    Key("q", "quit", "Quit", "App"),
+    Key("question_mark", "help", "Keys", "App", key_display="?", help="Show every key"),
+    Key("q", "quit", "Quit", "App", help="Quit (everything is already saved)"),
 )
 
 

@@ -31,7 +31,7 @@ def keys_table(tags: Sequence[TagDef]) -> Table:
     for group, keys in groups.items():
         table.add_row(Text(group, style="bold underline"), "", "")
         for key in keys:
-            description = Text(key.description)
+            description = Text(key.long_description)
             tag = by_action.get(key.action)
             if tag is not None:
                 description = Text.assemble(

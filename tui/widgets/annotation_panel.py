@@ -101,16 +101,32 @@ class AnnotationPanel(Vertical):
     def on_mount(self) -> None:
         self._columns()
 
+    #: Below these widths the note and annotator columns are left out (a note then shows as
+    #: ✎ after the quote).
+    NOTE_COLUMN_FROM = 50
+    ANNOTATOR_COLUMN_FROM = 70
+
     def _columns(self) -> None:
         table = self.table
         table.clear(columns=True)
-        table.add_column("Tag", key="tag", width=9)
-        table.add_column("Quote", key="quote", width=max(12, self.size.width - 9 - 14 - 10))
-        table.add_column("Note", key="note", width=14)
-        table.add_column("By", key="annotator", width=8)
+        width = self.size.width
+        self._note_column = width >= self.NOTE_COLUMN_FROM
+        self._annotator_column = width >= self.ANNOTATOR_COLUMN_FROM
+        note_width = 16 if self._note_column else 0
+        annotator_width = 10 if self._annotator_column else 0
+        columns = 1 + self._note_column + self._annotator_column
+        quote_width = width - 1 - note_width - annotator_width - 2 * (columns + 1) - 2
+        table.add_column(Text("", style="bold"), key="tag", width=1)
+        table.add_column("Quote", key="quote", width=max(8, quote_width))
+        if self._note_column:
+            table.add_column("Note", key="note", width=note_width)
+        if self._annotator_column:
+            table.add_column("By", key="annotator", width=annotator_width)
+        self._width = width
 
     def on_resize(self) -> None:
-        self.set_annotations(self.annotations, keep=self.highlighted_id)
+        if getattr(self, "_width", None) != self.size.width:
+            self.set_annotations(self.annotations, keep=self.highlighted_id)
 
     @property
     def highlighted_id(self) -> str | None:
@@ -124,7 +140,7 @@ class AnnotationPanel(Vertical):
                         keep: str | None = None) -> None:
         """Show ``annotations`` in text order; keep the row of ``keep`` highlighted."""
         self.annotations = sorted(annotations, key=sort_key)
-        colours = {tag.name: tag.colour for tag in self.tags}
+        by_name = {tag.name: tag for tag in self.tags}
         counts = Text(no_wrap=True, overflow="ellipsis")
         for tag in self.tags:
             number = sum(1 for a in self.annotations if a.tag == tag.name)
@@ -135,17 +151,21 @@ class AnnotationPanel(Vertical):
         self._columns()
         table = self.table
         for annotation in self.annotations:
-            colour = colours.get(annotation.tag, "white")
-            table.add_row(
-                Text(display_text(annotation.tag), style=f"bold {colour}", no_wrap=True),
-                Text(display_text(shorten(annotation.text, 200)), no_wrap=True,
-                     overflow="ellipsis"),
-                Text(display_text(shorten(annotation.note, 80)), no_wrap=True,
-                     overflow="ellipsis", style="italic"),
-                Text(display_text(annotation.annotator), no_wrap=True, overflow="ellipsis",
-                     style="dim"),
-                key=annotation.id,
-            )
+            tag = by_name.get(annotation.tag)
+            marker = Text(tag.marker if tag else "?",
+                          style=f"bold black on {tag.colour}" if tag else "bold reverse")
+            quote = Text(display_text(shorten(annotation.text, 200)), no_wrap=True,
+                         overflow="ellipsis")
+            if annotation.note and not self._note_column:
+                quote = Text.assemble(("✎ ", "bold"), quote, no_wrap=True, overflow="ellipsis")
+            cells = [marker, quote]
+            if self._note_column:
+                cells.append(Text(display_text(shorten(annotation.note, 80)), no_wrap=True,
+                                  overflow="ellipsis", style="italic"))
+            if self._annotator_column:
+                cells.append(Text(display_text(annotation.annotator), no_wrap=True,
+                                  overflow="ellipsis", style="dim"))
+            table.add_row(*cells, key=annotation.id)
         if keep is not None and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
 

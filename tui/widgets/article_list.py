@@ -213,3 +213,5 @@ class ArticleList(DataTable[Text]):
         """Open the highlighted article in the reader."""
         if self.highlighted_id is not None:
             self.post_message(self.Opened(self.highlighted_id))
+            # Move the focus on at once, so keys typed right after enter reach the reader.
+            self.screen.focus_next()
