@@ -179,6 +179,18 @@ def test_no_sentence_touches_boilerplate_or_crosses_a_line() -> None:
         ("Gen. Milley and Lt. Col. Vindman spoke.", None),
         ("J. Smith wrote it.", None),
         ("“Why?” he asked.", None),
+        ("“Are we threatening anyone?” Putin asked.", None),
+        ("“Why?” Kremlin aide Yuri Ushakov asked.", None),
+        (
+            "“We are happy.” Ushakov said the talks were good.",
+            ["“We are happy.”", "Ushakov said the talks were good."],
+        ),
+        ("“We are happy.” He said so.", ["“We are happy.”", "He said so."]),
+        (
+            "“It is serious.” The White House said so.",
+            ["“It is serious.”", "The White House said so."],
+        ),
+        ("“Why?” Putin left.", ["“Why?”", "Putin left."]),
         ("He said: “No.” Then he left.", ["He said: “No.”", "Then he left."]),
         ("(See above.) Then more.", ["(See above.)", "Then more."]),
         ("Growth was 3.5 percent.", None),

@@ -74,6 +74,14 @@ _OPENERS = "\"'“‘«([{‹「『（"
 # A run of terminators, then closing quotes/brackets, then optional spaces (not a newline).
 _END_RE = re.compile(r"[.!?…。！？｡؟।॥]+[\"'”’»)\]}›」』）]*[^\S\n]*")
 _LONGEST_TOKEN = 40
+# '“Why not?” Putin asked.' is one sentence: a quotation closed after "?" or "!" and followed by
+# a name (capitalised words, maybe a lowercase title between) and a verb of saying belongs to
+# the attribution. After a full stop it does not: English would have put a comma there.
+_SPEECH_VERBS = (
+    "said|says|asked|asks|added|adds|told|tells|continued|replied|replies|noted|notes|wrote"
+    "|writes|stated|states|explained|insisted|warned|declared|recalled|answered|responded"
+)
+_ATTRIBUTION_RE = re.compile(rf"((?:[^\W\d_][\w’'.-]*[^\S\n]+){{1,6}})(?:{_SPEECH_VERBS})\b")
 _WORD_AFTER_RE = re.compile(r"[^\W\d_]+")
 
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
@@ -213,6 +221,8 @@ def _is_boundary(
     if not (starts_sentence or (first.isdigit() and spaced)):
         return False
     closed = len(terminators) < punct_end - punct_start
+    if closed and spaced and terminators[-1] in "?!" and _is_attribution(text, nxt, end):
+        return False
     if terminators != ".":
         # "?", "!", "…" or "..." : a boundary when a capital or quote follows.
         return spaced or closed
@@ -244,6 +254,19 @@ def _is_boundary(
             return False  # an initial: "J. Smith"
         return _next_word_opens_sentence(text, nxt)
     return True
+
+
+def _is_attribution(text: str, position: int, end: int) -> bool:
+    """Whether ``position`` starts "Putin asked" / "White House Press Secretary Jen Psaki said"."""
+    match = _ATTRIBUTION_RE.match(text, position, end)
+    if match is None:
+        return False
+    words = match.group(1).split()
+    return (
+        words[0].lower() not in _SENTENCE_OPENERS
+        and words[0][0].isupper()
+        and words[-1][0].isupper()
+    )
 
 
 def _token_before(text: str, position: int) -> str:
