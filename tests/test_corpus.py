@@ -6,6 +6,7 @@ import codecs
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -482,6 +483,16 @@ def test_loading_never_modifies_files(seed_copy: Path) -> None:
         load_article(article.path)
     assert snapshot(seed_copy) == before
     assert [s.path.name for s in corpus.skipped] == ["bin.txt"]
+
+
+def test_the_domain_modules_do_not_import_textual() -> None:
+    code = (
+        "import sys, tui.corpus, tui.sentences\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_corpus_is_a_plain_value() -> None:
