@@ -1,12 +1,46 @@
-"""The tag set: names, keys, colours and descriptions (no Textual).
+"""The tag set and the theme, from an optional TOML config file (no Textual).
 
-The four default tags are claim, threat, denial and schedule. A TOML config file can replace them
-(see :func:`load_config`).
+The four default tags are claim, threat, denial and schedule. A config file can replace them and
+choose a theme. :func:`load_config` finds it: ``--config FILE`` if given, else ``newsmark.toml``
+in the current folder, else ``newsmark.toml`` in the user config folder (``platformdirs``:
+``~/.config/newsmark/`` on Linux). No file means the defaults. The shape (``docs/config.md`` has a
+full example)::
+
+    theme = "textual-dark"   # optional: "dark", "light" or any Textual theme name
+
+    [[tags]]                 # one table per tag, 1 to 9 of them, in the order of keys 1-9
+    name = "claim"           # required: lowercase letters, digits, - or _; unique
+    key = "c"                # optional: one free lowercase letter (see RESERVED_KEYS);
+                             #   default: a free letter of the name; "" for none
+    colour = "#5fafff"       # optional: a colour Rich understands ("red", "#rrggbb",
+                             #   "color(33)"); default: the next of a palette that stays
+                             #   distinct in 256 and in 16 colours
+    description = "..."      # optional: one line for the help screen and exports
+    marker = "C"             # optional: one visible character for the gutter (read without
+                             #   colour); default: the name's first letter, upper-cased, unique
+
+Without ``[[tags]]`` the default four stay (a file may set only the theme). Every problem is a
+:class:`ConfigError` whose text is one line, ``<file>:<line>: what is wrong; what to do``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import re
+import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.cells import cell_len
+from rich.color import Color, ColorParseError, ColorSystem, ColorType
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
 
 
 @dataclass(frozen=True)
@@ -14,7 +48,9 @@ class TagDef:
     """One tag: its name, the key that applies it, a colour and a one-line description.
 
     ``number`` is the digit key (1–9) that also applies it; ``marker`` is a single glyph used where
-    colour is not available (16 colours, ``NO_COLOR``).
+    colour is not available (16 colours, ``NO_COLOR``). ``key`` may be ``""`` (number key only).
+    ``colour`` is a colour Rich understands: a standard or 256-colour name (``"red"``,
+    ``"color(33)"``) or ``"#rrggbb"``.
     """
 
     name: str
@@ -24,6 +60,14 @@ class TagDef:
     description: str
     marker: str
 
+    @property
+    def hex_colour(self) -> str:
+        """The colour as ``#rrggbb`` (for exports such as brat and Label Studio, which need CSS).
+
+        Standard colours are converted with Rich's default terminal palette.
+        """
+        return Color.parse(self.colour).get_truecolor().hex
+
 
 DEFAULT_TAGS: tuple[TagDef, ...] = (
     TagDef("claim", "c", "1", "#5fafff", "an assertion of fact or position", "C"),
@@ -32,12 +76,53 @@ DEFAULT_TAGS: tuple[TagDef, ...] = (
     TagDef("schedule", "s", "4", "#5fd75f", "a date, meeting or timetable", "S"),
 )
 
+#: Colours given, in order, to tags that name none. The first four are the default tags'. Each
+#: maps to a different one of the 16 standard colours (and, being xterm cube colours, to itself
+#: in 256), and all are light enough for the black text drawn on them.
+PALETTE: tuple[str, ...] = (
+    "#5fafff",  # 16 colours: bright cyan
+    "#ff5f5f",  # bright red
+    "#d7af00",  # yellow
+    "#5fd75f",  # bright green
+    "#d75fd7",  # bright magenta
+    "#8787ff",  # bright blue
+    "#ffd75f",  # bright yellow
+    "#afafaf",  # white (light grey)
+    "#00afaf",  # cyan
+)
+
+#: Single keys newsmark binds itself (now or in planned features): a tag may not use them.
+#: tui/keys.py is the table of bindings; a test checks that every single key in it is here.
+RESERVED_KEYS: frozenset[str] = frozenset(
+    "j k g G J K x u q a n N e r m p P f o w v h l y z b i".split()
+)
+
+#: Themes that can be named by a short alias.
+THEME_ALIASES: Mapping[str, str] = {"dark": "textual-dark", "light": "textual-light"}
+
+#: The file name looked for in the current folder and in the user config folder.
+CONFIG_NAME = "newsmark.toml"
+
+MAX_TAGS = 9
+MAX_NAME_LENGTH = 32
+
+_TOP_LEVEL = ("theme", "tags")
+_TAG_FIELDS = ("name", "key", "colour", "description", "marker")
+_NAME = re.compile(r"[a-z0-9_-]+")
+_LETTER = re.compile(r"[a-z]")
+
 
 @dataclass(frozen=True)
 class Config:
-    """Everything configurable. Only the tag set, for now."""
+    """Everything configurable: the tag set and the theme.
+
+    ``theme`` is a Textual theme name, or None for the app's default (the app checks the name
+    exists). ``path`` is the file the config was read from, or None for the built-in defaults.
+    """
 
     tags: tuple[TagDef, ...] = DEFAULT_TAGS
+    theme: str | None = None
+    path: Path | None = None
 
     def tag(self, name: str) -> TagDef | None:
         """The tag called ``name``, or None."""
@@ -48,4 +133,588 @@ class Config:
 
     @property
     def tag_names(self) -> tuple[str, ...]:
+        """The tag names, in number-key order."""
         return tuple(tag.name for tag in self.tags)
+
+
+class ConfigError(Exception):
+    """A problem with the config file, for the user.
+
+    ``str(error)`` is one line: ``<file>:<line>: what is wrong; what to do`` (without ``:<line>``
+    when no line applies, e.g. a missing file).
+    """
+
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        self.source = source
+        self.line = line
+        self.problem = problem
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(_one_line(f"{where}: {problem}"))
+
+
+# --------------------------------------------------------------------------- finding the file
+
+
+def config_path(explicit: Path | None = None, cwd: Path | None = None) -> Path | None:
+    """The config file to read, or None for the defaults.
+
+    ``explicit`` (from ``--config``) wins and must exist; else ``newsmark.toml`` in ``cwd`` (the
+    current folder by default); else ``newsmark.toml`` in the user config folder.
+    """
+    if explicit is not None:
+        explicit = Path(explicit)
+        if not explicit.exists():
+            raise ConfigError(str(explicit), None, "no such config file; check the --config path")
+        if explicit.is_dir():
+            raise ConfigError(
+                str(explicit), None, f"is a folder; give the path of a file such as {CONFIG_NAME}"
+            )
+        return explicit
+    local = (Path.cwd() if cwd is None else Path(cwd)) / CONFIG_NAME
+    if local.exists():
+        return local
+    user = user_config_file()
+    if user.exists():
+        return user
+    return None
+
+
+def user_config_file() -> Path:
+    """Where the per-user config lives (``$XDG_CONFIG_HOME/newsmark/newsmark.toml`` on Linux)."""
+    import platformdirs  # only needed when looking for a config
+
+    return platformdirs.user_config_path("newsmark", appauthor=False) / CONFIG_NAME
+
+
+def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config:
+    """Find (see :func:`config_path`), read and check the config; the defaults if there is none."""
+    path = config_path(explicit, cwd)
+    if path is None:
+        return Config()
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ConfigError(
+            source, None, f"cannot read it ({reason}); check its permissions"
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")  # tolerate the BOM some Windows editors write
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ConfigError(source, line, "not UTF-8 text; save the file as UTF-8") from None
+    return dataclasses.replace(parse_config(text, source), path=path)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_config(text: str, source: str = CONFIG_NAME) -> Config:
+    """Parse and check a config's TOML ``text``; ``source`` names it in errors."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise _syntax_error(error, text, source) from None
+    return _Checker(text, source).config(data)
+
+
+#: tomllib's terse messages, explained.
+_SYNTAX_HINTS = {
+    "Illegal character '\\n'": ": a string is not closed on its line",
+    "Invalid value": ': a value is missing, or text lacks its quotes (key = "c")',
+}
+
+
+def _syntax_error(error: Exception, text: str, source: str) -> ConfigError:
+    message = str(error)
+    match = re.search(r"\s*\(at line (\d+), column (\d+)\)\s*$", message)
+    if match:
+        what = message[: match.start()]
+        hint = _SYNTAX_HINTS.get(what, "")
+        return ConfigError(
+            source, int(match[1]), f"{what} (column {match[2]}){hint}; fix the TOML syntax there"
+        )
+    match = re.search(r"\s*\(at end of document\)\s*$", message)
+    if match:
+        what = message[: match.start()]
+        line = max(1, len(text.splitlines()))
+        return ConfigError(
+            source,
+            line,
+            f"{what} at the end of the file; fix the TOML syntax (an unclosed "
+            "string, bracket or table is the usual cause)",
+        )
+    return ConfigError(source, None, f"{message}; fix the TOML syntax")
+
+
+class _Checker:
+    """Checks parsed TOML against the config's shape, naming the line of each problem."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.source = source
+        self.where = _Locator(text)
+        self.reserved = reserved_keys()
+
+    def fail(self, line: int, problem: str) -> ConfigError:
+        return ConfigError(self.source, line, problem)
+
+    def config(self, data: dict[str, Any]) -> Config:
+        for name in data:
+            if name not in _TOP_LEVEL:
+                raise self.fail(
+                    self.where.top(name),
+                    f"unknown setting {_show(name)}{_did_you_mean(name, _TOP_LEVEL)}; "
+                    "the settings are theme and [[tags]]",
+                )
+        theme = self.theme(data["theme"]) if "theme" in data else None
+        tags = self.tags(data["tags"]) if "tags" in data else DEFAULT_TAGS
+        return Config(tags=tags, theme=theme)
+
+    def theme(self, value: Any) -> str:
+        line = self.where.top("theme")
+        if not isinstance(value, str):
+            raise self.fail(
+                line,
+                f"theme is {_type_name(value)}; write a theme name in quotes, "
+                'e.g. theme = "textual-dark"',
+            )
+        name = value.strip()
+        if not name:
+            raise self.fail(line, 'theme is empty; name a theme, e.g. "dark" or "light"')
+        return THEME_ALIASES.get(name, name)
+
+    def tags(self, value: Any) -> tuple[TagDef, ...]:
+        line = self.where.top("tags")
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self.fail(
+                line,
+                f"tags is {_type_name(value)}, not a list of tag tables; "
+                "write each tag as a [[tags]] table (two brackets)",
+            )
+        if not value:
+            raise self.fail(
+                line,
+                "no tags; define at least one [[tags]] table, or remove tags to keep "
+                "the default four",
+            )
+        if len(value) > MAX_TAGS:
+            raise self.fail(
+                self.where.tag(MAX_TAGS),
+                f"{len(value)} tags, but at most {MAX_TAGS} fit the number keys 1-9; "
+                f"remove {len(value) - MAX_TAGS}",
+            )
+        fields = [self.fields(index, table) for index, table in enumerate(value)]
+        self.check_unique(fields, "name", "tag name", "give each tag its own name")
+        self.check_unique(fields, "key", "key", 'pick another key, or key = "" for none')
+        self.check_unique(fields, "marker", "marker", "pick another character")
+        keys = _assign_keys(fields, self.reserved)
+        colours = _assign_colours(fields)
+        markers = _assign_markers(fields)
+        return tuple(
+            TagDef(
+                name=f["name"],
+                key=keys[i],
+                number=str(i + 1),
+                colour=colours[i],
+                description=f.get("description", ""),
+                marker=markers[i],
+            )
+            for i, f in enumerate(fields)
+        )
+
+    def fields(self, index: int, table: dict[str, Any]) -> dict[str, str]:
+        """One tag table's fields, checked one by one (uniqueness is checked across tags)."""
+        label = f"tag {index + 1}"
+        if isinstance(table.get("name"), str) and _NAME.fullmatch(table["name"]):
+            label = f"tag {index + 1} ({table['name']})"
+        for name in table:
+            if name not in _TAG_FIELDS:
+                hint = _did_you_mean(name, _TAG_FIELDS)
+                if name in _TOP_LEVEL:
+                    hint = f" (top-level settings such as {name} go before the first [[tags]])"
+                raise self.fail(
+                    self.where.tag(index, name),
+                    f"unknown key {_show(name)} in {label}{hint}; a tag takes "
+                    + ", ".join(_TAG_FIELDS),
+                )
+        for name, value in table.items():
+            if not isinstance(value, str):
+                raise self.fail(
+                    self.where.tag(index, name),
+                    f"{name} in {label} is {_type_name(value)}; write it as a string in quotes",
+                )
+        if "name" not in table:
+            raise self.fail(
+                self.where.tag(index),
+                f'{label} has no name; add name = "..." (lowercase letters, digits, - or _)',
+            )
+        fields: dict[str, str] = {}
+        name = table["name"]
+        if not _NAME.fullmatch(name) or len(name) > MAX_NAME_LENGTH:
+            raise self.fail(
+                self.where.tag(index, "name"),
+                f"tag name {_show(name)} is not allowed; use 1-{MAX_NAME_LENGTH} lowercase "
+                "letters, digits, - or _",
+            )
+        fields["name"] = name
+        if "key" in table:
+            fields["key"] = self.key(index, label, table["key"])
+        if "colour" in table:
+            fields["colour"] = self.colour(index, label, table["colour"])
+        if "description" in table:
+            fields["description"] = table["description"]
+        if "marker" in table:
+            fields["marker"] = self.marker(index, label, table["marker"])
+        return fields
+
+    def key(self, index: int, label: str, key: str) -> str:
+        line = self.where.tag(index, "key")
+        if key == "":
+            return key
+        if not _LETTER.fullmatch(key):
+            raise self.fail(
+                line,
+                f"key {_show(key)} in {label} is not one lowercase letter; use one of "
+                f'{_free_keys(self.reserved)}, or key = "" for none (the number key stays)',
+            )
+        if key in self.reserved:
+            raise self.fail(
+                line,
+                f"key {_show(key)} in {label} is one of newsmark's own keys; use one of "
+                f'{_free_keys(self.reserved)}, or key = "" for none (the number key stays)',
+            )
+        return key
+
+    def colour(self, index: int, label: str, colour: str) -> str:
+        line = self.where.tag(index, "colour")
+        try:
+            parsed = Color.parse(colour)
+        except ColorParseError:
+            raise self.fail(
+                line,
+                f"colour {_show(colour)} in {label} is not a colour; use a name such as "
+                '"red" or "bright_blue", "#rrggbb", or "color(0)" to "color(255)"',
+            ) from None
+        if parsed.type is ColorType.DEFAULT:
+            raise self.fail(
+                line,
+                f"colour {_show(colour)} in {label} is the terminal's own colour, so the "
+                "tag would not show; name a real colour",
+            )
+        if parsed.triplet is not None:
+            return parsed.triplet.hex  # also normalises "rgb(1, 2, 3)", which has spaces
+        return parsed.name  # a standard or 256-colour name, lower-cased: the terminal's own
+
+    def marker(self, index: int, label: str, marker: str) -> str:
+        if (
+            len(marker) != 1
+            or not marker.isprintable()
+            or marker.isspace()
+            or (cell_len(marker) != 1)
+        ):
+            raise self.fail(
+                self.where.tag(index, "marker"),
+                f"marker {_show(marker)} in {label} is not one visible single-width character; "
+                'use a letter, digit or sign such as "C", "7" or "!"',
+            )
+        return marker
+
+    def check_unique(
+        self, fields: list[dict[str, str]], field: str, what: str, advice: str
+    ) -> None:
+        seen: dict[str, int] = {}
+        for index, tag in enumerate(fields):
+            value = tag.get(field)
+            if not value:
+                continue
+            if value in seen:
+                first = seen[value]
+                this, other = f"tag {index + 1}", f"tag {first + 1}"
+                if field != "name":
+                    this, other = f"{this} ({tag['name']})", f"{other} ({fields[first]['name']})"
+                raise self.fail(
+                    self.where.tag(index, field),
+                    f"{what} {_show(value)} in {this} is also in {other}; {advice}",
+                )
+            seen[value] = index
+
+
+def reserved_keys() -> frozenset[str]:
+    """:data:`RESERVED_KEYS` and every single key bound in :mod:`tui.keys` right now."""
+    try:
+        from .keys import KEYS  # imported late: tui.keys imports this module
+    except ImportError:  # pragma: no cover - only while the package is half-installed
+        return RESERVED_KEYS
+    bound = {key.strip() for entry in KEYS for key in entry.keys.split(",")}
+    return RESERVED_KEYS | {key for key in bound if len(key) == 1}
+
+
+def _free_keys(reserved: Iterable[str]) -> str:
+    free = sorted(set("abcdefghijklmnopqrstuvwxyz") - set(reserved))
+    return ", ".join(free) if free else "none"
+
+
+def _assign_keys(fields: list[dict[str, str]], reserved: frozenset[str]) -> list[str]:
+    """Given keys stay; a tag without one gets the first free letter of its name, or none."""
+    taken = set(reserved) | {tag["key"] for tag in fields if tag.get("key")}
+    keys = []
+    for tag in fields:
+        key = tag.get("key")
+        if key is None:
+            key = next((ch for ch in tag["name"] if _LETTER.fullmatch(ch) and ch not in taken), "")
+            taken.add(key)
+        keys.append(key)
+    return keys
+
+
+def _assign_colours(fields: list[dict[str, str]]) -> list[str]:
+    """Given colours stay; the others take palette colours unlike any other tag's in 16 colours."""
+    used = {_standard(tag["colour"]) for tag in fields if "colour" in tag}
+    colours = []
+    for index, tag in enumerate(fields):
+        colour = tag.get("colour")
+        if colour is None:
+            free = [c for c in PALETTE if _standard(c) not in used]
+            # More explicit colours than distinct hues is possible only with clashing explicit
+            # colours; then any palette colour will do.
+            colour = free[0] if free else PALETTE[index % len(PALETTE)]
+            used.add(_standard(colour))
+        colours.append(colour)
+    return colours
+
+
+def _standard(colour: str) -> int | None:
+    """The colour's number among the 16 standard colours (what it looks like over old SSH)."""
+    return Color.parse(colour).downgrade(ColorSystem.STANDARD).number
+
+
+def _assign_markers(fields: list[dict[str, str]]) -> list[str]:
+    """Given markers stay; the others take a letter of the name, upper-cased, unlike the rest."""
+    taken = {tag["marker"] for tag in fields if "marker" in tag}
+    markers = []
+    for index, tag in enumerate(fields):
+        marker = tag.get("marker")
+        if marker is None:
+            candidates = [ch.upper() for ch in tag["name"] if ch.isalnum()]
+            candidates += list("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + [str(index + 1)]
+            marker = next(ch for ch in candidates if ch not in taken)
+            taken.add(marker)
+        markers.append(marker)
+    return markers
+
+
+# --------------------------------------------------------------------------- naming lines
+
+
+class _Locator:
+    """Where things are in the TOML text: table headers and ``key =`` lines, by line number.
+
+    tomllib gives values, not positions, so the text is scanned once more: lines that start a
+    ``[table]``, ``[[array]]`` or ``key = value`` (outside strings, comments and brackets).
+    Keys inside inline tables (``tags = [{name = "a"}]``) are not located; errors there name
+    the line of ``tags =``.
+    """
+
+    def __init__(self, text: str) -> None:
+        #: (line, dotted path, is an [[array]] header)
+        self.headers: list[tuple[int, tuple[str, ...], bool]] = []
+        #: (line, index into headers or -1 for the top level, dotted key path)
+        self.keys: list[tuple[int, int, tuple[str, ...]]] = []
+        self._scan(text)
+        self.tag_headers = [
+            index
+            for index, (_, path, is_array) in enumerate(self.headers)
+            if is_array and path == ("tags",)
+        ]
+
+    def top(self, name: str) -> int:
+        """The line of top-level setting ``name`` (its ``name =`` or ``[name...]`` line)."""
+        for line, header, path in self.keys:
+            if header == -1 and path[0] == name:
+                return line
+        for line, path, _ in self.headers:
+            if path[0] == name:
+                return line
+        return 1
+
+    def tag(self, index: int, field: str | None = None) -> int:
+        """The line of ``field`` in the ``index``-th tag, else of its ``[[tags]]`` header."""
+        if index >= len(self.tag_headers):
+            return self.top("tags")
+        header = self.tag_headers[index]
+        if field is not None:
+            for line, owner, path in self.keys:
+                if owner == header and path[0] == field:
+                    return line
+            following = self.headers[header + 1 :]
+            for line, path, is_array in following:
+                if is_array and path == ("tags",):
+                    break
+                if path[:2] == ("tags", field):
+                    return line
+        return self.headers[header][0]
+
+    def _scan(self, text: str) -> None:
+        open_string: str | None = None  # the delimiter of a multi-line string left open
+        depth = 0  # inside [ ] or { } of a value
+        for number, line in enumerate(text.split("\n"), 1):
+            start = 0
+            if open_string is not None:
+                start = _multiline_end(line, 0, open_string)
+                if start < 0:
+                    continue
+                open_string = None
+            elif depth == 0:
+                start = self._statement(number, line)
+            open_string, depth = _scan_value(line, start, depth)
+
+    def _statement(self, number: int, line: str) -> int:
+        """Record a header or key that starts ``line``; return where its value starts."""
+        first = len(line) - len(line.lstrip())
+        if line.startswith("[[", first):
+            path, end = _parse_key(line, first + 2)
+            self.headers.append((number, path, True))
+            close = line.find("]]", end)
+            return len(line) if close < 0 else close + 2
+        if line.startswith("[", first):
+            path, end = _parse_key(line, first + 1)
+            self.headers.append((number, path, False))
+            close = line.find("]", end)
+            return len(line) if close < 0 else close + 1
+        path, end = _parse_key(line, first)
+        equals = len(line) - len(line[end:].lstrip())
+        if path and line.startswith("=", equals):
+            self.keys.append((number, len(self.headers) - 1, path))
+            return equals + 1
+        return first
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _parse_key(line: str, start: int) -> tuple[tuple[str, ...], int]:
+    """A dotted TOML key at ``start`` (bare or quoted parts): its parts and where it ends."""
+    parts: list[str] = []
+    i = start
+    while True:
+        while i < len(line) and line[i] in " \t":
+            i += 1
+        if i < len(line) and line[i] == '"':
+            end = _basic_end(line, i + 1)
+            parts.append(line[i + 1 : end - 1])
+            i = end
+        elif i < len(line) and line[i] == "'":
+            end = line.find("'", i + 1)
+            end = len(line) if end < 0 else end + 1
+            parts.append(line[i + 1 : end - 1])
+            i = end
+        else:
+            match = _BARE_KEY.match(line, i)
+            if not match:
+                return tuple(parts), i
+            parts.append(match[0])
+            i = match.end()
+        rest = i
+        while rest < len(line) and line[rest] in " \t":
+            rest += 1
+        if not line.startswith(".", rest):
+            return tuple(parts), i
+        i = rest + 1
+
+
+def _scan_value(line: str, start: int, depth: int) -> tuple[str | None, int]:
+    """Follow strings, comments and brackets from ``start`` to the end of ``line``.
+
+    Returns the delimiter of a multi-line string still open at the end of the line (or None)
+    and the bracket depth.
+    """
+    i = start
+    while i < len(line):
+        ch = line[i]
+        if ch == "#":
+            break
+        if line.startswith('"""', i) or line.startswith("'''", i):
+            delimiter = line[i : i + 3]
+            end = _multiline_end(line, i + 3, delimiter)
+            if end < 0:
+                return delimiter, depth
+            i = end
+            continue
+        if ch == '"':
+            i = _basic_end(line, i + 1)
+            continue
+        if ch == "'":
+            end = line.find("'", i + 1)
+            i = len(line) if end < 0 else end + 1
+            continue
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None, depth
+
+
+def _basic_end(line: str, i: int) -> int:
+    """The index just past the ``"`` closing a basic string whose text starts at ``i``."""
+    while i < len(line):
+        if line[i] == "\\":
+            i += 2
+            continue
+        if line[i] == '"':
+            return i + 1
+        i += 1
+    return len(line)
+
+
+def _multiline_end(line: str, i: int, delimiter: str) -> int:
+    """The index just past ``delimiter`` closing a multi-line string, or -1 if it stays open."""
+    while i < len(line):
+        if delimiter == '"""' and line[i] == "\\":
+            i += 2
+            continue
+        if line.startswith(delimiter, i):
+            end = i + 3
+            # Up to two quotes may sit just inside the closing delimiter ('''a''''' is legal).
+            while end < len(line) and line[end] == delimiter[0] and end - i < 5:
+                end += 1
+            return end
+        i += 1
+    return -1
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def _show(value: str, limit: int = 40) -> str:
+    """A value quoted for a message: escaped (so it stays on one line) and cut short."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
+
+
+def _one_line(message: str) -> str:
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"
+
+
+def _did_you_mean(name: str, choices: Iterable[str]) -> str:
+    if name == "color":
+        return " (spell it colour)"
+    match = difflib.get_close_matches(name, list(choices), n=1)
+    return f" (did you mean {match[0]}?)" if match else ""
