@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import Config
+from .config import Config, ConfigError, load_config
 from .corpus import Corpus, CorpusError, default_corpus_paths, load_corpus
 from .formats import FormatError
 from .model import Annotation, Span
@@ -73,13 +73,7 @@ def _common(
 
 
 def _load_config(args: argparse.Namespace) -> Config:
-    try:
-        from .config import load_config  # the config loader arrives with the config issue
-    except ImportError:
-        if args.config is not None:
-            raise UserError("--config is not supported by this version of newsmark") from None
-        return Config()
-    return load_config(args.config)
+    return load_config(getattr(args, "config", None))
 
 
 def _corpus(paths: Sequence[Path] | None) -> Corpus:
@@ -342,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return OK
     try:
         return args.func(args)
-    except (UserError, CorpusError, StoreError, FormatError) as error:
+    except (UserError, CorpusError, StoreError, FormatError, ConfigError) as error:
         print(f"newsmark: {error}", file=sys.stderr)
         return USAGE
     except BrokenPipeError:

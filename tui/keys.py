@@ -39,7 +39,16 @@ class Key:
 KEYS: tuple[Key, ...] = (
     # Moving about
     Key("tab", "switch_pane", "Switch pane", "Move", show=False),
-    Key("enter", "open_article", "Open", "Move", scope="list"),
+    Key("enter", "open_article", "Open", "Move", scope="list",
+        help="Open the highlighted article in the reader"),
+    Key("j", "cursor_down", "Down", "Move", scope="list", show=False,
+        help="Next article (also down)"),
+    Key("k", "cursor_up", "Up", "Move", scope="list", show=False,
+        help="Previous article (also up)"),
+    Key("j", "cursor_down", "Down", "Panel", scope="panel", show=False,
+        help="Next annotation (also down)"),
+    Key("k", "cursor_up", "Up", "Panel", scope="panel", show=False,
+        help="Previous annotation (also up)"),
     Key("j,down", "next_sentence", "Next", "Move", scope="reader", key_display="j",
         help="Next sentence"),
     Key("k,up", "previous_sentence", "Previous sentence", "Move", scope="reader",
@@ -109,7 +118,7 @@ def tag_keys(tags: tuple[TagDef, ...]) -> tuple[Key, ...]:
     """Bindings for a tag set: its number key and its letter key each apply the tag."""
     return tuple(
         Key(
-            f"{tag.number},{tag.key}" if tag.number else tag.key,
+            ",".join(k for k in (tag.number, tag.key) if k),
             f"tag('{tag.name}')",
             f"Tag {tag.name}",
             "Tag",
