@@ -268,7 +268,8 @@ class Reader(ScrollView, can_focus=True):
         last = self._index.line_of(max(span.start, span.end - 1))
         for y in range(first, last + 1):
             self._cache.pop(y, None)
-        self.refresh_lines(first - int(self.scroll_offset.y), last - first + 1)
+        # refresh_lines takes virtual lines (it subtracts the scroll offset itself).
+        self.refresh_lines(first, last - first + 1)
 
     def scroll_to_selection(self, animate: bool = False) -> None:
         """Scroll so that the selection is in view (its first line, if it cannot all fit)."""
