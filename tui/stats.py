@@ -1,0 +1,167 @@
+"""Counts of tags: per article, per outlet, per day they were made, per annotator (no UI).
+
+:func:`compute_stats` reads them from annotations; :func:`stats_table` and :func:`stats_json`
+are what ``newsmark stats`` prints, and :func:`bar` draws the bars the statistics screen shows
+(Rich text, no Textual: block characters in each tag's colour, with the tag's marker letter
+at the start of each segment wide enough to hold it, so a bar reads without colour too).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rich.text import Text
+
+from .config import TagDef
+from .corpus import Corpus
+from .layout import display_text
+from .model import Annotation
+
+__all__ = ["Stats", "bar", "compute_stats", "stats_json", "stats_table"]
+
+#: The outlet label of articles whose outlet is unknown.
+UNKNOWN_OUTLET = "(outlet unknown)"
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Tag counts, each a mapping from a label to ``Counter(tag -> count)``, in display order.
+
+    ``per_article`` is keyed by article id (corpus order), ``per_outlet`` by outlet (most tags
+    first), ``per_day`` by the ``YYYY-MM-DD`` an annotation was created (oldest first),
+    ``per_annotator`` by annotator name (most tags first).
+    """
+
+    tags: tuple[str, ...]
+    per_article: dict[str, Counter[str]] = field(default_factory=dict)
+    per_outlet: dict[str, Counter[str]] = field(default_factory=dict)
+    per_day: dict[str, Counter[str]] = field(default_factory=dict)
+    per_annotator: dict[str, Counter[str]] = field(default_factory=dict)
+    total: Counter[str] = field(default_factory=Counter)
+
+    def sections(self) -> list[tuple[str, dict[str, Counter[str]]]]:
+        """``(title, counts)`` of each section, in the order they are shown."""
+        return [
+            ("Tags per article", self.per_article),
+            ("Tags per outlet", self.per_outlet),
+            ("Annotations over time (day created)", self.per_day),
+            ("Tags per annotator", self.per_annotator),
+        ]
+
+
+def compute_stats(
+    corpus: Corpus, annotations: Iterable[Annotation], tags: Sequence[str]
+) -> Stats:
+    """Count ``annotations`` of the articles of ``corpus`` (others are left out).
+
+    Tags outside ``tags`` (from an older tag set) are counted after them, by name.
+    """
+    per_article: dict[str, Counter[str]] = {article.id: Counter() for article in corpus}
+    per_outlet: dict[str, Counter[str]] = {}
+    per_day: dict[str, Counter[str]] = {}
+    per_annotator: dict[str, Counter[str]] = {}
+    total: Counter[str] = Counter()
+    for annotation in annotations:
+        article = corpus.get(annotation.article_id)
+        if article is None:
+            continue
+        tag = annotation.tag
+        per_article[article.id][tag] += 1
+        per_outlet.setdefault(article.outlet or UNKNOWN_OUTLET, Counter())[tag] += 1
+        per_day.setdefault(annotation.created[:10] or "(no date)", Counter())[tag] += 1
+        per_annotator.setdefault(annotation.annotator or "(anonymous)", Counter())[tag] += 1
+        total[tag] += 1
+    known = list(tags)
+    extra = sorted(set(total) - set(known))
+
+    def by_size(counts: dict[str, Counter[str]]) -> dict[str, Counter[str]]:
+        return dict(sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0])))
+
+    return Stats(
+        tuple(known + extra),
+        per_article,
+        by_size(per_outlet),
+        dict(sorted(per_day.items())),
+        by_size(per_annotator),
+        total,
+    )
+
+
+def stats_json(stats: Stats) -> str:
+    """The counts as JSON: ``{"tags", "total", "per_article", "per_outlet", "per_day",
+    "per_annotator"}``, each count a ``{tag: n}`` object with every tag."""
+
+    def full(counter: Counter[str]) -> dict[str, int]:
+        return {tag: counter.get(tag, 0) for tag in stats.tags}
+
+    data = {
+        "tags": list(stats.tags),
+        "total": full(stats.total),
+        "per_article": {k: full(v) for k, v in stats.per_article.items()},
+        "per_outlet": {k: full(v) for k, v in stats.per_outlet.items()},
+        "per_day": {k: full(v) for k, v in stats.per_day.items()},
+        "per_annotator": {k: full(v) for k, v in stats.per_annotator.items()},
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def stats_table(stats: Stats, labels: Mapping[str, str] | None = None) -> str:
+    """The counts as plain text tables, one per section (what ``newsmark stats`` prints).
+
+    ``labels`` can rename row keys (e.g. article ids to "id  outlet").
+    """
+    labels = labels or {}
+    lines: list[str] = []
+    for title, counts in stats.sections():
+        lines.append(title)
+        if not counts:
+            lines.append("  (none)")
+            lines.append("")
+            continue
+        names = [display_text(labels.get(key, key)).replace("\n", " ") for key in counts]
+        width = max(len(name) for name in names)
+        widths = [max(len(tag), 3) for tag in stats.tags]
+        lines.append("  " + " " * width + "  " + "  ".join(
+            tag.rjust(w) for tag, w in zip(stats.tags, widths, strict=True)) + "  total")
+        for name, counter in zip(names, counts.values(), strict=True):
+            cells = "  ".join(str(counter.get(tag, 0)).rjust(w)
+                              for tag, w in zip(stats.tags, widths, strict=True))
+            lines.append(f"  {name.ljust(width)}  {cells}  {sum(counter.values()):>5}")
+        lines.append("")
+    lines.append("total  " + ", ".join(f"{tag} {stats.total.get(tag, 0)}" for tag in stats.tags)
+                 + f"  ({sum(stats.total.values())} annotations)")
+    return "\n".join(lines) + "\n"
+
+
+def bar(counter: Counter[str], tags: Sequence[TagDef], scale: float, width: int) -> Text:
+    """A stacked bar of ``counter``, ``scale`` cells per annotation, at most ``width`` cells.
+
+    Each tag's segment is in its colour and starts with its marker letter (when the segment is
+    at least one cell), so the bar reads in 16 colours and without colour.
+    """
+    text = Text(no_wrap=True, overflow="crop")
+    used = 0
+    known = {tag.name: tag for tag in tags}
+    for name, count in sorted(counter.items(), key=lambda item: _tag_order(item[0], tags)):
+        if not count:
+            continue
+        cells = max(1, round(count * scale))
+        cells = min(cells, width - used)
+        if cells <= 0:
+            break
+        tag = known.get(name)
+        marker = tag.marker if tag else name[:1].upper()
+        style = f"bold black on {tag.colour}" if tag else "reverse"
+        text.append(marker + " " * (cells - 1), style=style)
+        used += cells
+    return text
+
+
+def _tag_order(name: str, tags: Sequence[TagDef]) -> tuple[int, str]:
+    for index, tag in enumerate(tags):
+        if tag.name == name:
+            return index, name
+    return len(tags), name
