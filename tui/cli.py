@@ -247,6 +247,45 @@ def _printable(text: str) -> str:
     return display_text(text).replace("\n", " ")
 
 
+def _all_annotations(corpus: Corpus, store: Store) -> list[Annotation]:
+    annotations: list[Annotation] = []
+    for article in corpus:
+        annotations.extend(store.annotations(article.id))
+    return annotations
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Print the tagged passages × articles matrix (see tui/compare.py)."""
+    from .compare import compare, matrix_csv, matrix_json, matrix_table
+
+    config = _load_config(args)
+    corpus = _corpus(args.corpus)
+    matrix = compare(corpus, _all_annotations(corpus, _store(args)))
+    markers = {tag.name: tag.marker for tag in config.tags}
+    if args.format == "json":
+        sys.stdout.write(matrix_json(matrix, corpus))
+    elif args.format == "csv":
+        sys.stdout.write(matrix_csv(matrix, markers))
+    else:
+        sys.stdout.write(matrix_table(matrix, markers))
+    return OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Print the tag counts per article, outlet, day and annotator."""
+    from .stats import compute_stats, stats_json, stats_table
+
+    config = _load_config(args)
+    corpus = _corpus(args.corpus)
+    stats = compute_stats(corpus, _all_annotations(corpus, _store(args)), config.tag_names)
+    if args.format == "json":
+        sys.stdout.write(stats_json(stats))
+    else:
+        labels = {a.id: f"{a.id}  {a.outlet}" if a.outlet else a.id for a in corpus}
+        sys.stdout.write(stats_table(stats, labels))
+    return OK
+
+
 # --------------------------------------------------------------------- parser
 
 Command = Callable[[argparse.Namespace], int]
@@ -296,6 +335,18 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                    help="only this annotator's annotations (repeatable)")
     _common(p, annotator_flag=False)
     p.set_defaults(func=cmd_export)
+
+    p = commands.add_parser("compare", help="print which articles carry each tagged passage")
+    p.add_argument("--format", "-f", default="table", choices=("table", "csv", "json"),
+                   help="table (default), csv or json")
+    _common(p, annotator_flag=False)
+    p.set_defaults(func=cmd_compare)
+
+    p = commands.add_parser("stats", help="print tag counts per article, outlet, day, annotator")
+    p.add_argument("--format", "-f", default="table", choices=("table", "json"),
+                   help="table (default) or json")
+    _common(p, annotator_flag=False)
+    p.set_defaults(func=cmd_stats)
 
     p = commands.add_parser("check", help="find damaged annotation files (exit 1 if any)")
     p.add_argument("--repair", action="store_true",
