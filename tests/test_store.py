@@ -595,3 +595,79 @@ def test_unwritable_file_systems(tmp_path: Path, mount: str) -> None:
     assert report["writable"] is False
     assert report["before"] == report["after"]  # the old shard is intact
     assert report["count"] == 1
+
+
+# -- serialisation engines and the benchmark ---------------------------------------------------
+
+JSON_LEAVES = st.one_of(
+    st.text(), st.integers(-(2**63), 2**64 - 1), st.booleans(), st.none(), st.floats()
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.recursive(
+        JSON_LEAVES,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=25,
+    )
+    | st.lists(st.dictionaries(st.text(), JSON_LEAVES, min_size=1, max_size=6), min_size=1)
+)
+def test_the_fast_pretty_writer_is_exactly_the_standard_one(value: object) -> None:
+    from tui.store import _pretty_json
+
+    assert (
+        _pretty_json(value)
+        == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
+    assert _pretty_json(value, True) == json.dumps(value, indent=2, sort_keys=True) + "\n"
+
+
+SHARD_RECORD = st.dictionaries(
+    st.text(max_size=8),
+    st.one_of(st.text(), st.integers(-(2**63), 2**64 - 1), st.booleans()),
+    min_size=1,
+).map(lambda extra: {**extra, **GOOD["annotations"][0]})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(SHARD_RECORD, max_size=5), st.text(min_size=1))
+def test_orjson_and_the_standard_library_write_the_same_bytes(records: list, note: str) -> None:
+    """Teammates with and without orjson must write byte-identical shards (no spurious diffs)."""
+    orjson = pytest.importorskip("orjson")
+    from tui.store import _ORJSON_OPTIONS, _pretty_json, _record_key, _render_shard
+
+    records = [{**r, "id": f"id-{i}", "note": note} for i, r in enumerate(records)]
+    rendered = _render_shard("art", "alice", records)
+    doc = {
+        "schema": SCHEMA_VERSION,
+        "article_id": "art",
+        "annotator": "alice",
+        "annotations": sorted(records, key=_record_key),
+    }
+    try:
+        fast = orjson.dumps(doc, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        fast = None  # e.g. a lone surrogate: the store falls back to the standard library
+    standard = _pretty_json(doc)
+    try:
+        expected = standard.encode("utf-8")
+    except UnicodeEncodeError:
+        expected = _pretty_json(doc, True).encode("utf-8")
+    assert rendered == expected
+    if fast is not None:
+        assert fast == expected
+
+
+def test_benchmark_quick_run(tmp_path: Path) -> None:
+    bench = Path(__file__).resolve().parent.parent / "bench" / "store.py"
+    result = subprocess.run(
+        [sys.executable, str(bench), "--quick", "--dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usable cores" in result.stdout and "Python" in result.stdout
+    assert "| 1,000 |" in result.stdout and "ratio 1,000 / 100: newsmark" in result.stdout
+    assert list(tmp_path.iterdir()) == []  # cleans up after itself

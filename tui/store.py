@@ -68,7 +68,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -84,6 +84,13 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: fall back to the filelock package
     fcntl = None  # type: ignore[assignment]
+
+try:
+    # Optional: ~20x faster pretty serialisation, ~3x faster parsing, byte-identical output.
+    # At 100 annotations an article the standard library's JSON costs as much as the fsync.
+    import orjson
+except ImportError:  # pragma: no cover - the standard library does the same, slower
+    orjson = None  # type: ignore[assignment]
 
 #: The version of the shard format this newsmark writes (and the newest it reads).
 SCHEMA_VERSION: int = 1
@@ -329,28 +336,69 @@ def _require(ok: bool, path: Path, what: str) -> None:
         )
 
 
-def _validate_record(record: Any, index: int, path: Path, article_id: str) -> None:
-    where = f"annotation #{index + 1}"
-    _require(isinstance(record, dict), path, f"{where} is not an object")
+def _record_problem(record: Any, article_id: str) -> str | None:
+    """What is wrong with one stored record, or None. Written for speed: it runs on every read."""
+    if type(record) is not dict:
+        return "is not an object"
+    ident, start, end = record.get("id"), record.get("start"), record.get("end")
+    if (
+        type(ident) is str
+        and ident
+        and type(record.get("tag")) is str
+        and type(record.get("text")) is str
+        and type(start) is int
+        and type(end) is int
+        and 0 <= start <= end
+        and record.get("article_id") == article_id
+    ):
+        return None
     for key in ("id", "tag", "text"):
-        _require(isinstance(record.get(key), str), path, f"{where} has no string {key!r}")
-    _require(bool(record["id"]), path, f"{where} has an empty id")
-    start, end = record.get("start"), record.get("end")
-    _require(
-        type(start) is int and type(end) is int and 0 <= start <= end,
-        path,
-        f"{where} has no valid start/end",
-    )
-    _require(
-        record.get("article_id") == article_id,
-        path,
-        f"{where} belongs to article {record.get('article_id')!r}, not {article_id!r}",
-    )
+        if not isinstance(record.get(key), str):
+            return f"has no string {key!r}"
+    if not ident:
+        return "has an empty id"
+    if record.get("article_id") != article_id:
+        return f"belongs to article {record.get('article_id')!r}, not {article_id!r}"
+    return "has no valid start/end"
 
 
 def _record_key(record: dict[str, Any]) -> tuple[int, int, str, str]:
     # Same order as tui.model.sort_key, without building an Annotation.
     return (record["start"], -record["end"], record["tag"], record["id"])
+
+
+_NOTHING = object()
+
+
+def _fast_loads(data: bytes) -> Any:
+    """``orjson.loads(data)``, or ``_NOTHING`` if orjson is missing or refuses the data (then the
+    standard library decides, and explains what is wrong)."""
+    if orjson is None:
+        return _NOTHING
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _NOTHING
+
+
+def _loads(data: bytes, path: Path) -> Any:
+    """Parse a shard with the standard library; a damaged one raises, naming where."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DamagedFileError(
+            path,
+            f"{path} is damaged (not UTF-8 at byte {error.start}); "
+            "run `newsmark check --repair` to move it aside",
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DamagedFileError(
+            path,
+            f"{path} is damaged (not valid JSON at line {error.lineno} column {error.colno}, "
+            "probably truncated); run `newsmark check --repair` to move it aside",
+        ) from None
 
 
 @dataclass
@@ -371,23 +419,10 @@ def _parse_shard(
     ``article_id``/``annotator`` are what the caller expects (None: take the header's, but it
     must still match the file's name).
     """
-    _require(bool(data.strip()), path, "it is empty, probably truncated")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise DamagedFileError(
-            path,
-            f"{path} is damaged (not UTF-8 at byte {error.start}); "
-            "run `newsmark check --repair` to move it aside",
-        ) from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DamagedFileError(
-            path,
-            f"{path} is damaged (not valid JSON at line {error.lineno} column {error.colno}, "
-            "probably truncated); run `newsmark check --repair` to move it aside",
-        ) from None
+    _require(bool(data) and not data.isspace(), path, "it is empty, probably truncated")
+    doc = _fast_loads(data)
+    if doc is _NOTHING:
+        doc = _loads(data, path)
     _require(isinstance(doc, dict), path, "not a JSON object")
 
     if "schema" not in doc:
@@ -450,9 +485,13 @@ def _parse_shard(
 
     seen: set[str] = set()
     for index, record in enumerate(records):
-        _validate_record(record, index, path, file_article)
-        _require(record["id"] not in seen, path, f"annotation id {record['id']!r} appears twice")
+        problem = _record_problem(record, file_article)
+        if problem is not None:
+            _require(False, path, f"annotation #{index + 1} {problem}")
         seen.add(record["id"])
+    if len(seen) != len(records):
+        duplicate = next(id for id, n in Counter(r["id"] for r in records).items() if n > 1)
+        _require(False, path, f"annotation id {duplicate!r} appears twice")
     return _Shard(schema, file_article, file_annotator, records)
 
 
@@ -476,11 +515,100 @@ def _render_shard(article_id: str, annotator: str, records: list[dict[str, Any]]
         "annotator": annotator,
         "annotations": sorted(records, key=_record_key),
     }
+    if orjson is not None and all(_PLAIN >= set(map(type, r.values())) for r in records):
+        # Floats are the one thing orjson spells differently; everything else is identical.
+        try:
+            return orjson.dumps(doc, option=_ORJSON_OPTIONS)
+        except (orjson.JSONEncodeError, TypeError):
+            pass  # a lone surrogate, a huge int: the standard library copes
     try:
-        return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+        return _pretty_json(doc).encode("utf-8")
     except UnicodeEncodeError:
-        # A lone surrogate cannot be UTF-8; JSON's \\u escapes keep it, and the file stays valid.
-        return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
+        # A lone surrogate cannot be UTF-8; JSON's \u escapes keep it, and the file stays valid.
+        return _pretty_json(doc, ensure_ascii=True).encode("utf-8")
+
+
+_encode_string: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or (
+    json.encoder.py_encode_basestring
+)
+_encode_string_ascii: Callable[[str], str] = json.encoder.encode_basestring_ascii
+_SCALARS = (str, int, bool, float, type(None))
+_PLAIN = frozenset((str, int, bool, type(None)))
+_ORJSON_OPTIONS = (
+    (orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE) if orjson else 0
+)
+
+
+def _pretty_json(value: Any, ensure_ascii: bool = False) -> str:
+    """Exactly ``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=...) + "\\n"``, fast.
+
+    The standard library's C encoder does not indent, and its pure-Python one costs more than
+    the fsync at a hundred annotations. A flat record (the usual case) is indented by the C
+    encoder itself, through its item separator; anything else goes through a small writer.
+    """
+    out: list[str] = []
+    quote = _encode_string_ascii if ensure_ascii else _encode_string
+    _pretty_into(value, out, "\n", quote, ensure_ascii)
+    out.append("\n")
+    return "".join(out)
+
+
+def _pretty_into(
+    value: Any, out: list[str], newline: str, quote: Callable[[str], str], ensure_ascii: bool
+) -> None:
+    if isinstance(value, str):
+        out.append(quote(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        if all(type(item) in _SCALARS for item in value.values()):
+            # String values cannot hold a raw newline (JSON escapes it), so the separator is
+            # the only newline and the result is what the indenting encoder would write.
+            flat = json.dumps(
+                value, sort_keys=True, ensure_ascii=ensure_ascii, separators=("," + inner, ": ")
+            )
+            out.append("{" + inner + flat[1:-1] + newline + "}")
+            return
+        out.append("{")
+        first = True
+        for key in sorted(value):
+            if not isinstance(key, str):
+                raise TypeError(f"record keys must be strings, not {key!r}")
+            out.append(inner if first else "," + inner)
+            first = False
+            out.append(quote(key))
+            out.append(": ")
+            _pretty_into(value[key], out, inner, quote, ensure_ascii)
+        out.append(newline + "}")
+    elif isinstance(value, list):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        if all(
+            type(item) is dict and item and all(type(v) in _SCALARS for v in item.values())
+            for item in value
+        ):
+            # A list of flat records (a shard's annotations) in one C-encoder call: the item
+            # separator already indents the keys, and "},<separator>{" can only be a boundary
+            # between two records because no value is a container.
+            keys = inner + "  "
+            compact = json.dumps(
+                value, sort_keys=True, ensure_ascii=ensure_ascii, separators=("," + keys, ": ")
+            )
+            body = compact[2:-2].replace("}," + keys + "{", inner + "}," + inner + "{" + keys)
+            out.append("[" + inner + "{" + keys + body + inner + "}" + newline + "]")
+            return
+        out.append("[")
+        for index, item in enumerate(value):
+            out.append(inner if index == 0 else "," + inner)
+            _pretty_into(item, out, inner, quote, ensure_ascii)
+        out.append(newline + "]")
+    else:
+        # Numbers, booleans, null: the standard encoder, for the exact same spelling.
+        out.append(json.dumps(value))
 
 
 class ShardStorage(Storage):
@@ -514,7 +642,7 @@ class ShardStorage(Storage):
         return self._cache
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        records = [dict(record) for record in data.get(_TABLE, {}).values()]
+        records = list(data.get(_TABLE, {}).values())
         if records:
             _atomic_write(self.path, _render_shard(self.article_id, self.annotator, records))
         else:
@@ -587,9 +715,7 @@ class Store:
         or newer; other articles are unaffected.
         """
         found = [
-            Annotation.from_dict(record)
-            for shard in self._shards(article_id)
-            for record in shard.records
+            _to_annotation(record) for shard in self._shards(article_id) for record in shard.records
         ]
         found.sort(key=sort_key)
         return found
@@ -599,7 +725,7 @@ class Store:
         for shard in self._shards(article_id):
             for record in shard.records:
                 if record["id"] == annotation_id:
-                    return Annotation.from_dict(record)
+                    return _to_annotation(record)
         return None
 
     def article_ids(self) -> list[str]:
@@ -686,7 +812,7 @@ class Store:
                         f"annotation {annotation.id} is already in {article_id!r} "
                         f"({shard.annotator}'s); not added again"
                     )
-            if db.contains(Query().id == annotation.id):
+            if any(r["id"] == annotation.id for r in _records(db)):
                 raise StoreError(
                     f"annotation {annotation.id} is already in {article_id!r}; not added again"
                 )
@@ -750,7 +876,7 @@ class Store:
                         if shard is not None
                     ]
                     db = TinyDB(path, article_id, annotator, storage=ShardStorage)
-                    db.all()  # reads and validates this shard before any change
+                    db.storage.read()  # reads and validates this shard before any change
                     yield db, others
             except OSError as error:
                 raise self._write_error(path, error) from None
@@ -943,6 +1069,21 @@ def _article_id_from_headers(folder: Path, shard_names: list[str]) -> str | None
         if shard is not None:
             return shard.article_id
     return None
+
+
+def _records(db: TinyDB) -> Iterable[dict[str, Any]]:
+    """The records of a shard's TinyDB as its storage read them (under the shard's lock)."""
+    return (db.storage.read() or {}).get(_TABLE, {}).values()
+
+
+_FIELDS = frozenset(Annotation.__dataclass_fields__)
+
+
+def _to_annotation(record: dict[str, Any]) -> Annotation:
+    # Annotation.from_dict, minus its per-call field set: loading 100 000 for export is hot.
+    if record.keys() <= _FIELDS:
+        return Annotation(**record)
+    return Annotation.from_dict(record)
 
 
 def _replace_with(record: dict[str, Any]):  # noqa: ANN202 - a TinyDB update operation
