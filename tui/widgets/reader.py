@@ -65,8 +65,8 @@ class Reader(ScrollView, can_focus=True):
         text-style: reverse;
     }
     Reader > .reader--boilerplate {
-        color: $text-disabled;
-        text-style: italic;
+        color: $text-muted;
+        text-style: italic dim;
     }
     Reader > .reader--gutter {
         color: $text-muted;
@@ -669,8 +669,9 @@ class Reader(ScrollView, can_focus=True):
         base = self.rich_style
         if self._index is None or y >= len(self._index):
             return Strip.blank(width, base)
+
         start, end = self._index.lines[y]
-        text = Text(self._display[start:end], style=base, end="", no_wrap=True)
+        text = Text(self._display[start:end], end="", no_wrap=True)
         line_span = Span(start, max(start, end))
 
         def paint(span: Span, style: Style) -> None:
@@ -710,17 +711,21 @@ class Reader(ScrollView, can_focus=True):
             paint(self.selection, self.get_component_rich_style("reader--selection",
                                                                 partial=True))
 
-        gutter = self._gutter(covering, base)
+        gutter = self._gutter(covering)
+        if text.cell_len > width - GUTTER:
+            # A wrapped line may end in a space just past the edge: drop it, not the last letter.
+            text.rstrip_end(width - GUTTER)
         if text.cell_len > width - GUTTER:
             # Only boilerplate lines are longer than the width (they are not wrapped).
             text.truncate(width - GUTTER, overflow="ellipsis")
         segments = [*gutter.render(self.app.console), *text.render(self.app.console)]
-        strip = Strip(segments).crop_extend(0, width, base)
+        # The widget's colours go under every cell, the spans' styles on top of them.
+        strip = Strip(segments).crop_extend(0, width, None).apply_style(base)
         return strip.simplify()
 
-    def _gutter(self, covering: list[Annotation], base: Style) -> Text:
+    def _gutter(self, covering: list[Annotation]) -> Text:
         """Tag markers for the line: one letter per tag present, ``+`` when more than fit."""
-        gutter_style = base + self.get_component_rich_style("reader--gutter", partial=True)
+        gutter_style = self.get_component_rich_style("reader--gutter", partial=True)
         names: list[str] = []
         for annotation in sorted(covering, key=lambda a: (a.start, a.end)):
             if annotation.tag not in names:
