@@ -652,17 +652,17 @@ def matrix_table(matrix: Matrix, markers: Mapping[str, str], width: int = 100) -
              for row in matrix.rows]
     widths = [max([len(h[0]), len(h[1]), *(len(r[i]) for r in codes)], default=1)
               for i, h in enumerate(heads)]
-    quote_width = max(20, width - 6 - sum(w + 2 for w in widths))
+    quote_width = max(20, width - 8 - sum(w + 2 for w in widths))
     lines = []
-    lines.append(" " * (quote_width + 6) + "  ".join(
+    lines.append(" " * (quote_width + 8) + "  ".join(
         h[0].ljust(w) for h, w in zip(heads, widths, strict=True)).rstrip())
-    lines.append(" " * (quote_width + 6) + "  ".join(
+    lines.append(" " * (quote_width + 8) + "  ".join(
         h[1].ljust(w) for h, w in zip(heads, widths, strict=True)).rstrip())
     for number, (row, row_codes) in enumerate(zip(matrix.rows, codes, strict=True), 1):
         marker = markers.get(row.tag, row.tag[:1].upper())
         quote = display_text(_row_quote(row, quote_width)).ljust(quote_width)
         cells = "  ".join(code.ljust(w) for code, w in zip(row_codes, widths, strict=True))
-        lines.append(f"{number:>3} {marker} {quote}{cells}".rstrip())
+        lines.append(f"{number:>3} {marker} {quote}  {cells}".rstrip())
     if not matrix.rows:
         lines.append("(no tagged passages: tag some, then compare)")
     for n, group in enumerate(matrix.groups, 1):
