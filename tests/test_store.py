@@ -272,6 +272,39 @@ def test_stamp_changes_with_every_write(store: Store, article: Article) -> None:
     assert store.stamp(article.id) != stamps[-1]
 
 
+def test_gitignore_is_added_to_an_existing_root(tmp_path: Path, article: Article) -> None:
+    root = tmp_path / "annotations"
+    root.mkdir()
+    (root / "README.md").write_text("the team's store")
+    Store(root, annotator="alice").add(tag(article, 0, 5))
+    assert (root / ".gitignore").read_text().splitlines()[1:] == [".*.lock", ".*.tmp"]
+    (root / ".gitignore").write_text("custom\n")
+    Store(root, annotator="alice").add(tag(article, 5, 9))
+    assert (root / ".gitignore").read_text() == "custom\n"  # never overwritten
+
+
+def test_a_symlinked_article_folder_is_refused(store: Store, article: Article) -> None:
+    outside = store.root.parent / "outside"
+    outside.mkdir()
+    store.root.mkdir()
+    (store.root / safe_name(article.id)).symlink_to(outside)
+    with pytest.raises(StoreError, match="symbolic link"):
+        store.add(tag(article, 0, 5))
+    assert list(outside.iterdir()) == []
+
+
+def test_a_planted_lock_symlink_is_not_followed(store: Store, article: Article) -> None:
+    store.add(tag(article, 0, 5))
+    lock = store.root / article.id / ".alice.json.lock"
+    lock.unlink()
+    target = store.root.parent / "created-by-newsmark"
+    lock.symlink_to(target)
+    with pytest.raises(ReadOnlyStoreError):
+        store.add(tag(article, 5, 9))
+    assert not target.exists()
+    assert len(store.annotations(article.id)) == 1
+
+
 # -- names -------------------------------------------------------------------------------------
 
 HOSTILE_IDS = [

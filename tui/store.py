@@ -34,7 +34,9 @@ freely) never reach the file and cannot cause diffs.
 Names: article ids and annotator names become file names by percent-encoding every byte outside
 ``[A-Za-z0-9_.-]`` (and a leading or trailing dot), so ``../../etc/passwd`` is the single
 harmless name ``%2E.%2F..%2Fetc%2Fpasswd``. Very long names are cut and suffixed with ``~`` and
-a hash; the file's header still holds the real name.
+a hash; the file's header still holds the real name. Inside the store, newsmark never writes
+through a symbolic link: an article folder that is a link is refused, and lock files are opened
+with ``O_NOFOLLOW`` (a cloned repository cannot steer a write outside the store).
 
 Guarantees:
 
@@ -69,7 +71,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -292,13 +294,15 @@ def _exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
         return
     deadline = time.monotonic() + timeout
     pause = 0.0005
-    flags = os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+    # O_NOFOLLOW: a lock "file" planted as a symlink (say, in a cloned repository) must not make
+    # us create or open a file elsewhere.
+    flags = os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
     while True:
         try:
             fd = os.open(lock_path, os.O_RDWR | flags, 0o666)
         except PermissionError:
             # A lock file made by a teammate without group write: flock works read-only too.
-            fd = os.open(lock_path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(lock_path, os.O_RDONLY | (flags & ~os.O_CREAT))
         try:
             while True:
                 try:
@@ -670,6 +674,7 @@ class Store:
         self.lock_timeout = LOCK_TIMEOUT
         self._busy = 0
         self._idle = threading.Condition()
+        self._gitignore_done = False
 
     def __repr__(self) -> str:
         return f"Store({str(self.root)!r}, annotator={self.annotator!r})"
@@ -865,9 +870,21 @@ class Store:
         with self._idle:
             self._busy += 1
         try:
-            self._make_dirs(path.parent)
-            try:
-                with _exclusive_lock(self._lock_path(path), self.lock_timeout):
+            with ExitStack() as stack:
+                for attempt in range(3):
+                    self._make_dirs(path.parent)
+                    try:
+                        stack.enter_context(
+                            _exclusive_lock(self._lock_path(path), self.lock_timeout)
+                        )
+                        break
+                    except FileNotFoundError:
+                        # The folder vanished meanwhile (a `git checkout`, a repair): again.
+                        if attempt == 2:
+                            raise
+                    except OSError as error:
+                        raise self._write_error(path, error) from None
+                try:
                     others = [
                         shard
                         for other in self._shard_paths(article_id)
@@ -878,8 +895,10 @@ class Store:
                     db = TinyDB(path, article_id, annotator, storage=ShardStorage)
                     db.storage.read()  # reads and validates this shard before any change
                     yield db, others
-            except OSError as error:
-                raise self._write_error(path, error) from None
+                except OSError as error:
+                    raise self._write_error(path, error) from None
+        except FileNotFoundError as error:
+            raise self._write_error(path, error) from None
         finally:
             with self._idle:
                 self._busy -= 1
@@ -899,29 +918,39 @@ class Store:
         return path.with_name(f".{path.name}.lock")
 
     def _make_dirs(self, folder: Path) -> None:
-        """Create ``folder`` (and the root) if needed, durably, with the umask's mode."""
-        if folder.is_dir():
-            return
-        missing = []
-        current = folder
-        while not current.is_dir():
-            missing.append(current)
-            if current.parent == current:
-                break
-            current = current.parent
+        """Create ``folder`` (and the root) if needed, durably, with the umask's mode.
+
+        Refuses an article folder that is a symbolic link: a shared or cloned store must not
+        be able to steer writes outside itself. Also writes the root's ``.gitignore`` (lock and
+        temp files) once per Store if it is missing.
+        """
         try:
-            for directory in reversed(missing):
-                try:
-                    os.mkdir(directory, 0o777)
-                except FileExistsError:
-                    if not directory.is_dir():
-                        raise
-                    continue
-                _fsync_dir(directory.parent)
-                if directory == self.root:
-                    gitignore = self.root / ".gitignore"
-                    if not gitignore.exists():
-                        _atomic_write(gitignore, _GITIGNORE.encode())
+            if not folder.is_dir():
+                missing = []
+                current = folder
+                while not current.is_dir():
+                    missing.append(current)
+                    if current.parent == current:
+                        break
+                    current = current.parent
+                for directory in reversed(missing):
+                    try:
+                        os.mkdir(directory, 0o777)
+                    except FileExistsError:
+                        if not directory.is_dir():
+                            raise
+                        continue
+                    _fsync_dir(directory.parent)
+            if folder.is_symlink():
+                raise StoreError(
+                    f"{folder} is a symbolic link; newsmark writes only real folders inside "
+                    f"{self.root} (replace the link by a folder)"
+                )
+            if not self._gitignore_done:
+                gitignore = self.root / ".gitignore"
+                if not os.path.lexists(gitignore):
+                    _atomic_write(gitignore, _GITIGNORE.encode())
+                self._gitignore_done = True
         except OSError as error:
             raise self._write_error(folder, error) from None
 
