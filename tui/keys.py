@@ -51,7 +51,7 @@ KEYS: tuple[Key, ...] = (
         key_display="k", show=False),
     Key("pagedown,space", "page_down", "Page down", "Move", scope="reader", show=False),
     Key("pageup", "page_up", "Page up", "Move", scope="reader", show=False),
-    Key("home,g", "first_sentence", "First sentence", "Move", scope="reader", show=False),
+    Key("home", "first_sentence", "First sentence", "Move", scope="reader", show=False),
     Key("end,G", "last_sentence", "Last sentence", "Move", scope="reader", show=False),
     Key("greater_than_sign", "next_annotation", "Next annotation", "Move", scope="reader",
         show=False, key_display=">"),
