@@ -199,6 +199,21 @@ def test_wait_idle_waits_for_a_write_in_another_thread(store: Store, article: Ar
     assert len(store.annotations(article.id)) == 20
 
 
+def test_loading_builds_the_same_annotations_as_from_dict(article: Article) -> None:
+    from tui.store import _DIRECT, _to_annotation
+
+    assert _DIRECT  # Annotation is a plain frozen dataclass: the fast path is in use
+    full = tag(article, 3, 30, note="n").to_dict()
+    partial = {k: full[k] for k in ("id", "article_id", "start", "end", "tag", "text")}
+    extra = {**full, "future_field": [1, 2]}
+    for record in (full, partial, extra):
+        fast, slow = _to_annotation(dict(record)), Annotation.from_dict(dict(record))
+        assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+        assert type(fast) is Annotation and fast.span == slow.span
+        with pytest.raises(AttributeError):
+            fast.tag = "threat"  # type: ignore[misc]
+
+
 # -- the files ---------------------------------------------------------------------------------
 
 

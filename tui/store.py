@@ -72,7 +72,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import MISSING, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -1106,11 +1106,26 @@ def _records(db: TinyDB) -> Iterable[dict[str, Any]]:
 
 
 _FIELDS = frozenset(Annotation.__dataclass_fields__)
+_DEFAULTS = {
+    name: field.default
+    for name, field in Annotation.__dataclass_fields__.items()
+    if field.default is not MISSING
+}
+_REQUIRED = _FIELDS - _DEFAULTS.keys()
+# Loading 100 000 annotations for an export spends most of its time in the frozen dataclass's
+# __init__ (one object.__setattr__ per field). A complete, validated record can fill the
+# instance dict directly, which is what __init__ would do; only while Annotation stays a plain
+# frozen dataclass without __post_init__ or __slots__ (checked here, and by a test).
+_DIRECT = not hasattr(Annotation, "__post_init__") and not hasattr(Annotation, "__slots__")
 
 
 def _to_annotation(record: dict[str, Any]) -> Annotation:
-    # Annotation.from_dict, minus its per-call field set: loading 100 000 for export is hot.
-    if record.keys() <= _FIELDS:
+    """The :class:`Annotation` of a validated record (like ``Annotation.from_dict``, faster)."""
+    if _DIRECT and _FIELDS == record.keys():
+        annotation = object.__new__(Annotation)
+        annotation.__dict__.update(record)
+        return annotation
+    if record.keys() <= _FIELDS and _REQUIRED <= record.keys():
         return Annotation(**record)
     return Annotation.from_dict(record)
 
