@@ -15,7 +15,9 @@ On-disk layout (one TinyDB file per article and annotator)::
 
 Why this shape: a tag rewrites one small file (cost proportional to one article's annotations,
 not the corpus), and two people annotating the same article on different machines edit different
-files, so sharing ``annotations/`` through git never produces a merge conflict.
+files, so sharing ``annotations/`` through git never produces a merge conflict (one annotator
+working on two machines still can, as with any file edited twice). A shard whose last annotation
+is removed is deleted, and an article without shards is not listed.
 
 Each shard is pretty, deterministic JSON (UTF-8, two-space indent, sorted keys, annotations in
 :func:`tui.model.sort_key` order, a final newline), so ``git diff`` shows one hunk per change::
