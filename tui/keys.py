@@ -108,6 +108,11 @@ KEYS: tuple[Key, ...] = (
     Key("x", "delete", "Delete", "Panel", scope="panel", help="Delete the annotation"),
     Key("e", "edit_note", "Note", "Panel", scope="panel", help="Edit the annotation's note"),
     Key("r", "retag", "Retag", "Panel", scope="panel", help="Change the annotation's tag"),
+    # Comparing articles
+    Key("m", "compare", "Compare", "Compare", show=False,
+        help="Compare outlets: which articles carry each tagged passage, and how"),
+    Key("g", "stats", "Stats", "Compare", show=False,
+        help="Statistics: tags per article, outlet, day and annotator, as bar charts"),
     # The app
     Key("question_mark", "help", "Keys", "App", key_display="?", help="Show every key"),
     Key("q", "quit", "Quit", "App", help="Quit (everything is already saved)"),
