@@ -28,9 +28,11 @@ from .editing import annotation_under, shorten
 from .history import Change, History, apply
 from .keys import KEYS, Key, display_keys, tag_keys
 from .layout import display_text
-from .model import Annotation, Article
+from .model import Annotation, Article, Span
+from .screens.compare import CompareScreen
 from .screens.help import HelpScreen
 from .screens.prompt import PromptScreen
+from .screens.stats import StatsScreen
 from .screens.tag_picker import TagPickerScreen
 from .store import DamagedFileError, Store, StoreError
 from .widgets.annotation_panel import AnnotationPanel, AnnotationTable
@@ -563,6 +565,28 @@ class NewsmarkApp(App[None]):
             panel.table.focus()
         else:
             self.query_one(ArticleList).focus()
+
+    def action_compare(self) -> None:
+        """Compare the articles: which of them carry each tagged passage, and how."""
+        if not isinstance(self.screen, CompareScreen):
+            self.push_screen(CompareScreen())
+
+    def action_stats(self) -> None:
+        """Show the tag statistics as bar charts."""
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen())
+
+    def open_at(self, article_id: str, span: Span | None) -> None:
+        """Show ``article_id`` in the reader with ``span`` selected (its start if None)."""
+        if self.corpus.get(article_id) is None:
+            return
+        self.query_one(ArticleList).select_article(article_id)
+        if self.article is None or self.article.id != article_id:
+            self._show(article_id)
+        reader = self.query_one(Reader)
+        if span is not None:
+            reader.select(span)
+        reader.focus()
 
     def action_help(self) -> None:
         """Show every key."""
