@@ -951,7 +951,10 @@ class Store:
             if not self._gitignore_done:
                 gitignore = self.root / ".gitignore"
                 if not os.path.lexists(gitignore):
-                    _atomic_write(gitignore, _GITIGNORE.encode())
+                    # Locked like a shard: the temp name is fixed, and a team may start at once.
+                    with _exclusive_lock(self.root / ".gitignore.lock", self.lock_timeout):
+                        if not os.path.lexists(gitignore):
+                            _atomic_write(gitignore, _GITIGNORE.encode())
                 self._gitignore_done = True
         except OSError as error:
             raise self._write_error(folder, error) from None
