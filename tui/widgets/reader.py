@@ -716,9 +716,6 @@ class Reader(ScrollView, can_focus=True):
             # A wrapped line may end in a space just past the edge: drop it, not the last letter.
             text.rstrip_end(width - GUTTER)
         if text.cell_len > width - GUTTER:
-            # A wrapped line may end in a space just past the edge: drop it, not the last letter.
-            text.rstrip_end(width - GUTTER)
-        if text.cell_len > width - GUTTER:
             # Only boilerplate lines are longer than the width (they are not wrapped).
             text.truncate(width - GUTTER, overflow="ellipsis")
         segments = [*gutter.render(self.app.console), *text.render(self.app.console)]
