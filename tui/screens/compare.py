@@ -33,8 +33,11 @@ from ..layout import display_text
 from ..model import Annotation, Article, Span
 from ..store import StoreError
 
-#: Widest a column label may be (outlet names are cut with an ellipsis; the pane names them).
-LABEL_WIDTH = 8
+#: Narrowest and widest an article's column may be (labels are cut with an ellipsis; the pane
+#: below names the article in full).
+LABEL_WIDTH = (8, 13)
+#: The passage column keeps at least this width when the articles' columns are sized.
+QUOTE_WIDTH = 30
 
 KIND_STYLES = {"source": "bold", "verbatim": "bold green", "reworded": "yellow",
                "absent": "dim"}
@@ -201,13 +204,17 @@ class CompareScreen(Screen[None]):
                          style="dim")
         self.query_one("#compare-title", Static).update(title)
         width = self.size.width or 80
-        quote_width = max(12, width - 2 - len(matrix.columns) * (LABEL_WIDTH + 2) - 4 - 2)
+        count = max(1, len(matrix.columns))
+        label_width = (width - QUOTE_WIDTH - 6) // count - 2
+        label_width = max(LABEL_WIDTH[0], min(LABEL_WIDTH[1], label_width))
+        quote_width = max(12, width - 2 - count * (label_width + 2) - 4 - 2)
+        self._width = width
         table.add_column(Text("Tagged passage\n", style="bold"), key="passage",
                          width=quote_width)
         for column in matrix.columns:
-            label = Text(display_text(_cut(column.label, LABEL_WIDTH)), style="bold")
+            label = Text(display_text(_cut(column.label, label_width)), style="bold")
             label.append("\n" + column.short_date, style="dim")
-            table.add_column(label, key=column.article_id, width=LABEL_WIDTH)
+            table.add_column(label, key=column.article_id, width=label_width)
         for number, row in enumerate(matrix.rows):
             table.add_row(self._passage_cell(row, quote_width),
                           *(self._cell(row.cells[c.article_id]) for c in matrix.columns),
@@ -220,6 +227,11 @@ class CompareScreen(Screen[None]):
         table.move_cursor(row=min(row, table.row_count - 1), column=column, animate=False)
         table.focus()
         self._update_detail()
+
+    def on_resize(self) -> None:
+        if self.matrix is not None and getattr(self, "_width", None) != self.size.width:
+            table = self.query_one(CompareTable)
+            self._fill(keep=(table.cursor_coordinate.row, table.cursor_coordinate.column))
 
     def _passage_cell(self, row: Row, width: int) -> Text:
         tag = self._tag(row.tag)
