@@ -5,21 +5,27 @@ An annotation remembers the hash of the text it was made on, its quote, up to
 article's text no longer has that hash (the source file was edited, or an import comes from a
 slightly different copy), :func:`reanchor` looks for the passage again:
 
-1. **Where the context says.** If a piece of the stored prefix and a piece of the stored suffix
-   are each found once, in order and close together, the passage was between them: if the
-   quote is there, the annotation moves there silently (exact); if a passage at least
-   :data:`MIN_FUZZY_SCORE` similar to the quote is there, it moves and is marked
-   ``anchor="fuzzy"`` for review; otherwise the passage was deleted and the annotation becomes
-   an orphan — even if a copy of the same words exists elsewhere.
-2. **Exact quote elsewhere.** Otherwise, an occurrence of the quote whose surroundings agree
-   with the stored prefix and suffix (:func:`context_score` at least :data:`MIN_CONTEXT_SCORE`),
-   clearly better than any other occurrence, is taken (exact).
+1. **Where the context says.** *Landmarks* are pieces of the stored prefix (its end) and suffix
+   (its start), 8 characters or more, that occur exactly once in the new text. If both are
+   found, in order and close together, the passage was between them: if the quote is there,
+   the annotation moves there silently (exact); if a passage at least :data:`MIN_FUZZY_SCORE`
+   similar to the quote is there, it moves and is marked ``anchor="fuzzy"`` for review;
+   otherwise the passage was deleted and the annotation becomes an orphan — even if a copy of
+   the same words exists elsewhere.
+2. **Exact quote elsewhere.** Otherwise, an occurrence of the quote right next to a landmark, or
+   whose surroundings keep at least :data:`MIN_CONTEXT_SCORE` % of the stored context
+   (:data:`MIN_ONE_SIDED_CONTEXT_SCORE` when the passage had context on one side only), clearly
+   better than any other occurrence, is taken (exact).
 3. **Fuzzy.** Otherwise a passage at least :data:`MIN_FUZZY_SCORE` similar to the quote whose
-   surroundings also agree (:data:`MIN_CONTEXT_SCORE`), near the remaining context, the old
-   position or anywhere, is taken and marked fuzzy — unless another, separate candidate is
-   nearly as good (:data:`AMBIGUITY_MARGIN`).
+   surroundings also agree that much, near a landmark, the old position or anywhere, is taken
+   and marked fuzzy — unless another, separate candidate is nearly as good
+   (:data:`AMBIGUITY_MARGIN`).
 4. **Orphan.** Anything weaker or ambiguous. The annotation keeps its old offsets, quote and
    hash and is marked ``anchor="orphan"``: listed for review, never moved to a lookalike.
+
+A landmark found on one side pins that side: a candidate away from it must carry at least
+:data:`PINNED_SIDE_SHARE` of that side's context itself, or it is a lookalike whatever its other
+side says (a copy pasted after a repeated headline has the same text before it).
 
 An annotation with almost no stored context (under :data:`MIN_CONTEXT_CHARS` characters, e.g.
 imported from a format that carries none) moves only to a unique exact occurrence of its quote,
@@ -34,12 +40,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 from tui.model import CONTEXT_CHARS, Annotation, Article
 
 __all__ = [
     "AMBIGUITY_MARGIN",
+    "CONTEXT_SLACK",
     "MIN_CONTEXT_SCORE",
+    "MIN_ONE_SIDED_CONTEXT_SCORE",
     "MIN_FUZZY_SCORE",
     "context_score",
     "needs_reanchoring",
@@ -52,11 +61,24 @@ __all__ = [
 #: (a typo fixed, "said" → "says") but not a different sentence about the same thing.
 MIN_FUZZY_SCORE = 85.0
 
-#: Any move needs the text around the new position to resemble the stored prefix and suffix at
-#: least this much (length-weighted mean of the two sides' ``fuzz.ratio``). Unrelated English
-#: snippets of 32 characters score about 30–45; one side intact and the other rewritten scores
-#: about 65.
+#: Any move needs the text around the new position to keep at least this share (%) of the
+#: stored prefix and suffix characters (see :func:`context_score`). Measured on the seeds,
+#: the context of an unrelated position scores a median of 41 and 56 at the 99th percentile on
+#: one side, less on the two sides averaged; a passage with one side of its context intact and
+#: the other rewritten scores 70 or more.
 MIN_CONTEXT_SCORE = 60.0
+
+#: The same, for a passage with context on one side only (at the very start or end of its
+#: text): one side of 32 characters is thinner evidence, so it must agree more.
+MIN_ONE_SIDED_CONTEXT_SCORE = 80.0
+
+#: How many characters beyond the stored context's length the context windows reach.
+CONTEXT_SLACK = 8
+
+#: A candidate away from where one side's context was found needs at least this share of that
+#: side's context around itself, more than unrelated text shows (56% at the 99th percentile on
+#: the seeds, see :data:`MIN_CONTEXT_SCORE`).
+PINNED_SIDE_SHARE = 0.6
 
 #: Two candidates whose scores are within this many points of each other are ambiguous: the
 #: annotation becomes an orphan rather than being moved to the wrong one.
@@ -126,21 +148,29 @@ def reanchor_all(
 
 
 def context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
-    """How well the text around ``[start, end)`` matches ``prefix`` and ``suffix`` (0–100).
+    """How much of the stored context is still around ``[start, end)``, as a percentage.
 
-    Each side is compared with the same number of characters of ``text`` next to the span, and
-    the two similarities are averaged, weighted by the lengths of ``prefix`` and ``suffix``.
-    100 when both are empty.
+    The share of the characters of ``prefix`` and ``suffix`` found, in order (longest common
+    subsequence), in the text next to the span on each side — a window as long as the stored
+    context plus :data:`CONTEXT_SLACK`, so that a few characters inserted right next to the
+    passage do not count against it. 100 when both are empty.
     """
     total = len(prefix) + len(suffix)
     if total == 0:
         return 100.0
-    score = 0.0
+    before, after = _context_found(text, start, end, prefix, suffix)
+    return 100.0 * (before + after) / total
+
+
+def _context_found(text: str, start: int, end: int, prefix: str, suffix: str) -> tuple[int, int]:
+    """How many characters of ``prefix`` and of ``suffix`` are found next to the span."""
+    before = after = 0
     if prefix:
-        score += fuzz.ratio(prefix, text[max(0, start - len(prefix)) : start]) * len(prefix)
+        window = text[max(0, start - len(prefix) - CONTEXT_SLACK) : start]
+        before = int(LCSseq.similarity(prefix, window))
     if suffix:
-        score += fuzz.ratio(suffix, text[end : end + len(suffix)]) * len(suffix)
-    return score / total
+        after = int(LCSseq.similarity(suffix, text[end : end + len(suffix) + CONTEXT_SLACK]))
+    return before, after
 
 
 def _locate(annotation: Annotation, text: str) -> tuple[int, int, str] | None:
@@ -161,9 +191,10 @@ def _locate(annotation: Annotation, text: str) -> tuple[int, int, str] | None:
 
     # Where the context is found on both sides, it says where the passage was: only that
     # stretch counts, so a deleted passage is not replaced by a copy of it elsewhere.
-    bracket = _bracket(text, prefix, suffix, len(quote))
-    if bracket is not None:
-        left, right = bracket
+    left, right = _anchor_end(text, prefix), _anchor_start(text, suffix)
+    if left is not None and right is not None and not 0 <= right - left <= 2 * len(quote) + 32:
+        left = right = None  # contradictory landmarks (repetitive text): trust neither
+    if left is not None and right is not None:
         inside = _find_all(text[left:right], quote)
         if len(inside) == 1:
             return left + inside[0], left + inside[0] + len(quote), "exact"
@@ -175,10 +206,34 @@ def _locate(annotation: Annotation, text: str) -> tuple[int, int, str] | None:
             return start, end, "fuzzy"
         return None
 
+    def beside_context(start: int, end: int) -> bool:
+        # Context found once on one side pins that side of the passage: a candidate elsewhere
+        # is a lookalike, however well its other side agrees — unless it carries that side's
+        # context itself (then the landmark was a repetition of it).
+        before, after = _context_found(text, start, end, prefix, suffix)
+        if left is not None and abs(start - left) > CONTEXT_SLACK:
+            if before < PINNED_SIDE_SHARE * len(prefix):
+                return False
+        if right is not None and abs(right - end) > CONTEXT_SLACK:
+            if after < PINNED_SIDE_SHARE * len(suffix):
+                return False
+        return True
+
+    def pinned(start: int, end: int) -> bool:
+        return (left is not None and abs(start - left) <= CONTEXT_SLACK) or (
+            right is not None and abs(right - end) <= CONTEXT_SLACK
+        )
+
+    # One side of context (a passage at the very start or end of its text) is thin evidence.
+    needed = MIN_CONTEXT_SCORE if prefix and suffix else MIN_ONE_SIDED_CONTEXT_SCORE
     scored = [
-        (context_score(text, p, p + len(quote), prefix, suffix), p) for p in occurrences
+        # The quote itself right next to a landmark of its own context needs nothing more.
+        (100.0 if pinned(p, p + len(quote)) else context_score(
+            text, p, p + len(quote), prefix, suffix), p)
+        for p in occurrences
+        if beside_context(p, p + len(quote))
     ]
-    agreeing = sorted((s, p) for s, p in scored if s >= MIN_CONTEXT_SCORE)
+    agreeing = sorted((s, p) for s, p in scored if s >= needed)
     if agreeing:
         best_score, best = agreeing[-1]
         if len(agreeing) == 1 or agreeing[-2][0] <= best_score - AMBIGUITY_MARGIN:
@@ -188,10 +243,8 @@ def _locate(annotation: Annotation, text: str) -> tuple[int, int, str] | None:
     # The quote is gone or its copies sit in the wrong surroundings: a similar passage whose
     # surroundings agree, found near the remaining context, the old position, or anywhere.
     candidates = set()
-    left = _anchor_end(text, prefix)
     if left is not None:
         candidates.add(_align(quote, text, left, left + 2 * len(quote) + CONTEXT_CHARS))
-    right = _anchor_start(text, suffix)
     if right is not None:
         candidates.add(_align(quote, text, right - 2 * len(quote) - CONTEXT_CHARS, right))
     slack = len(quote) + 2 * CONTEXT_CHARS
@@ -203,9 +256,11 @@ def _locate(annotation: Annotation, text: str) -> tuple[int, int, str] | None:
         if span is None:
             continue
         start, end = _refine(quote, text, *span)
+        if not beside_context(start, end):
+            continue
         quote_score = fuzz.ratio(quote, text[start:end])
         ctx = context_score(text, start, end, prefix, suffix)
-        if quote_score >= MIN_FUZZY_SCORE and ctx >= MIN_CONTEXT_SCORE:
+        if quote_score >= MIN_FUZZY_SCORE and ctx >= needed:
             accepted.append(((quote_score + ctx) / 2, start, end))
     if not accepted:
         return None
@@ -250,18 +305,6 @@ def _anchor_sizes(length: int) -> list[int]:
     """Lengths of context to try as landmarks, longest first (longer is more likely unique)."""
     sizes = [length, length // 2, _MIN_ANCHOR_CHARS]
     return sorted({s for s in sizes if _MIN_ANCHOR_CHARS <= s <= length}, reverse=True)
-
-
-def _bracket(text: str, prefix: str, suffix: str, length: int) -> tuple[int, int] | None:
-    """The stretch between the found prefix and the found suffix, when both are found in order
-    and close enough together to have held a passage of about ``length`` characters."""
-    left = _anchor_end(text, prefix)
-    right = _anchor_start(text, suffix)
-    if left is None or right is None or right < left:
-        return None
-    if right - left > 2 * length + CONTEXT_CHARS:
-        return None
-    return left, right
 
 
 def _align(quote: str, text: str, lo: int, hi: int) -> tuple[int, int] | None:
