@@ -11,11 +11,13 @@ How a passage is matched in another article:
    folded character remembers its offset in the article, so a match maps back to a span.
    Boilerplate lines are left out (only sentences of :func:`tui.sentences.sentence_spans` count).
 2. If the folded passage occurs in the folded article as whole words, it is **verbatim** (100).
-3. Otherwise the candidates are windows of consecutive sentences, each just long enough to hold
-   the passage; the best one by :func:`rapidfuzz.fuzz.partial_ratio` is aligned
-   (``partial_ratio_alignment``), and the aligned stretch is then *trimmed to the matching
-   words*: its ends move word by word while that raises :func:`rapidfuzz.fuzz.ratio` between the
-   passage and the stretch. That final ``ratio`` (0–100) is the score.
+3. Otherwise the candidates are windows of consecutive sentences of one paragraph, each just
+   long enough to hold the passage. The three sharing the most words with the passage are
+   tried: a window much longer than the passage is first aligned with
+   :func:`rapidfuzz.fuzz.partial_ratio_alignment`; then the stretch is *trimmed to the matching
+   words*: its ends move word by word (up to one sentence beyond the window) while that raises
+   :func:`rapidfuzz.fuzz.ratio` between the passage and the stretch. The best final ``ratio``
+   (0–100) is the score. A match never crosses a line break, so never takes in boilerplate.
 4. Punctuation that the passage starts or ends with (an opening quote, a full stop) is taken
    along when the other article has it too, so a propagated tag covers the same characters.
 
@@ -94,6 +96,9 @@ VERSION_SHARE = 0.35
 _MAX_WINDOW = 6
 #: How many windows (those sharing the most words with the passage) are scored by partial_ratio.
 _WINDOWS_SCORED = 3
+#: A window longer than this many times the passage is aligned (``partial_ratio_alignment``)
+#: before it is trimmed; a shorter one is trimmed from its whole length, which costs less.
+_ALIGN_ABOVE = 1.5
 #: Windows sharing fewer than this share of the passage's distinct words are not aligned.
 _SHARED_WORDS = 0.3
 #: An annotation is "on" a matched passage when they overlap by this share of the shorter.
@@ -316,7 +321,7 @@ class Aligner:
         best: tuple[int, int, int] | None = None
         for i, j in windows:
             window = target.text[starts[i] : ends[j]]
-            if len(needle) < len(window):
+            if len(window) > _ALIGN_ABOVE * len(needle):
                 alignment = fuzz.partial_ratio_alignment(needle, window,
                                                          score_cutoff=_CANDIDATE_FLOOR)
                 if alignment is None:
