@@ -68,6 +68,46 @@ def timed(function, repeat: int = 1) -> float:  # noqa: ANN001
     return statistics.median(times)
 
 
+async def screen_times(corpus, annotations) -> tuple[float, float, float]:  # noqa: ANN001
+    """Seconds from pressing ``m`` to the matrix on screen; from ``esc`` to being back in the
+    reader once the matrix is shown (the baseline: Pilot's own key handling); and from ``esc``
+    pressed half a second into a second computation (which, on a large corpus, is still
+    running) to being back in the reader."""
+    import asyncio
+
+    from tui.app import NewsmarkApp
+    from tui.config import Config
+    from tui.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp), annotator="bench")
+        for annotation in annotations:
+            store.add(annotation)
+        app = NewsmarkApp(corpus, store, config=Config(), annotator="bench")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            start = time.perf_counter()
+            await pilot.press("m")
+            while getattr(app.screen, "matrix", None) is None:
+                await asyncio.sleep(0.002)
+            shown = time.perf_counter() - start
+            await pilot.pause()
+            start = time.perf_counter()
+            await pilot.press("escape")
+            while type(app.screen).__name__ == "CompareScreen":
+                await asyncio.sleep(0.002)
+            idle = time.perf_counter() - start
+            await pilot.press("m")
+            await asyncio.sleep(0.5)
+            start = time.perf_counter()
+            await pilot.press("escape")
+            while type(app.screen).__name__ == "CompareScreen":
+                await asyncio.sleep(0.002)
+            back = time.perf_counter() - start
+            await app.workers.wait_for_complete()
+    return shown, idle, back
+
+
 def main() -> None:
     seeds = load_corpus([SEEDS])
     seed_tags = tag_sentences(seeds, per_article=4)
@@ -83,8 +123,17 @@ def main() -> None:
         result = {}
         seconds = timed(lambda: result.setdefault("m", compare(corpus, annotations)))
         big = result["m"]
+        pairs = len(big.rows) * (len(corpus) - 1)
         print(f"large: {len(corpus)} articles x {len(annotations)} tagged passages "
-              f"({len(big.rows)} rows, {len(big.groups)} version groups): {seconds:.1f} s")
+              f"({len(big.rows)} rows, {len(big.groups)} version groups): {seconds:.1f} s "
+              f"({seconds / pairs * 1000:.2f} ms per passage and article)")
+        import asyncio
+
+        shown, _, _ = asyncio.run(screen_times(seeds, seed_tags))
+        _, idle, back = asyncio.run(screen_times(corpus, annotations))
+        print(f"screen: m to the seeds' matrix on screen {shown * 1000:.0f} ms; esc while the "
+              f"large matrix is computing: back in the reader in {back * 1000:.0f} ms "
+              f"(idle, the same key: {idle * 1000:.0f} ms, mostly Pilot's own waits)")
 
 
 if __name__ == "__main__":
