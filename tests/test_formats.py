@@ -748,3 +748,120 @@ def test_csv_of_stdout_is_the_same_bytes(
     assert printed == (tmp_path / "x.csv").read_bytes()
     assert b"\r\n" in printed and list(csv.reader(io.StringIO(printed.decode("utf-8-sig"),
                                                               newline="")))[0] == list(COLUMNS)
+
+
+# ------------------------------------------------------------------------------ command line
+
+
+@pytest.fixture
+def cli_store(tmp_path: Path) -> tuple[list[str], Path]:
+    """A corpus copied to disk (so it can be edited) and a store with three annotations."""
+    from tui.cli import main
+
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    for path in sorted(SEEDS.glob("*.txt")):
+        (corpus_dir / path.name).write_bytes(path.read_bytes())
+    write_hard_texts(corpus_dir)
+    common = ["--corpus", str(corpus_dir), "--store", str(tmp_path / "store")]
+    for article_id, tag, quote in [
+        ("002_a34abba263e9470d", "threat", "respond decisively"),
+        ("000_459b4affb575bcd9", "claim", "offensive strike weapons in Ukraine"),
+        ("hard_emoji", "claim", "👍🏽 said talks went"),
+    ]:
+        assert main(["add", article_id, tag, "--quote", quote, "--note", HARD_NOTE,
+                     *common]) == 0
+    return common, corpus_dir
+
+
+def test_cli_exports_every_format_and_imports_them_back(
+    tmp_path: Path, cli_store: tuple[list[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    common, _ = cli_store
+    capsys.readouterr()
+    for name in format_names():
+        out = tmp_path / f"out-{name}"
+        extra = ["--offsets", "utf16"] if name in UTF16_FORMATS else []
+        assert main(["export", "-f", name, "-o", str(out), *extra, *common]) == 0, name
+        assert out.exists()
+    assert (tmp_path / "out-brat" / "hard_emoji.ann").read_text("utf-8").count("\n") == 2
+    for name in formats.import_format_names():
+        store = tmp_path / f"store-{name}"
+        args = ["import", str(tmp_path / f"out-{name}"), "--store", str(store),
+                "--corpus", common[1]]
+        if name in UTF16_FORMATS:
+            args += ["--offsets", "utf16"]
+        assert main(args) == 0, capsys.readouterr().err
+        out = capsys.readouterr().out
+        assert f"({name}): 3 added" in out, out
+        imported = sorted((a.article_id, a.start, a.end, a.tag)
+                          for a in Store(store, annotator="x").all_annotations())
+        original = sorted((a.article_id, a.start, a.end, a.tag)
+                          for a in Store(tmp_path / "store", annotator="x").all_annotations())
+        assert imported == original, name
+
+
+def test_cli_import_reports_duplicates_and_conflicts(
+    tmp_path: Path, cli_store: tuple[list[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    common, _ = cli_store
+    out = tmp_path / "all.json"
+    assert main(["export", "-o", str(out), *common]) == 0
+    capsys.readouterr()
+    assert main(["import", str(out), *common]) == 0
+    assert "0 added" in capsys.readouterr().out
+    data = json.loads(out.read_text("utf-8"))
+    entry = next(a for a in data["articles"] if a["annotations"])
+    entry["annotations"][0]["tag"] = "denial"
+    out.write_text(json.dumps(data), "utf-8")
+    assert main(["import", str(out), *common]) == 1
+    captured = capsys.readouterr()
+    assert "1 conflict(s)" in captured.out
+    (line,) = [line for line in captured.err.splitlines() if "conflict" in line or "kept" in line]
+    assert line.startswith("newsmark: annotation ") and "tag" in line
+    assert main(["import", str(tmp_path / "nope.json"), *common]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("newsmark: cannot read")
+
+
+def test_cli_orphans_lists_what_an_edit_lost(
+    cli_store: tuple[list[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    common, corpus_dir = cli_store
+    edited = corpus_dir / "002_a34abba263e9470d.txt"
+    edited.write_text(edited.read_text("utf-8").replace(
+        "will “respond decisively” if Russia", "will act if Russia"), "utf-8")
+    shifted = corpus_dir / "000_459b4affb575bcd9.txt"
+    shifted.write_text("A new first line.\n" + shifted.read_text("utf-8"), "utf-8")
+    capsys.readouterr()
+    assert main(["orphans", *common]) == 0
+    captured = capsys.readouterr()
+    (row,) = captured.out.splitlines()
+    fields = row.split("\t")
+    assert fields[0] == "002_a34abba263e9470d" and fields[2:4] == ["orphan", "threat"]
+    assert fields[-1] == "respond decisively"
+    assert "1 of 3 annotation(s) orphaned" in captured.err
+    # The export leaves the orphan out, says so, and moves the other one exactly.
+    assert main(["export", "-f", "jsonl", *common]) == 0
+    captured = capsys.readouterr()
+    rows = [json.loads(line) for line in captured.out.splitlines()]
+    assert len(rows) == 2 and "1 orphaned annotation(s) left out" in captured.err
+    moved = next(r for r in rows if r["article_id"] == "000_459b4affb575bcd9")
+    assert shifted.read_text("utf-8")[moved["start"] : moved["end"]] == moved["text"]
+
+
+def test_cli_export_in_a_real_process_is_quiet_when_piped(
+    cli_store: tuple[list[str], Path]
+) -> None:
+    common, _ = cli_store
+    done = subprocess.run([sys.executable, "-m", "tui", "export", "-f", "csv", "--bom", *common],
+                          capture_output=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0 and done.stderr == b""
+    rows = list(csv.DictReader(io.StringIO(done.stdout.decode("utf-8-sig"), newline="")))
+    assert len(rows) == 3 and {r["note"] for r in rows} == {HARD_NOTE}

@@ -218,7 +218,68 @@ def cmd_export(args: argparse.Namespace) -> int:
             and (not wanted_annotators or a.annotator in wanted_annotators)
         )
         items.append(formats.ExportItem(article, annotations))
-    formats.export(args.format, items, args.output, tags=config.tags)
+    options = formats.ExportOptions(
+        offsets=args.offsets, bom=args.bom, include_text=not args.no_text,
+        source_base=args.source_base,
+    )
+    report = formats.export(args.format, items, args.output, tags=config.tags, options=options)
+    if report.orphans_left_out:
+        print(
+            f"newsmark: {report.orphans_left_out} orphaned annotation(s) left out: their "
+            "passage is no longer in the article (`newsmark orphans` lists them; the json "
+            "format keeps them)",
+            file=sys.stderr,
+        )
+    return OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Read annotations from a file into the store; exit 1 if some could not be imported."""
+    from . import formats
+
+    corpus = _corpus(args.corpus)
+    store = _store(args)
+    result = formats.import_file(args.file, args.format, corpus, offsets=args.offsets)
+    report = formats.add_to_store(result.annotations, store)
+    fuzzy = sum(a.anchor == "fuzzy" for a in report.added)
+    orphans = sum(a.anchor == "orphan" for a in report.added)
+    print(
+        f"{args.file} ({result.format}): {len(report.added)} added"
+        f" ({fuzzy} moved to a similar passage, {orphans} orphaned),"
+        f" {len(report.duplicates)} already there, {len(report.conflicts)} conflict(s),"
+        f" {len(result.problems)} skipped"
+    )
+    for line in [*result.problems, *report.conflicts]:
+        print(f"newsmark: {_printable(line)}", file=sys.stderr)
+    if orphans:
+        print("newsmark: `newsmark orphans` lists the orphaned annotations", file=sys.stderr)
+    return DAMAGED if result.problems or report.conflicts else OK
+
+
+def cmd_orphans(args: argparse.Namespace) -> int:
+    """List the annotations whose passage cannot be found in their article's current text."""
+    from .anchoring import reanchor_all
+
+    corpus = _corpus(args.corpus)
+    store = _store(args)
+    articles = {article.id: article for article in corpus}
+    wanted = {"orphan", "fuzzy"} if args.fuzzy else {"orphan"}
+    total = listed = 0
+    for article_id in sorted(set(store.article_ids()) | set(articles)):
+        stored = store.annotations(article_id)
+        total += len(stored)
+        for annotation in reanchor_all(stored, articles):
+            if annotation.anchor not in wanted:
+                continue
+            listed += 1
+            where = "" if article_id in articles else " (article not in the corpus)"
+            print("\t".join([
+                _printable(article_id), annotation.id, annotation.anchor, annotation.tag,
+                f"{annotation.start}:{annotation.end}", _printable(annotation.annotator),
+                _printable(shorten_arg(annotation.text)) + where,
+            ]))
+    what = "orphaned or fuzzy" if args.fuzzy else "orphaned"
+    print(f"{listed} of {total} annotation(s) {what}", file=sys.stderr)
     return OK
 
 
@@ -323,9 +384,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     _common(p)
     p.set_defaults(func=cmd_add)
 
+    from .formats import CODEPOINTS, OFFSET_UNITS, format_names, import_format_names
+
     p = commands.add_parser("export", help="write the annotations as JSON or another format")
     p.add_argument("--format", "-f", default="json", metavar="FORMAT",
-                   help="json (default), jsonl, or another format listed in the README")
+                   help=f"one of: {', '.join(format_names())} (default json; docs/formats.md)")
     p.add_argument("-o", "--output", type=Path, metavar="PATH", default=None,
                    help="a file (or a folder, for brat) to write; default: standard output")
     p.add_argument("--article", action="append", metavar="ID", help="only this article "
@@ -333,8 +396,33 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p.add_argument("--tag", action="append", metavar="TAG", help="only this tag (repeatable)")
     p.add_argument("--annotator", action="append", dest="annotator_filter", metavar="NAME",
                    help="only this annotator's annotations (repeatable)")
+    p.add_argument("--offsets", choices=OFFSET_UNITS, default=CODEPOINTS,
+                   help="count offsets in code points (default) or UTF-16 code units, as "
+                   "JavaScript tools do (jsonl, csv, doccano, labelstudio)")
+    p.add_argument("--bom", action="store_true",
+                   help="csv: start with a UTF-8 byte order mark, for Excel")
+    p.add_argument("--source-base", metavar="IRI", default=None,
+                   help="w3c: article IRIs are IRI + article id (default: file: URIs)")
+    p.add_argument("--no-text", action="store_true",
+                   help="json: leave the article texts out")
     _common(p, annotator_flag=False)
     p.set_defaults(func=cmd_export)
+
+    p = commands.add_parser("import", help="read annotations from a file into the store")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--format", "-f", default=None, choices=import_format_names(),
+                   help="the file's format (default: recognised from its content)")
+    p.add_argument("--offsets", choices=OFFSET_UNITS, default=CODEPOINTS,
+                   help="the unit of the file's offsets (jsonl, doccano, labelstudio)")
+    _common(p)
+    p.set_defaults(func=cmd_import)
+
+    p = commands.add_parser("orphans",
+                            help="list annotations whose passage is gone from the text")
+    p.add_argument("--fuzzy", action="store_true",
+                   help="also list annotations moved to a similar passage, to review")
+    _common(p, annotator_flag=False)
+    p.set_defaults(func=cmd_orphans)
 
     p = commands.add_parser("compare", help="print which articles carry each tagged passage")
     p.add_argument("--format", "-f", default="table", choices=("table", "csv", "json"),
