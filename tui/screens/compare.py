@@ -85,7 +85,7 @@ class CompareScreen(Screen[None]):
     }
     CompareScreen > #compare-detail-box {
         height: auto;
-        max-height: 9;
+        max-height: 55%;
         border-top: solid $panel;
         padding: 0 1;
     }

@@ -116,7 +116,8 @@ class StatsScreen(Screen[None]):
 
     def _show(self, stats: Stats, problems: list[str]) -> None:
         title = Text(no_wrap=True, overflow="ellipsis")
-        title.append(f"{sum(stats.total.values())} annotations  ", style="bold")
+        total = sum(stats.total.values())
+        title.append(f"{total} annotation{'s' * (total != 1)}  ", style="bold")
         for tag in self._tags:
             title.append(f" {tag.marker} ", style=f"bold black on {tag.colour}")
             title.append(f" {tag.name} {stats.total.get(tag.name, 0)}  ")
