@@ -13,13 +13,18 @@ when it is, as a whole, one of the known shapes, so that no real prose sentence 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
+import os
 import re
+import threading
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
+from typing import Any
 
 from tui.model import Article, Span
 from tui.sentences import paragraph_spans, sentence_spans
@@ -27,7 +32,9 @@ from tui.sentences import paragraph_spans, sentence_spans
 __all__ = [
     "BOILERPLATE_PATTERNS",
     "ARTICLE_SUFFIXES",
+    "ArticleInfo",
     "Corpus",
+    "CorpusCache",
     "CorpusError",
     "Skipped",
     "boilerplate_spans",
@@ -198,6 +205,17 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
 _BOILERPLATE_RES = tuple(
     (name, re.compile(pattern, re.IGNORECASE)) for name, pattern in BOILERPLATE_PATTERNS
 )
+# All the patterns as one alternation, tried in order by one C-level fullmatch per line instead
+# of 27 Python-level calls: boilerplate_spans was most of the cost of reading a corpus. The date
+# shapes' named groups repeat across patterns, so they become plain groups here; group "bpN"
+# tells which pattern matched.
+_BOILERPLATE_ANY = re.compile(
+    "|".join(
+        f"(?P<bp{number}>{re.sub(r'[(][?]P<[a-z0-9_]+>', '(?:', pattern)})"
+        for number, (_, pattern) in enumerate(BOILERPLATE_PATTERNS)
+    ),
+    re.IGNORECASE,
+)
 # A date at the very start of a line, possibly glued to prose (" date 2021-12-31 A phone call").
 # Boilerplate spans are whole lines, so such a line stays prose; metadata still reads the date.
 _LEADING_DATE_RE = re.compile(
@@ -220,10 +238,10 @@ def boilerplate_line_kind(line: str) -> str | None:
     stripped = line.strip()
     if not stripped or len(stripped) > _MAX_BOILERPLATE_LINE:
         return None
-    for name, pattern in _BOILERPLATE_RES:
-        if pattern.fullmatch(stripped):
-            return name
-    return None
+    match = _BOILERPLATE_ANY.fullmatch(stripped)
+    if match is None or match.lastgroup is None:
+        return None
+    return BOILERPLATE_PATTERNS[int(match.lastgroup[2:])][0]
 
 
 def boilerplate_spans(text: str) -> tuple[Span, ...]:
@@ -463,56 +481,419 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class ArticleInfo:
+    """What a list of articles needs of one article, without reading its text.
+
+    ``size`` and ``mtime_ns`` are the file's when the metadata was read (0 when unknown),
+    ``sidecar`` its sidecar's ``(size, mtime_ns)`` (None: there was none). ``pending`` is True
+    while the metadata is still a placeholder (the title is empty, so a list shows the id)
+    because a large uncached corpus was opened with ``defer_above``.
+    """
+
+    id: str
+    path: Path
+    title: str = ""
+    outlet: str = ""
+    date: str = ""
+    size: int = field(default=0, compare=False)
+    mtime_ns: int = field(default=0, compare=False)
+    sidecar: tuple[int, int] | None = field(default=None, compare=False)
+    pending: bool = field(default=False, compare=False)
+
+    def metadata(self) -> dict[str, str]:
+        """Title, outlet and date, as exported."""
+        return {"title": self.title, "outlet": self.outlet, "date": self.date}
+
+
+def article_info(
+    article: Article, size: int = 0, mtime_ns: int = 0, sidecar: tuple[int, int] | None = None
+) -> ArticleInfo:
+    """The :class:`ArticleInfo` of a loaded article."""
+    return ArticleInfo(article.id, article.path, article.title, article.outlet, article.date,
+                       size, mtime_ns, sidecar)
+
+
+#: How many loaded articles a lazily loaded corpus keeps in memory (most recently used).
+LOADED_ARTICLES_KEPT = 64
+
+
 class Corpus:
-    """The articles of a corpus, in file-name order, and the files skipped."""
+    """The articles of a corpus, in file-name order, and the files skipped.
 
-    articles: tuple[Article, ...]
-    skipped: tuple[Skipped, ...] = ()
-    _by_id: dict[str, Article] = field(init=False, repr=False, compare=False)
+    ``Corpus(articles, skipped)`` holds articles already loaded. :func:`load_corpus` makes a
+    *lazy* corpus instead: it knows every article's :class:`ArticleInfo` (id, path, title,
+    outlet, date) and reads an article's text only when :meth:`get` asks for it, keeping the
+    last :data:`LOADED_ARTICLES_KEPT` loaded. Both kinds answer the same questions; iterating
+    or :attr:`articles` loads every article (one at a time when iterating), so code that needs
+    only titles should use :attr:`infos`.
+    """
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {article.id: article for article in self.articles})
+    def __init__(
+        self,
+        articles: Iterable[Article] = (),
+        skipped: Iterable[Skipped] = (),
+        *,
+        infos: Iterable[ArticleInfo] | None = None,
+        cache: CorpusCache | None = None,
+    ) -> None:
+        self.skipped: tuple[Skipped, ...] = tuple(skipped)
+        self._loaded: OrderedDict[str, Article] = OrderedDict()
+        self._keep: int | None = None
+        if infos is None:
+            loaded = tuple(articles)
+            self._infos = {article.id: article_info(article) for article in loaded}
+            self._loaded.update((article.id, article) for article in loaded)
+        else:
+            self._infos = {info.id: info for info in infos}
+            self._keep = LOADED_ARTICLES_KEPT
+        self._ids = tuple(self._infos)
+        self._failed: dict[str, str] = {}
+        self._cache = cache
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<Corpus of {len(self)} articles, {len(self.skipped)} skipped>"
+
+    # -- what every caller needs -----------------------------------------------------------
 
     def get(self, article_id: str) -> Article | None:
-        """The article with this id, or None."""
-        return self._by_id.get(article_id)
+        """The article with this id (read from its file if need be), or None.
+
+        None also when the file can no longer be read as an article (deleted, now binary...):
+        :meth:`problem` then says why.
+        """
+        article = self._loaded.get(article_id)
+        if article is not None:
+            self._loaded.move_to_end(article_id)
+            return article
+        info = self._infos.get(article_id)
+        if info is None:
+            return None
+        try:
+            article = _load_known(info)
+        except CorpusError as error:
+            self._failed[article_id] = str(error)
+            return None
+        self._failed.pop(article_id, None)
+        self._loaded[article_id] = article
+        if self._keep is not None and len(self._loaded) > self._keep:
+            self._loaded.popitem(last=False)
+        return article
+
+    def problem(self, article_id: str) -> str | None:
+        """Why :meth:`get` could not read this article the last time it tried (else None)."""
+        return self._failed.get(article_id)
+
+    def info(self, article_id: str) -> ArticleInfo | None:
+        """The id, path, title, outlet and date of this article, without reading it."""
+        return self._infos.get(article_id)
+
+    @property
+    def infos(self) -> tuple[ArticleInfo, ...]:
+        """Every article's :class:`ArticleInfo`, in corpus order (reads no file)."""
+        infos = self._infos
+        return tuple(infos[article_id] for article_id in self._ids)
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        """Every article, loaded (reads each file not in memory: prefer :attr:`infos`)."""
+        return tuple(self)
 
     def __iter__(self) -> Iterator[Article]:
-        return iter(self.articles)
+        for article_id in self._ids:
+            article = self.get(article_id)
+            if article is not None:
+                yield article
 
     def __len__(self) -> int:
-        return len(self.articles)
+        return len(self._ids)
 
     @property
     def ids(self) -> tuple[str, ...]:
         """The article ids, in corpus order."""
-        return tuple(article.id for article in self.articles)
+        return self._ids
+
+    # -- metadata read after the first screen ----------------------------------------------
+
+    @property
+    def pending(self) -> int:
+        """How many articles still have placeholder metadata (see :meth:`complete`)."""
+        return sum(1 for info in self._infos.values() if info.pending)
+
+    def complete(self, limit: int = 200) -> tuple[list[ArticleInfo], list[Skipped]]:
+        """Read the real metadata of up to ``limit`` pending articles.
+
+        Returns the updated infos and the files found not to be articles after all (those
+        leave the corpus and join :attr:`skipped`). Safe to call from a worker thread while
+        other threads read the corpus. When nothing is pending any more, the cache is saved.
+        """
+        with self._lock:
+            todo = [info for info in self._infos.values() if info.pending][:limit]
+            updated: list[ArticleInfo] = []
+            dropped: list[Skipped] = []
+            for info in todo:
+                found = _read_info(info.path, info.id)
+                if isinstance(found, Skipped):
+                    dropped.append(found)
+                    del self._infos[info.id]
+                else:
+                    self._infos[info.id] = found
+                    updated.append(found)
+            if dropped:
+                self._ids = tuple(i for i in self._ids if i in self._infos)
+                self.skipped += tuple(dropped)
+                if self._cache is not None:
+                    for skipped in dropped:
+                        self._cache.remember_skipped(skipped)
+            if self._cache is not None:
+                for info in updated:
+                    self._cache.remember(info)
+                if not todo or not any(info.pending for info in self._infos.values()):
+                    self._cache.save()
+        return updated, dropped
 
 
-def _is_article_file(path: Path) -> bool:
-    name = path.name.lower()
-    return (
-        name.endswith(ARTICLE_SUFFIXES)
-        and not name.endswith(SIDECAR_SUFFIX)
-        and not name.startswith(".")
+def _load_known(info: ArticleInfo) -> Article:
+    """Load an article whose metadata is known; unchanged since, the metadata is not guessed
+    again (opening an article of a 10 000-article corpus costs one file, not a re-guess)."""
+    path = Path(info.path)
+    if info.pending or not info.size:
+        return load_article(path, info.id)
+    raw = _read_bytes(path)
+    try:
+        st = path.stat()
+        sidecar_changed = _stat_key(sidecar_path(path)) != info.sidecar
+    except OSError:
+        return load_article(path, info.id)
+    if (st.st_size, st.st_mtime_ns) != (info.size, info.mtime_ns) or sidecar_changed:
+        return load_article(path, info.id)
+    if is_binary(raw):
+        raise CorpusError(_binary_reason(path, raw))
+    text, problems = decode(raw)
+    return Article(
+        id=info.id, path=path, text=text, title=info.title, outlet=info.outlet, date=info.date,
+        boilerplate=boilerplate_spans(text), problems=problems,
     )
 
 
-def _walk(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
-            continue  # hidden files and folders (.git, editor swap files)
-        if _is_article_file(path) and path.is_file():
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+def _stat_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
 
 
-def _unique_ids(entries: list[tuple[Path, Path]]) -> list[str]:
+def _read_info(path: Path, article_id: str) -> ArticleInfo | Skipped:
+    """Read one file's metadata (the whole file, as :func:`load_article` does)."""
+    try:
+        st = os.stat(path)
+        sidecar = _stat_key(sidecar_path(path))
+        article = load_article(path, article_id)
+    except CorpusError as error:
+        return Skipped(path, str(error))
+    except OSError as error:
+        return Skipped(path, f"cannot read {path}: {error.strerror}; check its permissions")
+    return article_info(article, st.st_size, st.st_mtime_ns, sidecar)
+
+
+# --------------------------------------------------------------------------- the metadata cache
+
+
+def _code_fingerprint() -> str:
+    """Changes whenever the code that guesses metadata changes (so the cache is thrown away)."""
+    digest = hashlib.sha256()
+    for module in (__file__, str(Path(__file__).with_name("sentences.py"))):
+        try:
+            digest.update(Path(module).read_bytes())
+        except OSError:
+            digest.update(module.encode())
+    return digest.hexdigest()[:16]
+
+
+class CorpusCache:
+    """The metadata of a corpus, remembered between launches in one JSON file.
+
+    Keyed by each file's absolute path, size and modification time (and its sidecar's), and by
+    a fingerprint of the code that guesses metadata, so a changed file, sidecar or newsmark is
+    read again. The file is written atomically (temp file and rename) and is only ever an
+    optimisation: a cache that cannot be read or written is ignored.
+    """
+
+    VERSION = 1
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._entries: dict[str, list[Any]] | None = None
+        self._dirty = False
+
+    @classmethod
+    def for_corpus(
+        cls, paths: Sequence[Path | str], folder: Path | str | None = None
+    ) -> CorpusCache:
+        """The cache of the corpus opened as ``paths``: one file per corpus in ``folder``,
+        by default the user's cache folder (``$XDG_CACHE_HOME/newsmark/corpus`` on Linux).
+
+        Not in the annotation store: paths and modification times belong to one machine,
+        and the store is shared through git.
+        """
+        key = "\0".join(os.path.abspath(path) for path in paths)
+        name = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+        if folder is None:
+            import platformdirs
+
+            folder = Path(platformdirs.user_cache_dir("newsmark", appauthor=False)) / "corpus"
+        return cls(Path(folder) / f"{name}.json")
+
+    def _load(self) -> dict[str, list[Any]]:
+        if self._entries is None:
+            self._entries = {}
+            try:
+                data = json.loads(self.path.read_bytes())
+                if (
+                    isinstance(data, dict)
+                    and data.get("version") == self.VERSION
+                    and data.get("code") == _code_fingerprint()
+                    and isinstance(data.get("files"), dict)
+                ):
+                    self._entries = data["files"]
+            except (OSError, ValueError):
+                pass
+        return self._entries
+
+    def lookup(self, key: str, file: _Found, article_id: str) -> ArticleInfo | Skipped | None:
+        """The cached info (or skip reason) of ``file`` (absolute path ``key``), if still
+        valid, else None."""
+        entry = self._load().get(key)
+        if not isinstance(entry, list) or len(entry) != 7 or file.stat is None:
+            return None
+        size, mtime_ns, sidecar, title, outlet, date, reason = entry
+        if size != file.stat.st_size or mtime_ns != file.stat.st_mtime_ns:
+            return None
+        if (list(file.sidecar) if file.sidecar else None) != sidecar:
+            return None
+        path = Path(file.path)
+        if reason is not None:
+            return Skipped(path, str(reason))
+        return ArticleInfo(
+            article_id, path, str(title), str(outlet), str(date), size, mtime_ns, file.sidecar
+        )
+
+    def remember(self, info: ArticleInfo) -> None:
+        """Keep ``info`` (read from its file) for the next launch."""
+        sidecar = info.sidecar
+        self._load()[os.path.abspath(info.path)] = [
+            info.size, info.mtime_ns, list(sidecar) if sidecar else None,
+            info.title, info.outlet, info.date, None,
+        ]
+        self._dirty = True
+
+    def remember_skipped(self, skipped: Skipped) -> None:
+        """Keep the reason a file is not an article (it is not read again while unchanged)."""
+        st = _stat_key(skipped.path)
+        if st is None:
+            return
+        sidecar = _stat_key(sidecar_path(skipped.path))
+        self._load()[os.path.abspath(skipped.path)] = [
+            st[0], st[1], list(sidecar) if sidecar else None, "", "", "", skipped.reason,
+        ]
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write the cache if it changed (atomically; silently not at all if it cannot)."""
+        if not self._dirty or self._entries is None:
+            return
+        data = json.dumps(
+            {"version": self.VERSION, "code": _code_fingerprint(), "files": self._entries},
+            ensure_ascii=False, separators=(",", ":"),
+        ).encode("utf-8")
+        folder = self.path.parent
+        temporary = folder / f".{self.path.name}.{os.getpid()}.tmp"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(data)
+            os.replace(temporary, self.path)
+            self._dirty = False
+        except OSError:
+            try:
+                temporary.unlink()
+            except OSError:
+                pass
+
+
+# --------------------------------------------------------------------------- finding files
+
+
+def _is_article_name(name: str) -> bool:
+    lowered = name.lower()
+    return (
+        lowered.endswith(ARTICLE_SUFFIXES)
+        and not lowered.endswith(SIDECAR_SUFFIX)
+        and not lowered.startswith(".")
+    )
+
+
+def _stem(name: str) -> str:
+    """``Path(name).stem``, without building a Path (listing 10 000 files is hot)."""
+    dot = name.rfind(".")
+    return name[:dot] if dot > 0 else name
+
+
+@dataclass
+class _Found:
+    """A candidate article file, as listed (strings: Path objects cost more than the listing)."""
+
+    path: str
+    relative: str | None  # posix, relative to the folder given (None: given as a file)
+    stat: os.stat_result | None
+    sidecar: tuple[int, int] | None
+
+
+def _walk(folder: Path) -> list[_Found]:
+    """Article files under ``folder`` (not in hidden folders, not following folder links),
+    sorted by relative path, each with its ``stat`` and its sidecar's ``(size, mtime_ns)``."""
+    found: list[_Found] = []
+
+    def visit(directory: str, relative: str) -> None:
+        try:
+            with os.scandir(directory) as entries:
+                listed = list(entries)
+        except PermissionError:
+            return
+        sidecars = {}
+        for entry in listed:
+            if entry.name.lower().endswith(SIDECAR_SUFFIX):
+                try:
+                    st = entry.stat()
+                    sidecars[entry.name] = (st.st_size, st.st_mtime_ns)
+                except OSError:
+                    pass
+        for entry in listed:
+            name = entry.name
+            if name.startswith("."):
+                continue  # hidden files and folders (.git, editor swap files)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    visit(entry.path, relative + name + "/")
+                    continue
+                if not _is_article_name(name) or not entry.is_file():
+                    continue
+                st = entry.stat()
+            except OSError:
+                continue
+            sidecar = sidecars.get(_stem(name) + SIDECAR_SUFFIX)
+            found.append(_Found(entry.path, relative + name, st, sidecar))
+
+    visit(str(folder), "")
+    found.sort(key=lambda item: item.relative or "")
+    return found
+
+
+def _unique_ids(entries: Sequence[tuple[Path | str, Path]]) -> list[str]:
     """Ids for ``(file, base folder)`` pairs: stems, made longer only where they clash."""
 
-    def candidates(path: Path, base: Path) -> list[str]:
+    def candidates(path: Path | str, base: Path) -> list[str]:
+        path = Path(path)
         relative = path.relative_to(base)
         return [
             path.stem,
@@ -522,8 +903,11 @@ def _unique_ids(entries: list[tuple[Path, Path]]) -> list[str]:
         ]
 
     levels = [0] * len(entries)
+    # Candidates are worked out only for the entries whose stem clashes (most never do, and
+    # relative paths cost more than the rest of listing a 10 000-file corpus).
+    known: dict[int, list[str]] = {}
+    ids = [_stem(os.path.basename(path)) for path, _ in entries]
     while True:
-        ids = [candidates(p, b)[level] for (p, b), level in zip(entries, levels, strict=True)]
         counts: dict[str, int] = {}
         for article_id in ids:
             counts[article_id] = counts.get(article_id, 0) + 1
@@ -532,6 +916,9 @@ def _unique_ids(entries: list[tuple[Path, Path]]) -> list[str]:
             break
         for i in clashing:
             levels[i] = min(levels[i] + 1, 3)
+            if i not in known:
+                known[i] = candidates(*entries[i])
+            ids[i] = known[i][levels[i]]
     # Last resort (the same relative path under two folders of the same name): number them.
     seen: dict[str, int] = {}
     unique: list[str] = []
@@ -541,41 +928,93 @@ def _unique_ids(entries: list[tuple[Path, Path]]) -> list[str]:
     return unique
 
 
-def load_corpus(paths: Sequence[Path | str]) -> Corpus:
-    """Load the articles under ``paths`` (files, and folders searched recursively).
+def load_corpus(
+    paths: Sequence[Path | str],
+    *,
+    cache: CorpusCache | None = None,
+    defer_above: int | None = None,
+) -> Corpus:
+    """The corpus of the articles under ``paths`` (files, and folders searched recursively).
 
     Folders give their ``.txt`` and ``.md`` files sorted by relative path (hidden ones and
     ``*.meta.json`` sidecars are not articles); paths keep the order given, and a file reached
     twice is read once. Ids are file stems; where stems clash, the clashing ids become the path
     relative to the folder given (posix, no suffix). A missing path raises :class:`CorpusError`;
     a binary, unreadable or otherwise bad file is listed in ``skipped`` with the reason.
+
+    The corpus is lazy (see :class:`Corpus`): each file is read here once for its metadata,
+    then again only when its article is asked for. With a ``cache``, files unchanged since the
+    last launch are not read at all. With ``defer_above``, if more than that many files are not
+    in the cache, none of them is read here: they are listed with placeholder metadata (the id
+    as the title) and :meth:`Corpus.complete` reads them later, e.g. in a worker thread.
     """
-    entries: list[tuple[Path, Path]] = []
-    seen: set[Path] = set()
+    entries: list[tuple[_Found, Path]] = []
+    seen: set[tuple[int, int]] = set()
     for given in paths:
         given = Path(given)
         if not given.exists():
             raise CorpusError(f"{given}: no such file or folder; check the path")
-        files = _walk(given) if given.is_dir() else [given]
-        base = given if given.is_dir() else given.parent
+        if given.is_dir():
+            files, base = _walk(given), given
+        else:
+            files, base = [_Found(str(given), None, None, None)], given.parent
         for file in files:
-            key = file.resolve()
+            if file.stat is None:
+                try:
+                    file.stat = os.stat(file.path)
+                except OSError:
+                    pass
+                file.sidecar = _stat_key(sidecar_path(Path(file.path)))
+            st = file.stat
+            # The same file reached twice (two paths given, a link) is one article.
+            key = (st.st_dev, st.st_ino) if st is not None else (-1, len(entries))
             if key not in seen:
                 seen.add(key)
                 entries.append((file, base))
 
-    articles: list[Article] = []
     skipped: list[Skipped] = []
-    sidecars = [entry for entry in entries if entry[0].name.lower().endswith(SIDECAR_SUFFIX)]
-    for file, _base in sidecars:
-        skipped.append(Skipped(file, f"{file} is a metadata sidecar, not an article"))
-    entries = [entry for entry in entries if entry not in sidecars]
-    for (file, _base), article_id in zip(entries, _unique_ids(entries), strict=True):
-        try:
-            articles.append(load_article(file, article_id))
-        except CorpusError as error:
-            skipped.append(Skipped(file, str(error)))
-    return Corpus(tuple(articles), tuple(skipped))
+    articles = []
+    for file, base in entries:
+        if file.path.lower().endswith(SIDECAR_SUFFIX):
+            skipped.append(Skipped(Path(file.path), f"{file.path} is a metadata sidecar, "
+                                   "not an article"))
+        else:
+            articles.append((file, base))
+    ids = _unique_ids([(file.path, base) for file, base in articles])
+    folders = {base: os.path.abspath(base) for _, base in articles}
+
+    def cache_key(file: _Found, base: Path) -> str:
+        if file.relative is None:
+            return os.path.abspath(file.path)
+        return folders[base] + os.sep + file.relative.replace("/", os.sep)
+
+    found: list[ArticleInfo | Skipped | None] = []
+    for (file, base), article_id in zip(articles, ids, strict=True):
+        cached = None
+        if cache is not None and file.stat is not None:
+            cached = cache.lookup(cache_key(file, base), file, article_id)
+        found.append(cached)
+    missing = sum(1 for item in found if item is None)
+    defer = defer_above is not None and missing > defer_above
+    infos: list[ArticleInfo] = []
+    for (file, _base), article_id, item in zip(articles, ids, found, strict=True):
+        if item is None:
+            if defer:
+                item = ArticleInfo(article_id, Path(file.path), pending=True)
+            else:
+                item = _read_info(Path(file.path), article_id)
+                if cache is not None:
+                    if isinstance(item, Skipped):
+                        cache.remember_skipped(item)
+                    else:
+                        cache.remember(item)
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            infos.append(item)
+    if cache is not None and not defer:
+        cache.save()
+    return Corpus(skipped=skipped, infos=infos, cache=cache)
 
 
 def bundled_seeds() -> Path:

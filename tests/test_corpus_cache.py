@@ -1,0 +1,132 @@
+"""The lazy corpus and its metadata cache: what a 10 000-article corpus relies on to open fast."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tui.corpus import ArticleInfo, Corpus, CorpusCache, load_article, load_corpus
+
+
+def _corpus_folder(tmp_path: Path, seeds: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(seeds, folder)
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
+    return folder
+
+
+def test_lazy_corpus_matches_the_eager_one(tmp_path: Path, seeds: Path) -> None:
+    folder = _corpus_folder(tmp_path, seeds)
+    corpus = load_corpus([folder])
+    paths = sorted(p for p in folder.glob("*.txt") if p.name != "binary.txt")
+    assert corpus.ids == tuple(p.stem for p in paths)
+    for path, info in zip(paths, corpus.infos):
+        article = load_article(path)
+        assert (info.title, info.outlet, info.date) == (article.title, article.outlet,
+                                                        article.date)
+        loaded = corpus.get(info.id)
+        assert loaded is not None and loaded.text == article.text
+        assert loaded.boilerplate == article.boilerplate and loaded.title == article.title
+    assert [s.path.name for s in corpus.skipped] == ["binary.txt"]
+    assert [a.id for a in corpus.articles] == list(corpus.ids)
+    assert len(corpus) == 5 and corpus.get("nope") is None
+
+
+def test_the_cache_is_used_and_invalidated(tmp_path: Path, seeds: Path) -> None:
+    folder = _corpus_folder(tmp_path, seeds)
+    cache_dir = tmp_path / "cache"
+    first = load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache_dir))
+    files = list(cache_dir.glob("*.json"))
+    assert len(files) == 1
+    data = json.loads(files[0].read_text())
+    assert len(data["files"]) == 6  # five articles and the binary file's reason
+
+    # A second launch takes the metadata from the cache: prove it by planting a title there.
+    target = first.ids[2]
+    key = next(k for k in data["files"] if Path(k).stem == target)
+    data["files"][key][3] = "Planted title"
+    files[0].write_text(json.dumps(data))
+    second = load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache_dir))
+    assert second.info(target).title == "Planted title"
+    assert [s.path.name for s in second.skipped] == ["binary.txt"]
+
+    # Editing the file (new size and mtime) makes it read again.
+    path = folder / f"{target}.txt"
+    path.write_text("A brand new headline\n\nShort text.\n", encoding="utf-8")
+    third = load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache_dir))
+    assert third.info(target).title == "A brand new headline"
+    assert third.get(target).text.startswith("A brand new headline")
+
+    # So does adding a sidecar beside it.
+    (folder / f"{target}.meta.json").write_text('{"outlet": "Sidecar News"}')
+    fourth = load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache_dir))
+    assert fourth.info(target).outlet == "Sidecar News"
+    assert fourth.get(target).outlet == "Sidecar News"
+
+
+def test_a_damaged_or_unwritable_cache_is_only_ignored(tmp_path: Path, seeds: Path) -> None:
+    folder = _corpus_folder(tmp_path, seeds)
+    cache = CorpusCache.for_corpus([folder], tmp_path / "cache")
+    cache.path.parent.mkdir(parents=True)
+    cache.path.write_text("{ not json")
+    corpus = load_corpus([folder], cache=cache)
+    assert len(corpus) == 5
+    assert json.loads(cache.path.read_text())["files"]  # rewritten whole
+    blocked = tmp_path / "file-in-the-way"
+    blocked.write_text("")
+    corpus = load_corpus([folder], cache=CorpusCache(blocked / "corpus.json"))
+    assert len(corpus) == 5
+
+
+def test_deferred_metadata_is_read_by_complete(tmp_path: Path, seeds: Path) -> None:
+    folder = _corpus_folder(tmp_path, seeds)
+    cache = CorpusCache.for_corpus([folder], tmp_path / "cache")
+    corpus = load_corpus([folder], cache=cache, defer_above=2)
+    # Nothing was read: placeholders (the list shows ids), the binary file not yet known.
+    assert corpus.pending == 6 and len(corpus) == 6
+    assert all(info.pending and info.title == "" for info in corpus.infos)
+    assert not cache.path.exists()
+    updated, dropped = corpus.complete(limit=4)
+    assert len(updated) + len(dropped) == 4 and corpus.pending == 2
+    while corpus.pending:
+        corpus.complete(limit=4)
+    assert [s.path.name for s in corpus.skipped] == ["binary.txt"] and len(corpus) == 5
+    eager = load_corpus([folder])
+    assert corpus.infos == eager.infos
+    assert cache.path.exists()  # saved once complete: the next launch reads no file
+    again = load_corpus([folder], cache=CorpusCache(cache.path), defer_above=2)
+    assert again.pending == 0 and again.infos == eager.infos
+
+
+def test_an_article_deleted_after_listing_is_none_with_a_reason(tmp_path: Path,
+                                                                 seeds: Path) -> None:
+    folder = _corpus_folder(tmp_path, seeds)
+    corpus = load_corpus([folder])
+    corpus._loaded.clear()  # as if it had been evicted from memory
+    gone = corpus.ids[0]
+    os.unlink(folder / f"{gone}.txt")
+    assert corpus.get(gone) is None
+    assert "no such file" in (corpus.problem(gone) or "")
+
+
+def test_an_eager_corpus_still_works(seeds: Path) -> None:
+    eager = load_corpus([seeds])
+    built = Corpus(eager.articles, ())
+    assert built.ids == eager.ids
+    assert built.get(eager.ids[0]) is eager.articles[0]
+    assert isinstance(built.infos[0], ArticleInfo) and built.pending == 0
+
+
+@pytest.mark.parametrize("count", [600])
+def test_many_files_list_without_reading_them(tmp_path: Path, count: int) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(count):
+        (folder / f"{number:04d}.txt").write_text(f"Title {number}\n\nBody.\n")
+    corpus = load_corpus([folder], defer_above=100)
+    assert corpus.pending == count and corpus.ids[0] == "0000"
+    assert corpus.get("0042").title == "Title 42"  # loading one reads its metadata
