@@ -342,3 +342,16 @@ def test_cli_compare_errors_are_one_line(tmp_path: Path, store_dir: Path,
     assert main(["stats", "--corpus", str(SEEDS), "--store", str(store_dir)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("newsmark: ") and err.count("\n") == 1
+
+
+def test_compare_and_stats_do_not_import_textual() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tui.compare, tui.stats\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
