@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable
 
 from rich.text import Text
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from .config import Config
-from .corpus import Corpus
+from .corpus import ArticleInfo, Corpus, Skipped
 from .editing import annotation_under, shorten
 from .history import Change, History, apply
 from .keys import KEYS, Key, display_keys, tag_keys
@@ -150,8 +151,8 @@ class NewsmarkApp(App[None]):
         self._fill_list()
         articles = self.query_one(ArticleList)
         articles.focus()
-        if self.corpus.articles:
-            self._show(self.corpus.articles[0].id)
+        if self.corpus.ids:
+            self._show(self.corpus.ids[0])
         else:
             self.query_one(Reader).show_article(None, [])
             self._header(None)
@@ -209,10 +210,43 @@ class NewsmarkApp(App[None]):
 
     def _fill_list(self) -> None:
         counts: dict[str, dict[str, int]] = {}
-        for article in self.corpus.articles:
-            annotations = self._annotations_of(article.id)
-            counts[article.id] = self._counts(annotations or [])
-        self.query_one(ArticleList).set_articles(self.corpus.articles, counts, self._damaged)
+        # Only articles with a folder in the store can have annotations: one listing of the
+        # store, not one look per article (10 000 of them in a large corpus).
+        try:
+            stored = set(self.store.article_ids())
+        except StoreError:
+            stored = set(self.corpus.ids)
+        for article_id in self.corpus.ids:
+            if article_id in stored:
+                counts[article_id] = self._counts(self._annotations_of(article_id) or [])
+        # The list needs titles, not texts: infos read no article file.
+        self.query_one(ArticleList).set_articles(self.corpus.infos, counts, self._damaged)
+        if self.corpus.pending:
+            self.query_one(ArticleList).border_subtitle = (
+                f"reading titles: {self.corpus.pending:,} to go")
+            self._read_metadata()
+
+    @work(thread=True, exclusive=True, group="metadata")
+    def _read_metadata(self) -> None:
+        """Read a large uncached corpus's titles, outlets and dates after the first screen
+        (the list shows ids until then), in batches, as toolong scans a big file."""
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        while self.corpus.pending and not worker.is_cancelled:
+            updated, dropped = self.corpus.complete(250)
+            self.call_from_thread(self._metadata_read, updated, dropped, self.corpus.pending)
+
+    def _metadata_read(
+        self, updated: list[ArticleInfo], dropped: list[Skipped], pending: int
+    ) -> None:
+        articles = self.query_one(ArticleList)
+        articles.update_articles(updated, removed=[s.path for s in dropped])
+        articles.border_subtitle = f"reading titles: {pending:,} to go" if pending else None
+        if dropped:
+            reasons = "; ".join(f"{s.path.name}: {s.reason}" for s in dropped[:3])
+            self.notify(display_text(reasons),
+                        title="Skipped files", severity="warning", markup=False)
 
     # ----------------------------------------------------------------- showing an article
 

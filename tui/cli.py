@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import Config, ConfigError, load_config
-from .corpus import Corpus, CorpusError, default_corpus_paths, load_corpus
+from .corpus import Corpus, CorpusCache, CorpusError, default_corpus_paths, load_corpus
 from .formats import FormatError
 from .model import Annotation, Span
 from .store import Store, StoreError
@@ -76,8 +76,15 @@ def _load_config(args: argparse.Namespace) -> Config:
     return load_config(getattr(args, "config", None))
 
 
-def _corpus(paths: Sequence[Path] | None) -> Corpus:
-    return load_corpus(list(paths) if paths else default_corpus_paths())
+#: Above this many files not in the metadata cache, the app lists them at once (by id) and reads
+#: their titles after the first screen.
+DEFER_METADATA_ABOVE = 500
+
+
+def _corpus(paths: Sequence[Path] | None, *, defer: bool = False) -> Corpus:
+    chosen = list(paths) if paths else default_corpus_paths()
+    return load_corpus(chosen, cache=CorpusCache.for_corpus(chosen),
+                       defer_above=DEFER_METADATA_ABOVE if defer else None)
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -94,7 +101,7 @@ def _annotator(args: argparse.Namespace) -> str:
 def cmd_open(args: argparse.Namespace) -> int:
     """Open the app on the given paths (or the default corpus)."""
     config = _load_config(args)
-    corpus = _corpus(args.paths or args.corpus)
+    corpus = _corpus(args.paths or args.corpus, defer=True)
     store = _store(args)
     from .app import NewsmarkApp  # Textual is imported only here
 
@@ -110,7 +117,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     store = _store(args)
     names = config.tag_names
     rows = [["id", "date", "outlet", *names, "title"]]
-    for article in corpus:
+    for article in corpus.infos:  # titles, not texts: reads no article file
         try:
             counts = store.counts(article.id)
             cells = [str(counts.get(name, 0)) for name in names]

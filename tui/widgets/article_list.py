@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from ..config import TagDef
 from ..keys import bindings_for
@@ -58,6 +59,7 @@ class ArticleList(DataTable[Text]):
         self._marks: dict[str, str] = {}
         self.filter_text = ""
         self.sort_by = "file"
+        self._unsized = False
 
     def set_articles(
         self,
@@ -70,6 +72,11 @@ class ArticleList(DataTable[Text]):
         self._articles = list(articles)
         self._counts = {key: dict(value) for key, value in counts.items()}
         self._marks = dict(marks or {})
+        if not self.size.width:
+            # Not laid out yet: the first resize builds the rows at the real width, instead
+            # of building every row now and again then (10 000 rows cost ~0.3 s a build).
+            self._unsized = True
+            return
         self._rebuild()
 
     #: Below this width the outlet and date columns are left out (the reader's header shows
@@ -107,6 +114,39 @@ class ArticleList(DataTable[Text]):
             self.add_row(*cells, key=article.id)
         if highlighted is not None and highlighted in self.rows:
             self.move_cursor(row=self.get_row_index(highlighted), animate=False)
+
+    def update_articles(
+        self, articles: Iterable[Article], removed: Iterable[object] = ()
+    ) -> None:
+        """Show new titles, outlets and dates of articles already listed (read after the first
+        screen), in place; drop the rows of the articles whose path is in ``removed``."""
+        changed = {article.id: article for article in articles}
+        gone = set(removed)
+        self._articles = [
+            changed.get(article.id, article)
+            for article in self._articles
+            if article.path not in gone
+        ]
+        if gone:
+            present = {article.id for article in self._articles}
+            for row_key in [key for key in self.rows if key.value not in present]:
+                self.remove_row(row_key)
+        for article in changed.values():
+            if article.id not in self.rows:
+                continue
+            self.update_cell(article.id, "title", self._title_cell(article))
+            if not self._compact:
+                self.update_cell(article.id, "outlet", self._outlet_cell(article))
+                self.update_cell(article.id, "date", Text(article.date or "—", no_wrap=True))
+
+    def _title_cell(self, article: Article) -> Text:
+        mark = self._marks.get(article.id, "")
+        return Text(("! " if mark else "") + display_text(article.title or article.id),
+                    no_wrap=True, overflow="ellipsis")
+
+    @staticmethod
+    def _outlet_cell(article: Article) -> Text:
+        return Text(display_text(article.outlet or "—"), no_wrap=True, overflow="ellipsis")
 
     def select_article(self, article_id: str) -> None:
         """Highlight ``article_id`` if it is shown."""
@@ -188,8 +228,24 @@ class ArticleList(DataTable[Text]):
 
     def on_resize(self) -> None:
         compact = self.size.width < self.COMPACT_BELOW
-        if compact != self._compact or self._title_width_for(self.size.width) != self._title_width:
+        if self._unsized or compact != self._compact:
+            self._unsized = False
             self._rebuild()
+        elif self._title_width_for(self.size.width) != self._title_width:
+            # Only the title column's width changes: no need to rebuild every row.
+            self._title_width = self._title_width_for(self.size.width)
+            self.columns[ColumnKey("title")].width = self._title_width
+            self._clear_caches()
+            self._require_update_dimensions = True
+            self.refresh()
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        # DataTable measures every cell of every new row to size auto-width columns; ours all
+        # have fixed widths and rows are one line, so that (seconds for 10 000 rows) is skipped.
+        if any(column.auto_width for column in self.columns.values()):
+            super()._update_dimensions(new_rows)
+        else:
+            super()._update_dimensions(())
 
     @property
     def highlighted_id(self) -> str | None:
