@@ -1,0 +1,62 @@
+"""The fast wrap of one-cell-per-character lines gives exactly what the token loop gives."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.layout import _TOKEN, _width, display_text, wrap
+
+
+def token_loop_wrap(text: str, width: int) -> list[tuple[int, int]]:
+    """The original greedy wrap, token by token (the reference the fast path must match)."""
+    width = max(1, width)
+    lines: list[tuple[int, int]] = []
+    position = 0
+    for raw in text.split("\n"):
+        start, end = position, position + len(raw)
+        position = end + 1
+        if _width(raw) <= width:
+            lines.append((start, end))
+            continue
+        line_start, column = start, 0
+        for match in _TOKEN.finditer(text, start, end):
+            token = match.group()
+            word = token.rstrip()
+            word_width = _width(word)
+            if column and column + word_width > width:
+                lines.append((line_start, match.start()))
+                line_start, column = match.start(), 0
+            if word_width > width:
+                offset = match.start()
+                for char in word:
+                    if column and column + _width(char) > width:
+                        lines.append((line_start, offset))
+                        line_start, column = offset, 0
+                    column += _width(char)
+                    offset += 1
+                column += _width(token[len(word):])
+            else:
+                column += _width(token)
+        lines.append((line_start, end))
+    return lines
+
+
+PIECES = st.sampled_from(
+    ["a", "bc", " ", "  ", "\t", "\u00a0", "\u2009", "“", "”", "’", "—", "é",
+     "Supercalifragilistic", "NATO’s", "\u4e2d", "\u0301", "\u200b", "\n", "\x07", "x" * 45]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES, max_size=60).map("".join), st.integers(1, 40))
+def test_fast_wrap_matches_the_token_loop(text: str, width: int) -> None:
+    shown = display_text(text)
+    assert wrap(shown, width) == token_loop_wrap(shown, width)
+
+
+def test_fast_wrap_matches_on_the_seeds(seeds) -> None:
+    for path in sorted(seeds.glob("*.txt")):
+        shown = display_text(path.read_text(encoding="utf-8"))
+        for width in (8, 23, 40, 61, 78, 118):
+            assert wrap(shown, width) == token_loop_wrap(shown, width)
