@@ -717,5 +717,9 @@ def test_benchmark_quick_run(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "usable cores" in result.stdout and "Python" in result.stdout
-    assert "| 1,000 |" in result.stdout and "ratio 1,000 / 100: newsmark" in result.stdout
+    assert (
+        "| 1,000 |" in result.stdout
+        and "ratio 1,000 / 100: newsmark" in result.stdout
+        and "(CPU " in result.stdout
+    )
     assert list(tmp_path.iterdir()) == []  # cleans up after itself
