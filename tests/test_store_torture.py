@@ -216,3 +216,25 @@ def test_kill_while_holding_the_lock_does_not_block_others(tmp_path: Path) -> No
     store.lock_timeout = 2
     store.add(make("dead", "alice", 1))  # the kernel released the dead process's lock
     assert len(store.annotations("dead")) == 1
+
+
+def test_readers_never_see_a_partial_file(tmp_path: Path) -> None:
+    """Readers take no lock: the atomic rename alone must give them whole files, always."""
+    root = tmp_path / "annotations"
+    writers = [start("loop", root, "read-while-written", name) for name in ("alice", "alice")]
+    for writer in writers:
+        expect_line(writer, "READY")
+    store = Store(root, annotator="reader")
+    seen, reads = 0, 0
+    deadline = time.monotonic() + 2.0
+    try:
+        while time.monotonic() < deadline:
+            count = len(store.annotations("read-while-written"))  # raises if a file is partial
+            assert count >= seen  # never goes back: no read of an older or half-written file
+            seen, reads = count, reads + 1
+    finally:
+        for writer in writers:
+            writer.kill()
+            writer.communicate(timeout=10)
+    assert seen > 20 and reads > 50
+    print(f"\n{reads} lock-free reads during {seen} writes: all whole")
