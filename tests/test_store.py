@@ -494,6 +494,8 @@ DAMAGES = {
     "whitespace": b"  \n",
     "not json": b"<<<<<<< HEAD\n{}\n=======\n",
     "binary": bytes(range(256)),
+    "nested too deeply": b"[" * 200_000 + b"]" * 200_000,
+    "nan header": b'{"schema": NaN, "article_id": "art", "annotator": "alice", "annotations": []}',
     "json list": b"[]",
     "no schema": json.dumps({"annotations": []}).encode(),
     "schema string": json.dumps(with_changes(schema="1")).encode(),

@@ -321,7 +321,8 @@ def _exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
             # Someone may have deleted the lock file while we waited (e.g. `git clean -X`):
             # then we hold a lock nobody else can see, so start again on the new file.
             try:
-                same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+                now, held = os.stat(lock_path), os.fstat(fd)
+                same = (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)
             except FileNotFoundError:
                 same = False
             if same:
@@ -404,6 +405,12 @@ def _loads(data: bytes, path: Path) -> Any:
             path,
             f"{path} is damaged (not valid JSON at line {error.lineno} column {error.colno}, "
             "probably truncated); run `newsmark check --repair` to move it aside",
+        ) from None
+    except RecursionError:
+        raise DamagedFileError(
+            path,
+            f"{path} is damaged (JSON nested too deeply to be a shard); "
+            "run `newsmark check --repair` to move it aside",
         ) from None
 
 
