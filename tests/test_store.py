@@ -214,6 +214,32 @@ def test_loading_builds_the_same_annotations_as_from_dict(article: Article) -> N
             fast.tag = "threat"  # type: ignore[misc]
 
 
+def test_threads_of_one_process_do_not_lose_tags(tmp_path: Path, article: Article) -> None:
+    """Each thread has its own lock descriptor, so flock excludes threads as it does processes."""
+    stores = [Store(tmp_path / "annotations", annotator="alice") for _ in range(2)]
+    made = [[tag(article, i, i + 4) for i in range(40)] for _ in range(4)]
+    workers = [
+        threading.Thread(
+            target=lambda batch=batch, store=stores[n % 2]: [store.add(a) for a in batch]
+        )
+        for n, batch in enumerate(made)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(stores[0].annotations(article.id)) == 160
+
+
+def test_update_moves_a_record_to_its_new_place_in_the_file(store: Store, article: Article) -> None:
+    first, second = tag(article, 10, 20), tag(article, 30, 40)
+    store.add(first)
+    store.add(second)
+    store.update(first.changed(start=50, end=60, text=article.text[50:60]))
+    doc = json.loads((store.root / article.id / "alice.json").read_text())
+    assert [record["id"] for record in doc["annotations"]] == [second.id, first.id]
+
+
 # -- the files ---------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ import os
 import signal
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 
 from rich.text import Text
 from textual import work
@@ -29,7 +30,7 @@ from .editing import annotation_under, shorten
 from .history import Change, History, apply
 from .keys import KEYS, Key, display_keys, tag_keys
 from .layout import display_text
-from .model import Annotation, Article, Span
+from .model import Annotation, Article, Span, sort_key
 from .screens.compare import CompareScreen
 from .screens.help import HelpScreen
 from .screens.prompt import PromptScreen
@@ -313,6 +314,13 @@ class NewsmarkApp(App[None]):
         """Apply ``change`` to the store; on success refresh the screen and remember it."""
         if not self._can_write(change.article_id):
             return False
+        # If the open article's shards are as we last read them, the change is applied to the
+        # annotations in memory afterwards instead of reading them all back (a tag in an article
+        # holding 1 000 costs one shard write, not a write and a re-read).
+        as_read = (
+            self.article is not None and self.article.id == change.article_id
+            and self._stamp is not None and self._safe_stamp(change.article_id) == self._stamp
+        )
         try:
             apply(self.store, change)
         except StoreError as error:
@@ -327,7 +335,7 @@ class NewsmarkApp(App[None]):
             return False
         if record:
             self.history.record(change)
-        self._refresh_article(change.article_id)
+        self._refresh_article(change.article_id, change if as_read else None)
         return True
 
     def _check_writable_banner(self) -> None:
@@ -335,8 +343,20 @@ class NewsmarkApp(App[None]):
         banner.update(Text(self.read_only_reason or ""))
         banner.display = self.read_only_reason is not None
 
-    def _refresh_article(self, article_id: str) -> None:
-        annotations = self._annotations_of(article_id) or []
+    def _refresh_article(self, article_id: str, change: Change | None = None) -> None:
+        """Show the article's annotations as stored: read back, or (``change``, just written to
+        an article whose shards were as last read) the shown ones with the change applied."""
+        if change is not None:
+            touched = {a.id for a in (change.before, change.after) if a is not None}
+            annotations = [a for a in self.query_one(Reader).annotations if a.id not in touched]
+            if change.after is not None:
+                after = change.after
+                # As the store keeps it: an annotation without an annotator is the store's.
+                annotations.append(after if after.annotator else
+                                   replace(after, annotator=self.store.annotator))
+            annotations.sort(key=sort_key)
+        else:
+            annotations = self._annotations_of(article_id) or []
         self.query_one(ArticleList).set_counts(article_id, self._counts(annotations))
         if self.article is not None and self.article.id == article_id:
             self._stamp = self._safe_stamp(article_id)

@@ -13,15 +13,16 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.data_table import ColumnKey
 
 from ..config import TagDef
 from ..keys import bindings_for
 from ..layout import display_text
 from ..model import Article
+from .tables import FixedWidthTable
 
 
-class ArticleList(DataTable[Text]):
+class ArticleList(FixedWidthTable[Text]):
     """The corpus, in file-name order. Highlighting a row previews it; enter opens it."""
 
     BINDINGS = [
@@ -238,14 +239,6 @@ class ArticleList(DataTable[Text]):
             self._clear_caches()
             self._require_update_dimensions = True
             self.refresh()
-
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        # DataTable measures every cell of every new row to size auto-width columns; ours all
-        # have fixed widths and rows are one line, so that (seconds for 10 000 rows) is skipped.
-        if any(column.auto_width for column in self.columns.values()):
-            super()._update_dimensions(new_rows)
-        else:
-            super()._update_dimensions(())
 
     @property
     def highlighted_id(self) -> str | None:
