@@ -474,7 +474,9 @@ def test_doccano_lines_are_examples_with_exact_labels(
         assert {k: example[k] for k in ("title", "outlet", "date")} == item.article.metadata()
         quotes = sorted((cut(example["text"], s, e, offsets), tag) for s, e, tag in
                         example["label"])
-        assert all(isinstance(s, int) and isinstance(e, int) for s, e, _ in example["label"])
+        # doccano's SpanLabel: [start_offset, end_offset, label], 0 <= start < end, a label.
+        assert all(type(s) is int and type(e) is int and 0 <= s < e and isinstance(t, str) and t
+                   for s, e, t in example["label"])
         assert quotes == sorted((a.text, a.tag) for a in item.annotations)
     result = import_file(path, None, corpus, offsets=offsets)
     assert result.format == "doccano" and result.problems == []
