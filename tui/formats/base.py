@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import uuid
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import IO, Any, Protocol
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from tui.anchoring import reanchor
-from tui.config import TagDef
-from tui.model import CONTEXT_CHARS, Annotation, Article, text_sha256, utc_now
+from tui.model import CONTEXT_CHARS, Annotation, Article, sort_key, text_sha256, utc_now
 
 __all__ = [
     "CODEPOINTS",
@@ -26,7 +25,6 @@ __all__ = [
     "derived_id",
     "place_in_article",
     "place_from_text",
-    "settle_native",
 ]
 
 #: Offset units. Code points are newsmark's own (Python ``str`` indices into the normalised
@@ -92,21 +90,6 @@ class CorpusLike(Protocol):
     articles: tuple[Article, ...]
 
     def get(self, article_id: str) -> Article | None: ...
-
-
-class Writer(Protocol):
-    """Writes items to a text stream (file formats)."""
-
-    def __call__(
-        self,
-        items: Sequence[ExportItem],
-        stream: IO[str],
-        tags: Sequence[TagDef],
-        options: ExportOptions,
-    ) -> None: ...
-
-
-Reader = Callable[[str, CorpusLike, str], ImportResult]
 
 
 # ------------------------------------------------------------------------------ offsets
@@ -274,11 +257,6 @@ def place_from_text(
     return reanchor(candidate, article)
 
 
-def settle_native(record: Annotation, article: Article) -> Annotation:
-    """A native record placed in ``article``: as it is if made on this text, else re-anchored."""
-    return reanchor(record, article)
-
-
 def find_article(
     corpus: CorpusLike, article_id: str | None, text: str | None = None
 ) -> Article | None:
@@ -309,8 +287,6 @@ def as_offset(value: Any) -> int | None:
 
 def sorted_annotations(annotations: Iterable[Annotation]) -> list[Annotation]:
     """Annotations in text order (see :func:`tui.model.sort_key`)."""
-    from tui.model import sort_key
-
     return sorted(annotations, key=sort_key)
 
 
@@ -322,10 +298,3 @@ def exportable(item: ExportItem) -> tuple[list[Annotation], list[Annotation]]:
         fitted = reanchor(annotation, item.article)
         (orphans if fitted.anchor == "orphan" else placed).append(fitted)
     return placed, orphans
-
-
-def with_article(annotation: Annotation, article: Article) -> Annotation:
-    """``annotation`` moved under ``article``'s id (records nested in an article)."""
-    return annotation if annotation.article_id == article.id else replace(
-        annotation, article_id=article.id
-    )

@@ -26,6 +26,7 @@ from tui.formats.base import (
     as_offset,
     as_str,
     check_offsets,
+    derived_id,
     exportable,
     find_article,
     place_in_article,
@@ -122,7 +123,7 @@ def read_flat_row(
             start if cp_start is None else cp_start,
             end if cp_end is None else cp_end,
             quote if isinstance(quote, str) and quote else None,
-            id=as_str(row.get("id")) or _derived(article.id, start, end, tag),
+            id=as_str(row.get("id")) or derived_id(article.id, start, end, tag),
             tag=tag,
             note=as_str(row.get("note")),
             annotator=as_str(row.get("annotator")),
@@ -131,9 +132,3 @@ def read_flat_row(
         )
     )
     return None
-
-
-def _derived(article_id: str, start: int, end: int, tag: str) -> str:
-    from tui.formats.base import derived_id
-
-    return derived_id(article_id, start, end, tag)
