@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -154,13 +154,18 @@ class Annotation:
 
     def to_dict(self) -> dict[str, Any]:
         """A plain JSON-ready dict (the native record)."""
-        return asdict(self)
+        # What asdict gives (every field is a str or an int), without its recursive deep copy:
+        # exporting 100 000 annotations spent 1.5 s there.
+        return {name: getattr(self, name) for name in _ANNOTATION_FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Annotation:
         """Build from a native record; unknown keys are ignored, missing optional ones default."""
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+_ANNOTATION_FIELDS = tuple(Annotation.__dataclass_fields__)
 
 
 def sort_key(annotation: Annotation) -> tuple[int, int, str, str]:

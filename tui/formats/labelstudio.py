@@ -45,6 +45,8 @@ from tui.formats.base import (
 )
 from tui.model import Annotation
 
+from .jsonout import dump_pretty
+
 NAME = "labelstudio"
 DESCRIPTION = "Label Studio JSON tasks with annotations (see labelstudio-config)"
 SUFFIX = ".json"
@@ -100,7 +102,7 @@ def write(
     items: Sequence[ExportItem], stream: IO[str], tags: Sequence[TagDef], options: ExportOptions
 ) -> None:
     """Write the task list as indented JSON."""
-    json.dump(tasks(items, options), stream, ensure_ascii=False, indent=2)
+    dump_pretty(tasks(items, options), stream)
     stream.write("\n")
 
 

@@ -41,6 +41,8 @@ from tui.formats.base import (
 )
 from tui.model import Annotation
 
+from .jsonout import dump_pretty
+
 NAME = "json"
 DESCRIPTION = "newsmark's native, versioned schema: lossless (articles, metadata, annotations)"
 SUFFIX = ".json"
@@ -87,7 +89,7 @@ def write(
     items: Sequence[ExportItem], stream: IO[str], tags: Sequence[TagDef], options: ExportOptions
 ) -> None:
     """Write the native JSON document."""
-    json.dump(document(items, tags, options), stream, ensure_ascii=False, indent=2)
+    dump_pretty(document(items, tags, options), stream)
     stream.write("\n")
 
 

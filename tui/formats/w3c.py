@@ -44,6 +44,8 @@ from tui.formats.base import (
 )
 from tui.model import Annotation, Article
 
+from .jsonout import dump_pretty
+
 NAME = "w3c"
 DESCRIPTION = "W3C Web Annotation (JSON-LD): an AnnotationCollection, quote + position selectors"
 SUFFIX = ".jsonld"
@@ -138,7 +140,7 @@ def write(
     items: Sequence[ExportItem], stream: IO[str], tags: Sequence[TagDef], options: ExportOptions
 ) -> None:
     """Write the collection as indented JSON-LD."""
-    json.dump(collection(items, options), stream, ensure_ascii=False, indent=2)
+    dump_pretty(collection(items, options), stream)
     stream.write("\n")
 
 
