@@ -39,7 +39,7 @@ from .screens.tag_picker import TagPickerScreen
 from .store import DamagedFileError, Store, StoreError
 from .widgets.annotation_panel import AnnotationPanel, AnnotationTable
 from .widgets.article_list import ArticleList
-from .widgets.reader import Reader
+from .widgets.reader import Reader, tag_style
 
 #: Set to a file path, the app writes :func:`write_ready_marker` there once its first screen is
 #: painted, and quits (``bench/run.py`` times whole-process start-up with it).
@@ -127,9 +127,11 @@ class NewsmarkApp(App[None]):
 
     def _legend(self) -> Text:
         legend = Text(no_wrap=True, overflow="ellipsis")
-        for tag in self.config.tags:
-            # The marker letter is also what the gutter shows when colour is missing.
-            legend.append(f" {tag.marker} {tag.name} ", style=f"black on {tag.colour}")
+        for index, tag in enumerate(self.config.tags):
+            # The marker letter is also what the gutter shows when colour is missing; the style
+            # is the reader's (with NO_COLOR, a text style per tag).
+            legend.append(f" {tag.marker} {tag.name} ",
+                          style=tag_style(tag.colour, index, no_color=self.no_color))
             legend.append(" ")
         return legend
 
@@ -160,7 +162,7 @@ class NewsmarkApp(App[None]):
         if self.corpus.skipped:
             skipped = "; ".join(f"{s.path.name}: {s.reason}" for s in self.corpus.skipped[:3])
             more = len(self.corpus.skipped) - 3
-            self.notify(skipped + (f" (and {more} more)" if more > 0 else ""),
+            self.notify(display_text(skipped) + (f" (and {more} more)" if more > 0 else ""),
                         title="Skipped files", severity="warning", markup=False)
         self.set_interval(POLL_INTERVAL, self._poll_store)
         self._install_signal_handlers()

@@ -123,13 +123,13 @@ def cmd_list(args: argparse.Namespace) -> int:
             cells = [str(counts.get(name, 0)) for name in names]
         except StoreError:
             cells = ["!"] * len(names)
-        rows.append([article.id, article.date or "-", article.outlet or "-", *cells,
-                     _printable(article.title)])
+        rows.append([_printable(article.id), article.date or "-",
+                     _printable(article.outlet or "-"), *cells, _printable(article.title)])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
     for skipped in corpus.skipped:
-        print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+        print(_printable(f"skipped {skipped.path}: {skipped.reason}"), file=sys.stderr)
     return OK
 
 
@@ -483,7 +483,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except (UserError, CorpusError, StoreError, FormatError, ConfigError) as error:
-        print(f"newsmark: {error}", file=sys.stderr)
+        # Messages name paths and ids, which may hold escape sequences: print them visibly.
+        print(f"newsmark: {_printable(str(error))}", file=sys.stderr)
         return USAGE
     except BrokenPipeError:
         # `newsmark export | head`: the reader went away; that is not an error of ours.

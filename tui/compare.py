@@ -51,7 +51,9 @@ import csv
 import heapq
 import io
 import json
+import re
 import unicodedata
+import zlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -92,6 +94,8 @@ _CANDIDATE_FLOOR = 45
 #: Two articles are versions of one story when this share of the shorter one's word trigrams
 #: is in the other.
 VERSION_SHARE = 0.35
+#: How many trigram hashes each article's sketch keeps (see :func:`story_groups`).
+_SKETCH = 48
 #: A window holds at most this many sentences (a passage longer than that still matches).
 _MAX_WINDOW = 6
 #: How many windows (those sharing the most words with the passage) are scored by partial_ratio.
@@ -108,35 +112,61 @@ _QUOTE_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«
                              "–": "-", "—": "-", "\u00a0": " "})
 
 
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or unicodedata.category(ch).startswith("M")
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
 
 
 def fold(text: str, start: int = 0, end: int | None = None) -> tuple[str, list[int]]:
     """``text[start:end]`` folded for matching, and the offset in ``text`` of each folded char.
 
-    Letters and digits are kept, case-folded; each run of other characters becomes one space;
-    no space at either end.
+    Letters and digits (with any combining marks on them) are kept, case-folded; each run of
+    other characters becomes one space; no space at either end.
     """
     end = len(text) if end is None else end
-    out: list[str] = []
+    runs: list[list[int]] = []
+    # Runs of letters and digits found by the regex engine (a Python loop over every character
+    # costs ten times more on a large corpus); combining marks, when there are any (checked
+    # over the distinct characters only), join or extend them.
+    if not any(ch >= "\u0300" and _is_mark(ch) for ch in set(text[start:end])):
+        matches = [found.span() for found in _ALNUM_RUN.finditer(text, start, end)]
+        return _joined(text, [list(span) for span in matches])
+    for found in _ALNUM_RUN.finditer(text, start, end):
+        run_start, run_end = found.span()
+        while run_end < end and _is_mark(text[run_end]):
+            run_end += 1
+        if runs and runs[-1][1] == run_start:
+            runs[-1][1] = run_end
+        elif runs and run_start > runs[-1][1] and all(
+                _is_mark(ch) for ch in text[runs[-1][1] : run_start]):
+            runs[-1][1] = run_end
+        else:
+            runs.append([run_start, run_end])
+    return _joined(text, runs)
+
+
+def _joined(text: str, runs: list[list[int]]) -> tuple[str, list[int]]:
+    parts: list[str] = []
     where: list[int] = []
-    gap = True
-    for offset in range(start, end):
-        ch = text[offset]
-        if _is_word_char(ch):
-            for folded in ch.casefold():
-                out.append(folded)
-                where.append(offset)
-            gap = False
-        elif not gap:
-            out.append(" ")
-            where.append(offset)
-            gap = True
-    if out and out[-1] == " ":
-        out.pop()
-        where.pop()
-    return "".join(out), where
+    for number, (run_start, run_end) in enumerate(runs):
+        if number:
+            parts.append(" ")
+            where.append(runs[number - 1][1])
+        word = text[run_start:run_end]
+        folded = word.casefold()
+        parts.append(folded)
+        if len(folded) == len(word):
+            where.extend(range(run_start, run_end))
+        else:
+            for offset in range(run_start, run_end):
+                where.extend([offset] * len(text[offset].casefold()))
+    return "".join(parts), where
 
 
 # --------------------------------------------------------------------------- matches
@@ -413,28 +443,61 @@ def _trigrams(folded: str) -> set[tuple[str, str, str]]:
     return set(zip(words, words[1:], words[2:], strict=False))
 
 
-def story_groups(aligner: Aligner) -> list[tuple[str, ...]]:
+def _sketch(grams: set[tuple[str, str, str]]) -> list[int]:
+    """The smallest :data:`_SKETCH` hashes of an article's trigrams (a bottom-k sketch): two
+    articles sharing many trigrams almost surely share one of these."""
+    return heapq.nsmallest(_SKETCH, {zlib.crc32(" ".join(gram).encode()) for gram in grams})
+
+
+def story_groups(
+    aligner: Aligner,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[tuple[str, ...]]:
     """Groups of article ids that are versions of one story (each of two or more articles),
-    in corpus order. See :data:`VERSION_SHARE`."""
+    in corpus order. See :data:`VERSION_SHARE`.
+
+    Only articles sharing a sketch hash are compared (a pair of versions shares one with
+    near certainty), each against the first and the previous article holding that hash, so
+    the cost grows with the corpus, not with its square. ``progress(done, total)`` is called
+    per article folded.
+    """
     ids = [article.id for article in aligner.corpus.articles]
-    grams = {article_id: _trigrams(aligner.folded(article_id).text) for article_id in ids}
-    parent = {article_id: article_id for article_id in ids}
+    grams: list[set[tuple[str, str, str]]] = []
+    postings: dict[int, list[int]] = {}
+    for index, article_id in enumerate(ids):
+        if cancelled is not None and cancelled():
+            return []
+        article_grams = _trigrams(aligner.folded(article_id).text)
+        grams.append(article_grams)
+        for value in _sketch(article_grams):
+            postings.setdefault(value, []).append(index)
+        if progress is not None:
+            progress(index + 1, len(ids))
+    parent = list(range(len(ids)))
 
-    def root(article_id: str) -> str:
-        while parent[article_id] != article_id:
-            parent[article_id] = parent[parent[article_id]]
-            article_id = parent[article_id]
-        return article_id
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
 
-    for index, first in enumerate(ids):
-        for second in ids[index + 1 :]:
-            a, b = grams[first], grams[second]
-            smaller = min(len(a), len(b))
-            if smaller and len(a & b) / smaller >= VERSION_SHARE:
-                parent[root(second)] = root(first)
-    groups: dict[str, list[str]] = {}
-    for article_id in ids:
-        groups.setdefault(root(article_id), []).append(article_id)
+    pairs: set[tuple[int, int]] = set()
+    for members in postings.values():
+        for position in range(1, len(members)):
+            pairs.add((members[0], members[position]))
+            pairs.add((members[position - 1], members[position]))
+    for first, second in sorted(pairs):
+        if first == second or root(first) == root(second):
+            continue
+        a, b = grams[first], grams[second]
+        smaller = min(len(a), len(b))
+        if smaller and len(a & b) / smaller >= VERSION_SHARE:
+            parent[root(second)] = root(first)
+    groups: dict[int, list[str]] = {}
+    for index, article_id in enumerate(ids):
+        groups.setdefault(root(index), []).append(article_id)
     return [tuple(group) for group in groups.values() if len(group) > 1]
 
 
@@ -559,8 +622,9 @@ def compare(
 
     Rows come in corpus order, then text order; an annotation whose passage is already a row
     (the same span in its article, or the match of a row's passage in another article) joins
-    that row instead of making one. ``progress(done, total)`` is called after each annotation;
-    if ``cancelled()`` turns true the work stops and the rows so far are returned.
+    that row instead of making one. ``progress(done, total)`` is called after each article is
+    read (folded, for matching and for finding versions) and after each annotation; if
+    ``cancelled()`` turns true the work stops and the rows so far are returned.
     Annotations of articles not in the corpus, and orphans, are left out.
     """
     aligner = aligner or Aligner(corpus)
@@ -572,12 +636,18 @@ def compare(
     by_article: dict[str, list[Annotation]] = {article.id: [] for article in corpus.articles}
     for annotation in usable:
         by_article[annotation.article_id].append(annotation)
-    groups = tuple(story_groups(aligner))
+    count = len(corpus.articles)
+    total = count + len(usable)
+
+    def reading(done: int, _: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    groups = tuple(story_groups(aligner, progress=reading, cancelled=cancelled))
     columns = columns_of(corpus, groups)
     rows: list[Row] = []
     joined: set[str] = set()
-    total = len(usable)
-    for done, annotation in enumerate(usable, 1):
+    for done, annotation in enumerate(usable, count + 1):
         if cancelled is not None and cancelled():
             break
         if annotation.id not in joined:

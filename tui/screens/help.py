@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from ..config import TagDef
 from ..keys import KEYS, Key, display_keys, tag_keys
+from ..layout import display_text
 
 SCOPES = {"app": "anywhere", "reader": "reader", "list": "article list", "panel": "panel"}
 
@@ -36,7 +37,8 @@ def keys_table(tags: Sequence[TagDef]) -> Table:
             if tag is not None:
                 description = Text.assemble(
                     (f" {tag.marker} ", f"black on {tag.colour}"), " ", key.description,
-                    (f" — {tag.description}", "dim"),
+                    # Descriptions come from a config file: never let one reach the terminal raw.
+                    (f" — {display_text(tag.description)}", "dim"),
                 )
             table.add_row(display_keys(key), description, SCOPES.get(key.scope, key.scope))
         table.add_row("", "", "")
@@ -55,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
         align: center middle;
     }
     HelpScreen > VerticalScroll {
-        width: auto;
+        width: 96;
         max-width: 100%;
         height: auto;
         max-height: 100%;
@@ -65,7 +67,7 @@ class HelpScreen(ModalScreen[None]):
         background: $surface;
     }
     HelpScreen Static {
-        width: auto;
+        width: 100%;
     }
     """
 

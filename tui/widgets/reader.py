@@ -8,6 +8,7 @@ characters are swapped for visible placeholders (:func:`tui.layout.display_text`
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -180,7 +181,11 @@ class Reader(ScrollView, can_focus=True):
                 key.keys, key.action, "Tag" if first else key.description, show=first,
                 key_display=f"{keys[0].key_display}-{keys[-1].key_display}" if first else None,
             )
-        self._tag_styles = {tag.name: _tag_style(tag.colour) for tag in self.tags}
+        no_color = "NO_COLOR" in os.environ  # as Textual decides it (set, even empty)
+        self._tag_styles = {
+            tag.name: tag_style(tag.colour, index, no_color=no_color)
+            for index, tag in enumerate(self.tags)
+        }
         self._invalidate()
 
     def show_article(self, article: Article | None, annotations: Sequence[Annotation]) -> None:
@@ -797,6 +802,17 @@ class Reader(ScrollView, can_focus=True):
         return list(self._render_visual_line(y))
 
 
-def _tag_style(colour: str) -> Style:
-    """A tag's style: its colour as the background, with readable black text."""
-    return Style(bgcolor=colour, color="black")
+#: With ``NO_COLOR`` the colours turn to greys of about the same shade: each tag also gets a
+#: text style of its own (the gutter letters tell them apart too). Underline also marks overlaps.
+MONO_STYLES = (
+    Style(bold=True), Style(italic=True), Style(bold=True, italic=True), Style(underline=True)
+)
+
+
+def tag_style(colour: str, index: int = 0, *, no_color: bool = False) -> Style:
+    """The style of the ``index``-th tag: its colour as the background, with readable black
+    text; with ``no_color``, also a text style that tells it apart without colour."""
+    style = Style(bgcolor=colour, color="black")
+    if no_color:
+        style += MONO_STYLES[index % len(MONO_STYLES)]
+    return style
