@@ -160,11 +160,22 @@ class CompareScreen(Screen[None]):
         def progress(done: int, total: int) -> None:
             self._done = (done, total)
 
-        matrix = compare(self.app.corpus, annotations,  # type: ignore[attr-defined]
-                         aligner=self._aligner(), progress=progress,
-                         cancelled=lambda: worker.is_cancelled)
+        try:
+            matrix = compare(self.app.corpus, annotations,  # type: ignore[attr-defined]
+                             aligner=self._aligner(), progress=progress,
+                             cancelled=lambda: worker.is_cancelled)
+        except Exception as error:  # noqa: BLE001 - the session must survive a failed comparison
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._failed, error)
+            return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_matrix, matrix)
+
+    def _failed(self, error: Exception) -> None:
+        self._progress_timer.pause()
+        self.query_one(ProgressBar).display = False
+        self.status(f"The comparison failed ({type(error).__name__}: {error}); your tags are "
+                    "safe. Press esc to go back.", error=True)
 
     def _aligner(self) -> Aligner:
         # Folding the corpus is the one cost shared by every comparison: keep it on the app.
