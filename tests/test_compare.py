@@ -356,3 +356,31 @@ def test_compare_and_stats_do_not_import_textual() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_versions_are_found_among_other_reports(tmp_path: Path) -> None:
+    """A report rerun with its paragraphs reordered and cut, or lightly edited, is a version
+    of it; the five seeds' other outlets stay apart."""
+    from tests.conftest import SEEDS
+
+    for seed in SEEDS.glob("*.txt"):
+        (tmp_path / seed.name).write_bytes(seed.read_bytes())
+    paragraphs = (SEEDS / f"{LUX}.txt").read_text(encoding="utf-8").split("\n\n")
+    (tmp_path / "rerun.txt").write_text("\n\n".join(reversed(paragraphs[:-6])),
+                                        encoding="utf-8")
+    words = (SEEDS / f"{O4}.txt").read_text(encoding="utf-8").split(" ")
+    edited = [("reportedly" if n % 20 == 7 else word) for n, word in enumerate(words)]
+    (tmp_path / "zz_edited.txt").write_text(" ".join(edited), encoding="utf-8")
+    corpus = load_corpus([tmp_path])
+    assert story_groups(Aligner(corpus)) == [(RT1, RT2), (LUX, "rerun"), (O4, "zz_edited")]
+
+
+def test_column_labels() -> None:
+    from tui.compare import Column
+
+    assert Column("002_a34abba263e9470d", "Luxembourg Times", "2021-12-31").label == (
+        "Luxembourg Times")
+    assert Column("003_9b9a3ba666ff02ad", "", "").label == "003_9b9a3…"
+    assert Column("003_9b9a3ba666ff02ad", "", "").short_date == "no date"
+    assert Column("x", "", "2021-12-01", group=1, version=2, group_label="RT").label == "RT v2"
+    assert Column("x", "", "2021-12-01").short_date == "1 Dec"
