@@ -384,3 +384,15 @@ def test_column_labels() -> None:
     assert Column("003_9b9a3ba666ff02ad", "", "").short_date == "no date"
     assert Column("x", "", "2021-12-01", group=1, version=2, group_label="RT").label == "RT v2"
     assert Column("x", "", "2021-12-01").short_date == "1 Dec"
+
+
+def test_verbatim_words_across_a_line_break_are_not_the_passage(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Title A\n\nTalks start in Geneva. Sanctions will follow.\n",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Title B\n\nTalks start in Geneva.\nShare this article\n"
+                                    "Sanctions will follow.\n", encoding="utf-8")
+    corpus = load_corpus([tmp_path])
+    match = Aligner(corpus).match("Talks start in Geneva. Sanctions will follow.", "b")
+    assert match.kind != "verbatim"
+    text = corpus.get("b").text
+    assert "\n" not in text[match.span.start : match.span.end]
