@@ -461,3 +461,43 @@ def test_snapshot_panel(snap_compare, seeds: Path, store_dir: Path) -> None:
 def test_snapshot_help(snap_compare, seeds: Path, store_dir: Path) -> None:
     app = make_app(seeds, store_dir)
     assert snap_compare(app, terminal_size=(100, 40), press=["question_mark"])
+
+
+async def test_tags_on_an_edited_text_are_found_again_or_kept_as_orphans(
+    seeds: Path, tmp_path: Path, store_dir: Path
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    source = seeds / f"{A002}.txt"
+    (folder / source.name).write_bytes(source.read_bytes())
+    corpus = load_corpus([folder])
+    article = corpus.get(A002)
+    text = article.text
+    kept_quote = "Bilateral US-Russia talks will start in Geneva on 9 January"
+    lost_quote = "The two leaders agreed to keep in regular contact during the negotiations"
+    store = Store(store_dir, annotator="tester")
+    for quote, tag in ((kept_quote, "schedule"), (lost_quote, "claim")):
+        start = text.index(quote)
+        store.add(Annotation.new(article, Span(start, start + len(quote)), tag,
+                                 annotator="tester"))
+    # The source is edited: a paragraph added before, the second sentence deleted.
+    edited = "An editor's note added on top.\n\n" + text.replace(
+        lost_quote + " and to oversee the bilateral talks directly, he said.", "")
+    (folder / source.name).write_text(edited, encoding="utf-8")
+    app = NewsmarkApp(load_corpus([folder]), Store(store_dir, annotator="tester"),
+                      config=Config(), annotator="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_article(pilot, app, A002)
+        placed = {a.text: a for a in reader.annotations}
+        assert list(placed) == [kept_quote]
+        moved = placed[kept_quote]
+        assert reader.article.text[moved.start : moved.end] == kept_quote
+        assert moved.start == edited.index(kept_quote)
+        assert [a.text for a in reader.orphans] == [lost_quote]
+        await pilot.press("a")
+        panel = app.query_one(AnnotationPanel)
+        rows = [str(panel.table.get_row_at(i)[1]) for i in range(panel.table.row_count)]
+        assert any(row.startswith("⚠ orphan") for row in rows)
+        # Nothing was written: the store still holds what was made.
+        assert {a.start for a in stored(store_dir, A002)} == {
+            text.index(kept_quote), text.index(lost_quote)}

@@ -34,3 +34,17 @@ def test_readme_commands_are_what_ci_runs() -> None:
     assert "pip install -e '.[test]' && pytest" in README
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install -e '.[test]' && pytest" in ci
+
+
+def test_import_linter_contract_holds() -> None:
+    """The domain never imports Textual, directly or through another module."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "from importlinter.cli import lint_imports_command; "
+         "lint_imports_command()"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout

@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from .anchoring import needs_reanchoring, reanchor
 from .config import Config
 from .corpus import ArticleInfo, Corpus, Skipped
 from .editing import annotation_under, shorten
@@ -31,10 +32,8 @@ from .history import Change, History, apply
 from .keys import KEYS, Key, display_keys, tag_keys
 from .layout import display_text
 from .model import Annotation, Article, Span, sort_key
-from .screens.compare import CompareScreen
 from .screens.help import HelpScreen
 from .screens.prompt import PromptScreen
-from .screens.stats import StatsScreen
 from .screens.tag_picker import TagPickerScreen
 from .store import DamagedFileError, Store, StoreError
 from .widgets.annotation_panel import AnnotationPanel, AnnotationTable
@@ -205,6 +204,27 @@ class NewsmarkApp(App[None]):
         self._damaged.pop(article_id, None)
         return annotations
 
+    def _anchored(self, article: Article,
+                  annotations: list[Annotation] | None) -> list[Annotation] | None:
+        """The annotations placed in the article's current text: those made on another version
+        of it are found again (exact, fuzzy) or marked orphans (:mod:`tui.anchoring`). Nothing
+        is written: the store keeps what was made until the user changes it."""
+        if annotations is None:
+            return None
+        placed = [
+            reanchor(a, article) if needs_reanchoring(a, article) else a for a in annotations
+        ]
+        orphans = sum(1 for a in placed if a.anchor == "orphan")
+        fuzzy = sum(1 for a in placed if a.anchor == "fuzzy")
+        if orphans or fuzzy:
+            self.notify(
+                f"The text of {article.id} changed since it was tagged: {fuzzy} tag(s) placed "
+                f"by similarity (≈ in the panel), {orphans} orphan(s) not found (⚠, kept, "
+                "listed by `newsmark orphans`).",
+                title="Text changed", severity="warning", markup=False, timeout=8,
+            )
+        return placed
+
     def _counts(self, annotations: Iterable[Annotation]) -> dict[str, int]:
         counts: dict[str, int] = {}
         for annotation in annotations:
@@ -258,7 +278,7 @@ class NewsmarkApp(App[None]):
         if article is None:
             return
         self.article = article
-        annotations = self._annotations_of(article.id)
+        annotations = self._anchored(article, self._annotations_of(article.id))
         self._stamp = self._safe_stamp(article.id)
         self.query_one(Reader).show_article(article, annotations or [])
         self.query_one(AnnotationPanel).set_annotations(annotations or [])
@@ -350,7 +370,8 @@ class NewsmarkApp(App[None]):
         an article whose shards were as last read) the shown ones with the change applied."""
         if change is not None:
             touched = {a.id for a in (change.before, change.after) if a is not None}
-            annotations = [a for a in self.query_one(Reader).annotations if a.id not in touched]
+            shown = self.query_one(Reader).all_annotations
+            annotations = [a for a in shown if a.id not in touched]
             if change.after is not None:
                 after = change.after
                 # As the store keeps it: an annotation without an annotator is the store's.
@@ -359,6 +380,8 @@ class NewsmarkApp(App[None]):
             annotations.sort(key=sort_key)
         else:
             annotations = self._annotations_of(article_id) or []
+            if self.article is not None and self.article.id == article_id:
+                annotations = self._anchored(self.article, annotations) or []
         self.query_one(ArticleList).set_counts(article_id, self._counts(annotations))
         if self.article is not None and self.article.id == article_id:
             self._stamp = self._safe_stamp(article_id)
@@ -565,6 +588,10 @@ class NewsmarkApp(App[None]):
         if target is None:
             return
         if message.action == "jump":
+            if target.anchor == "orphan":
+                self.status(f"Orphan: “{shorten(target.text)}” is no longer in this text. "
+                            "x deletes it; it stays listed until then.")
+                return
             self._reveal(target)
             self.query_one(Reader).focus()
         elif message.action == "delete":
@@ -624,11 +651,15 @@ class NewsmarkApp(App[None]):
 
     def action_compare(self) -> None:
         """Compare the articles: which of them carry each tagged passage, and how."""
+        from .screens.compare import CompareScreen  # imported when first used: start-up
+
         if not isinstance(self.screen, CompareScreen):
             self.push_screen(CompareScreen())
 
     def action_stats(self) -> None:
         """Show the tag statistics as bar charts."""
+        from .screens.stats import StatsScreen  # imported when first used: start-up
+
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen())
 

@@ -141,6 +141,12 @@ class AnnotationPanel(Vertical):
                         keep: str | None = None) -> None:
         """Show ``annotations`` in text order; keep the row of ``keep`` highlighted."""
         self.annotations = sorted(annotations, key=sort_key)
+        if not self.display:
+            # Hidden (the article list is shown): counts and rows are built when the panel is
+            # shown, not on every tag or preview (1 000 rows take a tenth of a second, and
+            # updating the counts line re-lays out the whole screen).
+            self._stale = True
+            return
         by_name = {tag.name: tag for tag in self.tags}
         counts = Text(no_wrap=True, overflow="ellipsis")
         for tag in self.tags:
@@ -149,11 +155,6 @@ class AnnotationPanel(Vertical):
             counts.append(f" {number}  ", style="bold" if number else "dim")
         counts.append(f"{len(self.annotations)} in all", style="dim")
         self.query_one("#panel-counts", Static).update(counts)
-        if not self.display:
-            # Hidden (the article list is shown): the rows are built when the panel is shown,
-            # not on every tag (1 000 rows take a tenth of a second).
-            self._stale = True
-            return
         self._stale = False
         self._columns()
         table = self.table
@@ -165,6 +166,11 @@ class AnnotationPanel(Vertical):
                          overflow="ellipsis")
             if annotation.note and not self._note_column:
                 quote = Text.assemble(("✎ ", "bold"), quote, no_wrap=True, overflow="ellipsis")
+            if annotation.anchor == "orphan":
+                quote = Text.assemble(("⚠ orphan ", "bold"), quote, no_wrap=True,
+                                      overflow="ellipsis")
+            elif annotation.anchor == "fuzzy":
+                quote = Text.assemble(("≈ ", "bold"), quote, no_wrap=True, overflow="ellipsis")
             cells = [marker, quote]
             if self._note_column:
                 cells.append(Text(display_text(shorten(annotation.note, 80)), no_wrap=True,

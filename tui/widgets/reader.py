@@ -151,6 +151,7 @@ class Reader(ScrollView, can_focus=True):
         self._annotation_starts: list[int] = []
         self._long_annotations: list[Annotation] = []
         self._annotations_by_id: dict[str, Annotation] = {}
+        self.orphans: list[Annotation] = []
         self.sentences: list[Span] = []
         self._sentence_starts: list[int] = []
         self.selection: Span | None = None
@@ -232,8 +233,11 @@ class Reader(ScrollView, can_focus=True):
     def annotations(self, annotations: Sequence[Annotation]) -> None:
         # Indexed by start, so that a line looks only at the annotations that can reach it: a
         # keypress in an article holding 1 000 tags repaints a few lines, each in microseconds.
-        self._annotations = list(annotations)
-        self._annotations_by_id = {a.id: a for a in self._annotations}
+        # Orphans (their passage is no longer in the text) are kept aside, never drawn.
+        everything = list(annotations)
+        self._annotations = [a for a in everything if a.anchor != "orphan"]
+        self.orphans = [a for a in everything if a.anchor == "orphan"]
+        self._annotations_by_id = {a.id: a for a in everything}
         short = [a for a in self._annotations if a.end - a.start <= _LONG_ANNOTATION]
         self._by_start = sorted(short, key=lambda a: a.start)
         self._annotation_starts = [a.start for a in self._by_start]
@@ -253,6 +257,11 @@ class Reader(ScrollView, can_focus=True):
             order = {a.id: number for number, a in enumerate(self._annotations)}
             found.sort(key=lambda a: (a.start, order[a.id]))
         return found
+
+    @property
+    def all_annotations(self) -> list[Annotation]:
+        """The placed annotations and the orphans."""
+        return [*self.annotations, *self.orphans]
 
     def annotation(self, annotation_id: str | None) -> Annotation | None:
         """The shown annotation with this id, if any."""
