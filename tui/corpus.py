@@ -202,11 +202,8 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
     # A dateline alone on its line: "31 Dec, 2021 04:08", "Published: December 31, 2021".
     ("dateline", rf"(?:{_DATE_LABEL}\s*)?{_DATE}(?:,?\s*(?:at\s+)?{_TIME})?"),
 )
-_BOILERPLATE_RES = tuple(
-    (name, re.compile(pattern, re.IGNORECASE)) for name, pattern in BOILERPLATE_PATTERNS
-)
 # All the patterns as one alternation, tried in order by one C-level fullmatch per line instead
-# of 27 Python-level calls: boilerplate_spans was most of the cost of reading a corpus. The date
+# of 27 Python-level calls (and compiled once: start-up pays for every regex compiled). The date
 # shapes' named groups repeat across patterns, so they become plain groups here; group "bpN"
 # tells which pattern matched.
 _BOILERPLATE_ANY = re.compile(
