@@ -104,9 +104,14 @@ def machine() -> str:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         usable = os.cpu_count() or 0
+    try:
+        load = "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    except OSError:  # pragma: no cover - not Unix
+        load = "load average unknown"
     return (
-        f"{usable} usable cores ({os.cpu_count()} on the machine), {platform.machine()}, "
-        f"{platform.system()} {platform.release()}; Python {platform.python_version()}; "
+        f"{usable} usable cores ({os.cpu_count()} on the machine, {load}), "
+        f"{platform.machine()}, {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; "
         f"Textual {version('textual')}, Rich {version('rich')}, TinyDB {version('tinydb')}"
     )
 
@@ -167,8 +172,9 @@ def bench_startup(s: Settings) -> list[Row]:
     news = newsmark(s.data.news, "--store", s.data.news_store)
     bare_t, seeds_t, first_t, second_t = [], [], [], []
     seeds_rss, second_rss = [], []
-    start_up(seeds, s.tmp)  # warm the OS file cache for every variant alike
-    start_up(BARE, s.tmp)
+    if not s.quick:
+        start_up(seeds, s.tmp)  # warm the OS file cache for every variant alike
+        start_up(BARE, s.tmp)
     for _ in range(s.runs):
         bare_t.append(start_up(BARE, s.tmp)[0])
         seconds, rss = start_up(seeds, s.tmp)
@@ -195,12 +201,15 @@ def bench_startup(s: Settings) -> list[Row]:
     ]
 
 
+EXPORT_FORMATS = ("json", "jsonl", "csv", "w3c", "doccano", "labelstudio", "brat")
+
+
 def bench_export(s: Settings) -> list[Row]:
     rows = []
     corpus, store = s.data.export, s.data.export_store
     total = s.annotations
     seeds_store = s.tmp / "seeds-store"
-    for name in ("json", "jsonl", "csv", "w3c", "doccano", "labelstudio", "brat"):
+    for name in EXPORT_FORMATS:
         out = s.tmp / f"export-{name}"
         base_out = s.tmp / f"export-seeds-{name}"
         ours, base = [], []
@@ -524,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"machine: {machine()}", flush=True)
         data = generate.build(sizes, data_root)
         settings = Settings(
-            quick=args.quick, data=data, tmp=tmp, runs=2 if args.quick else 5,
+            quick=args.quick, data=data, tmp=tmp, runs=1 if args.quick else 5,
             scroll_keys=20 if args.quick else 200, cursor_keys=20 if args.quick else 500,
             annotations=sizes.export_annotations,
         )
