@@ -426,29 +426,26 @@ class NewsmarkApp(App[None]):
 
     def action_undo(self) -> None:
         """Undo the last change of the session."""
-        change = self.history.next_undo()
-        if change is None:
-            self.status("Nothing to undo.")
-            return
-        if self._commit(change.inverse(), record=False):
-            self.history.undone()
-            verb = "adding" if change.before is None else (
-                "removing" if change.after is None else "changing")
-            self._reveal(change.before or change.after)
-            self.status(f"Undid {verb} {change.description}.")
+        self._replay(undo=True)
 
     def action_redo(self) -> None:
         """Redo the last change undone."""
-        change = self.history.next_redo()
+        self._replay(undo=False)
+
+    def _replay(self, *, undo: bool) -> None:
+        """Revert the last change (undo) or reapply the last reverted one (redo)."""
+        change = self.history.next_undo() if undo else self.history.next_redo()
         if change is None:
-            self.status("Nothing to redo.")
+            self.status("Nothing to undo." if undo else "Nothing to redo.")
             return
-        if self._commit(change, record=False):
-            self.history.redone()
-            verb = "adding" if change.before is None else (
-                "removing" if change.after is None else "changing")
-            self._reveal(change.after or change.before)
-            self.status(f"Redid {verb} {change.description}.")
+        if self._commit(change.inverse() if undo else change, record=False):
+            if undo:
+                self.history.undone()
+            else:
+                self.history.redone()
+            shown = (change.before or change.after) if undo else (change.after or change.before)
+            self._reveal(shown)
+            self.status(f"{'Undid' if undo else 'Redid'} {change.verb} {change.description}.")
 
     def _reveal(self, annotation: Annotation | None) -> None:
         """Show the article of ``annotation`` with the passage selected."""

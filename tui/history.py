@@ -26,6 +26,13 @@ class Change:
         return Change(self.after, self.before, self.description)
 
     @property
+    def verb(self) -> str:
+        """What the change does, for "Undid …": adding, removing or changing."""
+        if self.before is None:
+            return "adding"
+        return "removing" if self.after is None else "changing"
+
+    @property
     def article_id(self) -> str:
         annotation = self.after or self.before
         assert annotation is not None
