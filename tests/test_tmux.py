@@ -30,7 +30,8 @@ ANNOTATOR = "tmux-tester"
 def reader_columns(screen: str) -> tuple[int, int]:
     """The reader's gutter column and first text column (0-based), from the pane borders."""
     top = "".join(cell.char for cell in cells(screen.splitlines()[0]))
-    border = top.index("╮╭") + 1
+    # Mid-repaint (after a resize) the borders may not be there yet: then nothing is found.
+    border = top.find("╮╭") + 1 or len(top)
     return border + 1, border + 3
 
 
@@ -91,7 +92,8 @@ def test_core_flow_read_tag_move_resize_quit(tmp_path: Path) -> None:
         tmux.wait_for("— saved.")
         (claim,) = wait_for_annotations(store, first.id, 1)
         assert claim.tag == "claim" and claim.annotator == ANNOTATOR
-        assert "C" in tagged_rows(tmux.screen(escapes=True))
+        tmux.wait_until(lambda: "C" in tagged_rows(tmux.screen(escapes=True)),
+                        what="the claim's letter in the gutter")
 
         # Far below the first screen the cursor is still drawn where it is.
         tmux.keys(*["j"] * 25)
@@ -101,7 +103,8 @@ def test_core_flow_read_tag_move_resize_quit(tmp_path: Path) -> None:
         threat = next(a for a in wait_for_annotations(store, first.id, 2) if a.tag == "threat")
         words = " ".join(threat.text.split()[:3])
         tmux.wait_for(words)
-        assert "T" in tagged_rows(tmux.screen(escapes=True))
+        tmux.wait_until(lambda: "T" in tagged_rows(tmux.screen(escapes=True)),
+                        what="the threat's letter in the gutter")
 
         # Resizing keeps the selection in view, wide and back to 80×24.
         for width, height in ((200, 50), (80, 24)):
