@@ -11,6 +11,7 @@ import argparse
 import getpass
 import os
 import re
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -108,6 +109,37 @@ def cmd_open(args: argparse.Namespace) -> int:
     app = NewsmarkApp(corpus, store, config=config, annotator=_annotator(args))
     app.run()
     return app.return_code or OK
+
+
+def serve_command(args: argparse.Namespace) -> str:
+    """The shell command that ``newsmark serve`` runs for each browser: the app on the same
+    paths, store, annotator and config (absolute, so the served app does not depend on where
+    it starts)."""
+    paths = [p.resolve() for p in (args.paths or args.corpus or default_corpus_paths())]
+    argv = [sys.executable, "-m", "tui", "open", *map(str, paths),
+            "--store", str((args.store or default_store()).resolve()),
+            "--annotator", _annotator(args)]
+    if args.config is not None:
+        argv += ["--config", str(args.config.resolve())]
+    return shlex.join(argv)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the app as a web page (textual-serve) until ctrl+c."""
+    for path in args.paths or args.corpus or []:
+        if not path.exists():
+            raise UserError(f"{path}: no such file or folder; check the path")
+    _load_config(args)  # a bad config is a one-line error here, not in the browser
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise UserError("newsmark serve needs textual-serve: pip install 'textual-serve>=1.1,<2'"
+                        ) from None
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"newsmark: serving on {args.host} with no authentication: anyone who can reach "
+              "it can read the articles and change the tags", file=sys.stderr)
+    Server(serve_command(args), host=args.host, port=args.port, title="newsmark").serve()
+    return OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -442,6 +474,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                    help="table (default) or json")
     _common(p, annotator_flag=False)
     p.set_defaults(func=cmd_stats)
+
+    p = commands.add_parser(
+        "serve", help="serve the app as a web page; no authentication: keep it on localhost",
+        description="Serve the app in a browser (textual-serve): each page opened runs the app "
+        "on the PATHs. There is no authentication: anyone who can reach --host:--port can "
+        "read the articles and change the tags, so keep the default 127.0.0.1 (or use an SSH "
+        "tunnel: ssh -L 8000:127.0.0.1:8000 server).",
+    )
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="the address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
+    _common(p)
+    p.set_defaults(func=cmd_serve)
 
     p = commands.add_parser("check", help="find damaged annotation files (exit 1 if any)")
     p.add_argument("--repair", action="store_true",
