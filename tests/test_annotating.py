@@ -501,3 +501,19 @@ async def test_tags_on_an_edited_text_are_found_again_or_kept_as_orphans(
         # Nothing was written: the store still holds what was made.
         assert {a.start for a in stored(store_dir, A002)} == {
             text.index(kept_quote), text.index(lost_quote)}
+
+
+async def test_a_store_that_cannot_be_written_means_read_only_mode(seeds: Path,
+                                                                   tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the store's parent folder should be")
+    app = make_app(seeds, blocker / "annotations")
+    async with app.run_test(size=SIZE) as pilot:
+        banner = app.query_one("#banner")
+        assert banner.display
+        assert "Read-only" in str(banner.render())
+        await open_article(pilot, app, A002)
+        await pilot.press("1")
+        assert "Read-only" in status(app)
+        assert app.query_one(Reader).annotations == []
+    assert blocker.read_text() == "a file where the store's parent folder should be"

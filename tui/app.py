@@ -35,7 +35,7 @@ from .model import Annotation, Article, Span, sort_key
 from .screens.help import HelpScreen
 from .screens.prompt import PromptScreen
 from .screens.tag_picker import TagPickerScreen
-from .store import DamagedFileError, Store, StoreError
+from .store import DamagedFileError, ReadOnlyStoreError, Store, StoreError
 from .widgets.annotation_panel import AnnotationPanel, AnnotationTable
 from .widgets.article_list import ArticleList
 from .widgets.reader import Reader, tag_style
@@ -289,7 +289,7 @@ class NewsmarkApp(App[None]):
     def _safe_stamp(self, article_id: str) -> tuple[object, ...] | None:
         try:
             return tuple(self.store.stamp(article_id))
-        except OSError:
+        except (OSError, StoreError):
             return None
 
     def _header(self, article: Article | None) -> None:
@@ -345,15 +345,16 @@ class NewsmarkApp(App[None]):
         )
         try:
             apply(self.store, change)
+        except ReadOnlyStoreError as error:
+            # Nothing was written (the old file is intact); stop offering to write.
+            self.read_only_reason = f"Read-only: {error} Tags are shown but cannot be changed."
+            self._check_writable_banner()
+            self.status(self.read_only_reason, error=True)
+            return False
         except StoreError as error:
             self.status(str(error), error=True)
             if isinstance(error, DamagedFileError):
                 self._damaged[change.article_id] = str(error)
-            return False
-        except OSError as error:
-            self.read_only_reason = f"Read-only: could not write to the store ({error.strerror})."
-            self._check_writable_banner()
-            self.status(self.read_only_reason, error=True)
             return False
         if record:
             self.history.record(change)

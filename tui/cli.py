@@ -334,7 +334,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.repair:
         for damaged, moved in store.repair():
             print(f"moved {damaged} aside to {moved} (kept, not deleted)")
-        return OK
+        left = store.check()
+        if not left:
+            return OK
+        for problem in left:
+            print(f"still there: {problem.path}: {problem.message}", file=sys.stderr)
+        print(f"{len(left)} file(s) cannot be moved aside safely (e.g. written by a newer "
+              "newsmark): upgrade newsmark or move them by hand.", file=sys.stderr)
+        return DAMAGED
     print(f"{len(problems)} damaged file(s); `newsmark check --repair` moves them aside.",
           file=sys.stderr)
     return DAMAGED
