@@ -17,23 +17,30 @@ try:
 except ImportError:  # pragma: no cover - the standard library writes the same, slower
     orjson = None  # type: ignore[assignment]
 
-_PLAIN = (str, int, bool, type(None))
+_PLAIN = frozenset({str, int, bool, type(None)})
+_CONTAINERS = frozenset({dict, list, tuple})
 
 
 def _orjson_safe(value: Any) -> bool:
     """True if orjson spells ``value`` exactly as the standard library does."""
+    if type(value) not in _CONTAINERS:
+        return type(value) in _PLAIN
     stack = [value]
     while stack:
         item = stack.pop()
-        kind = type(item)
-        if kind is dict:
-            if not all(type(key) is str for key in item):
+        if type(item) is dict:
+            if item and set(map(type, item)) != {str}:
                 return False
-            stack.extend(item.values())
-        elif kind is list or kind is tuple:
-            stack.extend(item)
-        elif kind not in _PLAIN:
+            values = item.values()
+        else:
+            values = item
+        # One C-level pass per container: a flat record (the usual case) needs nothing more.
+        kinds = set(map(type, values))
+        if kinds <= _PLAIN:
+            continue
+        if not kinds <= _PLAIN | _CONTAINERS:
             return False
+        stack.extend(v for v in values if type(v) in _CONTAINERS)
     return True
 
 
