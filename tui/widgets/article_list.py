@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from ..config import TagDef
 from ..keys import bindings_for
@@ -220,12 +220,21 @@ class ArticleList(FixedWidthTable[Text]):
         ]
 
     def set_counts(self, article_id: str, counts: Mapping[str, int]) -> None:
-        """Update one article's tag counts in place."""
+        """Update one article's tag counts in place, repainting only its row."""
+        if self._counts.get(article_id) == dict(counts):
+            return
         self._counts[article_id] = dict(counts)
+        if article_id not in self.rows:
+            return
         cells = self._count_cells(counts)
         keys = ["tags"] if self._compact else [f"tag:{tag.name}" for tag in self.tags]
+        # DataTable.update_cell repaints the whole table: over SSH that is most of the bytes a
+        # tag sends. Set the cells (Textual 8.2's own storage) and repaint the one row instead.
+        row = self._data[RowKey(article_id)]
         for key, cell in zip(keys, cells):
-            self.update_cell(article_id, key, cell)
+            row[ColumnKey(key)] = cell
+        self._update_count += 1  # the key of DataTable's row render cache
+        self.refresh_row(self.get_row_index(article_id))
 
     def on_resize(self) -> None:
         compact = self.size.width < self.COMPACT_BELOW
