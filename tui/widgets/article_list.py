@@ -99,6 +99,8 @@ class ArticleList(FixedWidthTable[Text]):
         else:
             for tag in self.tags:
                 self.add_column(Text(tag.marker, style="bold"), key=f"tag:{tag.name}", width=2)
+        no_tags = self._count_cells({})  # shared by the rows without tags (most of them)
+        rows = []
         for article in self.visible_articles():
             title = article.title or article.id
             mark = self._marks.get(article.id, "")
@@ -111,8 +113,10 @@ class ArticleList(FixedWidthTable[Text]):
                     Text(display_text(article.outlet or "—"), no_wrap=True, overflow="ellipsis"),
                     Text(article.date or "—", no_wrap=True),
                 ]
-            cells += self._count_cells(self._counts.get(article.id, {}))
-            self.add_row(*cells, key=article.id)
+            counts = self._counts.get(article.id)
+            cells += self._count_cells(counts) if counts else no_tags
+            rows.append((article.id, cells))
+        self.add_plain_rows(rows)
         if highlighted is not None and highlighted in self.rows:
             self.move_cursor(row=self.get_row_index(highlighted), animate=False)
 
