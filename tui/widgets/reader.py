@@ -216,8 +216,9 @@ class Reader(ScrollView, can_focus=True):
         new = self._annotations_by_id
         if self.active_id is not None and self.annotation(self.active_id) is None:
             self.active_id = None
-        changed = [a for key, a in old.items() if new.get(key) != a]
-        changed += [a for key, a in new.items() if old.get(key) != a]
+        # Identity first: after a tag, all but one are the very objects shown before.
+        changed = [a for key, a in old.items() if (b := new.get(key)) is not a and b != a]
+        changed += [a for key, a in new.items() if (b := old.get(key)) is not a and b != a]
         if len(changed) > _REPAINT_ALL_ABOVE or self._index is None:
             self._invalidate()
             return
