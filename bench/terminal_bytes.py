@@ -7,9 +7,11 @@ bytes the app writes after each, until it has been quiet for a moment:
 
 - ``move``: ``j``, the next sentence (the selection leaves one sentence and enters another);
 - ``tag``: ``1`` on a sentence not yet tagged (the tag is written to the store, the reader,
-  the article list's counts and the status line change).
+  the article list's counts and the status line change);
+- ``page``: space, a screen down (the whole reader is repainted: a full-screen scroll);
+- ``pane``: tab from the list into the reader (the focus changes the borders and the footer).
 
-    python bench/terminal_bytes.py                 # 30 moves, 15 tags; prints medians
+    python bench/terminal_bytes.py                 # 20 moves, 10 tags; prints medians
     python bench/terminal_bytes.py --term xterm    # the same in 16 colours
     python bench/terminal_bytes.py --quick         # a few samples (used by a test)
 
@@ -190,10 +192,13 @@ def measure(moves: int, tags: int, term: str) -> dict[str, list[int]]:
         argv = [sys.executable, "-m", "tui", str(ROOT / "seeds"), "--store", f"{tmp}/store"]
         with PtyApp(argv, env=app_env(term), cwd=tmp) as app:
             app.wait_for(lambda out: b"Quit" in out)
-            app.settle(0.5)
-            app.press("\t")  # into the reader
-            app.settle(0.5)
-            figures: dict[str, list[int]] = {"move": [], "tag": []}
+            app.settle(1.0)
+            figures: dict[str, list[int]] = {"move": [], "tag": [], "page": [], "pane": []}
+            # Textual repaints a focus change a little later: wait longer to count it whole.
+            figures["pane"].append(app.keystroke_bytes("\t", quiet=1.0))  # into the reader
+            for _ in range(max(2, moves // 6)):
+                figures["page"].append(app.keystroke_bytes(" "))
+            app.keystroke_bytes("\x1b[H")  # home: back to the first sentence
             for _ in range(moves):
                 figures["move"].append(app.keystroke_bytes("j"))
             for _ in range(tags):
@@ -207,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few samples only")
     parser.add_argument("--term", default="xterm-256color", help="TERM (default xterm-256color)")
     args = parser.parse_args(argv)
-    moves, tags = (5, 3) if args.quick else (30, 15)
+    moves, tags = (6, 3) if args.quick else (20, 10)
     figures = measure(moves, tags, args.term)
     print(f"newsmark at 80×24, TERM={args.term}, bytes written per keystroke:")
     for name, values in figures.items():

@@ -229,3 +229,17 @@ def test_no_color_tags_differ_by_style_and_letter(tmp_path: Path) -> None:
                         ("denial", (True, True))):
         cell = legend[text.index(word)]
         assert (cell.bold, cell.italic) == style, (word, cell)
+
+
+def test_bytes_per_keystroke_stay_small() -> None:
+    """Over a slow link a keystroke must not repaint the screen (bench/terminal_bytes.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from terminal_bytes import measure
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    figures = measure(6, 3, "xterm-256color")
+    median = {name: sorted(values)[len(values) // 2] for name, values in figures.items()}
+    # A full 80×24 repaint is about 16 KB; measured: move ~1 KB, tag ~0.8 KB.
+    assert median["move"] < 3000, figures
+    assert median["tag"] < 3000, figures

@@ -318,9 +318,12 @@ class NewsmarkApp(App[None]):
 
     def status(self, message: str, *, error: bool = False) -> None:
         """Say something on the status line (literally: never parsed as markup)."""
+        # One line of fixed height: no layout pass (it repainted the scrollbars and more, bytes
+        # that a slow link pays for on every keystroke that says something).
         self.query_one("#status", Static).update(
             Text(display_text(message), style="bold red" if error else "", no_wrap=True,
-                 overflow="ellipsis")
+                 overflow="ellipsis"),
+            layout=False,
         )
 
     def _can_write(self, article_id: str) -> bool:
@@ -398,8 +401,10 @@ class NewsmarkApp(App[None]):
             self.status(f"Unknown tag {message.tag!r}.", error=True)
             return
         reader = self.query_one(Reader)
-        existing = [
-            a for a in reader.annotations if a.span == message.span and a.tag == message.tag
+        span = message.span
+        existing = [  # (offsets compared directly: a.span builds a Span, 1 000 of them a tag)
+            a for a in reader.annotations
+            if a.start == span.start and a.end == span.end and a.tag == message.tag
         ]
         quote = shorten(article.text[message.span.start : message.span.end])
         if existing:
