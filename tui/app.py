@@ -55,6 +55,9 @@ def write_ready_marker(path: str) -> None:
         marker.write(f"{time.perf_counter()!r} {peak}\n")
 
 
+#: Tag counts of more stored articles than this are read by a worker after the first screen.
+COUNTS_AT_START = 200
+
 #: How often the open article's annotations are checked for changes made by others (seconds).
 POLL_INTERVAL = 1.0
 
@@ -104,6 +107,7 @@ class NewsmarkApp(App[None]):
         self.read_only_reason: str | None = None
         self._damaged: dict[str, str] = {}
         self._stamp: tuple[object, ...] | None = None
+        self._refreshed: set[str] = set()
         self.pending_note = ""
         """A note typed before the tag it belongs to: it goes on the next tag made."""
 
@@ -239,15 +243,51 @@ class NewsmarkApp(App[None]):
             stored = set(self.store.article_ids())
         except StoreError:
             stored = set(self.corpus.ids)
-        for article_id in self.corpus.ids:
-            if article_id in stored:
-                counts[article_id] = self._counts(self._annotations_of(article_id) or [])
+        present = [article_id for article_id in self.corpus.ids if article_id in stored]
+        # A large store's counts are read after the first screen, as a large corpus's titles
+        # are: 1 000 annotated articles cost 0.3 s of reading at start-up.
+        later = present[COUNTS_AT_START:] if len(present) > COUNTS_AT_START else []
+        for article_id in present[: len(present) - len(later)]:
+            counts[article_id] = self._counts(self._annotations_of(article_id) or [])
         # The list needs titles, not texts: infos read no article file.
         self.query_one(ArticleList).set_articles(self.corpus.infos, counts, self._damaged)
+        if later:
+            self._read_counts(later)
         if self.corpus.pending:
             self.query_one(ArticleList).border_subtitle = (
                 f"reading titles: {self.corpus.pending:,} to go")
             self._read_metadata()
+
+    @work(thread=True, exclusive=True, group="counts")
+    def _read_counts(self, article_ids: list[str]) -> None:
+        """Read the tag counts of ``article_ids`` (a large store's) after the first screen."""
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        batch: dict[str, tuple[dict[str, int], str | None]] = {}
+        for number, article_id in enumerate(article_ids, 1):
+            if worker.is_cancelled:
+                return
+            try:
+                found, damaged = self._counts(self.store.annotations(article_id)), None
+            except DamagedFileError as error:
+                found, damaged = {}, str(error)
+            except StoreError:
+                continue
+            batch[article_id] = (found, damaged)
+            if len(batch) >= 200 or number == len(article_ids):
+                self.call_from_thread(self._counts_read, batch)
+                batch = {}
+
+    def _counts_read(self, batch: dict[str, tuple[dict[str, int], str | None]]) -> None:
+        articles = self.query_one(ArticleList)
+        for article_id, (found, damaged) in batch.items():
+            if article_id in self._refreshed:
+                continue  # changed since the worker read it: what is shown is newer
+            if damaged is not None:
+                self._damaged[article_id] = damaged
+                articles.set_mark(article_id, damaged)
+            articles.set_counts(article_id, found)
 
     @work(thread=True, exclusive=True, group="metadata")
     def _read_metadata(self) -> None:
@@ -372,6 +412,7 @@ class NewsmarkApp(App[None]):
     def _refresh_article(self, article_id: str, change: Change | None = None) -> None:
         """Show the article's annotations as stored: read back, or (``change``, just written to
         an article whose shards were as last read) the shown ones with the change applied."""
+        self._refreshed.add(article_id)
         if change is not None:
             touched = {a.id for a in (change.before, change.after) if a is not None}
             shown = self.query_one(Reader).all_annotations

@@ -223,6 +223,13 @@ class ArticleList(FixedWidthTable[Text]):
             for tag in self.tags
         ]
 
+    def set_mark(self, article_id: str, mark: str) -> None:
+        """Show a warning mark before the article's title (e.g. its annotations are damaged)."""
+        self._marks[article_id] = mark
+        article = next((a for a in self._articles if a.id == article_id), None)
+        if article is not None and article_id in self.rows:
+            self.update_cell(article_id, "title", self._title_cell(article))
+
     def set_counts(self, article_id: str, counts: Mapping[str, int]) -> None:
         """Update one article's tag counts in place, repainting only its row."""
         if self._counts.get(article_id) == dict(counts):

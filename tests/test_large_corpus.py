@@ -1,0 +1,56 @@
+"""A large corpus opens at once: titles and tag counts are read by workers after the first
+screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.app import COUNTS_AT_START, NewsmarkApp
+from tui.config import Config
+from tui.corpus import load_corpus
+from tui.model import Annotation, Span
+from tui.store import Store
+from tui.widgets.article_list import ArticleList
+
+
+def _corpus(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for number in range(count):
+        (folder / f"{number:04d}.txt").write_text(
+            f"Headline number {number}\n\nThe body of article {number} says little.\n",
+            encoding="utf-8",
+        )
+
+
+async def test_titles_and_counts_arrive_after_the_first_screen(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    count = COUNTS_AT_START + 60
+    _corpus(folder, count)
+    store = Store(tmp_path / "annotations", annotator="tester")
+    eager = load_corpus([folder])
+    for number in range(count):
+        article = eager.get(f"{number:04d}")
+        store.add(Annotation.new(article, Span(0, 8), "claim", annotator="tester"))
+    last = f"{count - 1:04d}"
+    damaged = store.shard_path(f"{count - 2:04d}", "tester")
+    damaged.write_text("{ not json", encoding="utf-8")
+
+    corpus = load_corpus([folder], defer_above=50)
+    assert corpus.pending == count
+    app = NewsmarkApp(corpus, store, config=Config(), annotator="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        articles = app.query_one(ArticleList)
+        await pilot.pause()
+        assert articles.row_count == count  # every row at once, ids as titles
+        for _ in range(200):
+            if not corpus.pending and articles._counts.get(last):
+                break
+            await pilot.pause(0.05)
+        assert corpus.pending == 0
+        assert str(articles.get_cell(last, "title")) == f"Headline number {count - 1}"
+        assert articles._counts[last] == {"claim": 1}
+        column = "tags" if articles._compact else "tag:claim"
+        assert str(articles.get_cell(last, column)).strip().startswith("1")
+        assert f"{count - 2:04d}" in app._damaged
+        assert str(articles.get_cell(f"{count - 2:04d}", "title")).startswith("! ")
+        assert articles.border_subtitle is None  # no "reading titles" left
