@@ -312,3 +312,23 @@ def test_the_real_terminal_receives_no_hostile_bytes(hostile: dict[str, Hostile]
     text = output.decode("utf-8", "replace")
     assert not re.search("[\x80-\x9f]", text)
     assert "␛]52;c;cm0gLXJmIH4K␇" in re.sub("\x1b\\[[0-9;?]*[A-Za-z]", "", text)
+
+
+async def test_keys_typed_ahead_never_change_another_article(
+    hostile: dict[str, Hostile], tmp_path: Path
+) -> None:
+    """A tag or untag asked for in one article and handled after another opened (keys typed
+    ahead while the list moved on: found by the real-terminal test) changes nothing."""
+    app = make_app([hostile["markup"].path, hostile["escapes"].path], tmp_path / "store")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.article is not None and app.article.id == "markup"
+        span = Span(0, 5)
+        app.post_message(Reader.TagRequested(span, "claim", article_id="escapes"))
+        app.post_message(Reader.RemoveRequested(span, article_id="escapes"))
+        await pilot.pause()
+        assert app.is_running
+        raw, text = screen_dump(app)
+        assert "Another article opened before that key was handled" in text
+    store = Store(tmp_path / "store", annotator="tester")
+    assert store.annotations("markup") == [] and store.annotations("escapes") == []

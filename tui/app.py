@@ -434,9 +434,17 @@ class NewsmarkApp(App[None]):
             panel = self.query_one(AnnotationPanel)
             panel.set_annotations(annotations, keep=panel.highlighted_id)
 
+    def _stale(self, article_id: str | None) -> bool:
+        """True (and said) if a request from the reader is about an article no longer open:
+        keys typed ahead while the list moved on must not tag or untag the wrong text."""
+        if article_id is None or (self.article is not None and self.article.id == article_id):
+            return False
+        self.status("Another article opened before that key was handled: nothing changed.")
+        return True
+
     def on_reader_tag_requested(self, message: Reader.TagRequested) -> None:
         article = self.article
-        if article is None:
+        if article is None or self._stale(message.article_id):
             return
         if self.config.tag(message.tag) is None:
             self.status(f"Unknown tag {message.tag!r}.", error=True)
@@ -462,6 +470,8 @@ class NewsmarkApp(App[None]):
             self.status(f"Tagged {message.tag}{with_note}: “{quote}” — saved.")
 
     def on_reader_remove_requested(self, message: Reader.RemoveRequested) -> None:
+        if self._stale(message.article_id):
+            return
         reader = self.query_one(Reader)
         target = annotation_under(reader.annotations, message.span)
         if target is None:
@@ -572,6 +582,8 @@ class NewsmarkApp(App[None]):
         )
 
     def on_reader_resize_requested(self, message: Reader.ResizeRequested) -> None:
+        if self._stale(message.article_id):
+            return
         target = self._annotation(self.query_one(Reader).active_id)
         article = self.article
         if target is None or article is None:

@@ -89,17 +89,20 @@ class Reader(ScrollView, can_focus=True):
     class TagRequested(Message):
         """The user asked to tag (or untag, if it is already tagged) ``span`` with ``tag``."""
 
-        def __init__(self, span: Span, tag: str) -> None:
+        def __init__(self, span: Span, tag: str, article_id: str | None = None) -> None:
             super().__init__()
             self.span = span
             self.tag = tag
+            self.article_id = article_id
+            """The article the span is in (the app may have opened another meanwhile)."""
 
     class RemoveRequested(Message):
         """The user asked to remove the annotation under ``span``."""
 
-        def __init__(self, span: Span) -> None:
+        def __init__(self, span: Span, article_id: str | None = None) -> None:
             super().__init__()
             self.span = span
+            self.article_id = article_id
 
     class NoteRequested(Message):
         """The user asked to edit the note of the annotation under ``span`` (or of the next tag)."""
@@ -120,10 +123,12 @@ class Reader(ScrollView, can_focus=True):
     class ResizeRequested(Message):
         """The user asked to fit annotation ``annotation_id`` to ``span``."""
 
-        def __init__(self, span: Span, annotation_id: str | None) -> None:
+        def __init__(self, span: Span, annotation_id: str | None,
+                     article_id: str | None = None) -> None:
             super().__init__()
             self.span = span
             self.annotation_id = annotation_id
+            self.article_id = article_id
 
     class SearchRequested(Message):
         """The user pressed the search key."""
@@ -636,15 +641,19 @@ class Reader(ScrollView, can_focus=True):
         """Select the sentence a screen further up."""
         self._page(-1)
 
+    @property
+    def _article_id(self) -> str | None:
+        return self.article.id if self.article is not None else None
+
     def action_tag(self, tag: str) -> None:
         """Ask the app to tag the selection with ``tag``."""
         if self.selection is not None:
-            self.post_message(self.TagRequested(self.selection, tag))
+            self.post_message(self.TagRequested(self.selection, tag, self._article_id))
 
     def action_remove_annotation(self) -> None:
         """Ask the app to remove the annotation under the selection."""
         if self.selection is not None:
-            self.post_message(self.RemoveRequested(self.selection))
+            self.post_message(self.RemoveRequested(self.selection, self._article_id))
 
     def action_edit_note(self) -> None:
         """Ask the app to edit the note of the annotation here (or of the next tag)."""
@@ -661,7 +670,8 @@ class Reader(ScrollView, can_focus=True):
     def action_resize(self) -> None:
         """Ask the app to fit the active annotation to the selection."""
         if self.selection is not None:
-            self.post_message(self.ResizeRequested(self.selection, self.active_id))
+            self.post_message(self.ResizeRequested(self.selection, self.active_id,
+                                                   self._article_id))
 
     # ----------------------------------------------------------------- the mouse
 
