@@ -146,6 +146,7 @@ async def test_hostile_metadata_file_name_notes_and_config(
         await pilot.pause()
         raw, text = screen_dump(app)
         assert_safe(raw, text)
+        assert "Text changed" in text
         assert "name [bold]x[red] ␛]0;PWNED-NAME␇" in text
         app.query_one(ArticleList).select_article("markup")
         await pilot.pause()
@@ -332,3 +333,43 @@ async def test_keys_typed_ahead_never_change_another_article(
         assert "Another article opened before that key was handled" in text
     store = Store(tmp_path / "store", annotator="tester")
     assert store.annotations("markup") == [] and store.annotations("escapes") == []
+
+
+@pytest.mark.parametrize("key", ["g", "m"])
+async def test_statistics_and_compare_screens_show_hostile_names_literally(
+    hostile: dict[str, Hostile], tmp_path: Path, key: str
+) -> None:
+    corpus = load_corpus(readable(hostile))
+    store = Store(tmp_path / "store", annotator="[red]eve[/] \x1b]0;PWNED-WHO\x07")
+    for article_id in ("markup", HOSTILE_NAME, "escapes"):
+        article = corpus.get(article_id)
+        assert article is not None
+        store.add(Annotation.new(article, Span(0, 12), "claim", annotator=store.annotator))
+    app = NewsmarkApp(corpus, store, config=Config(), annotator=store.annotator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause(0.5)
+        await pilot.pause()
+        raw, text = screen_dump(app)
+        assert_safe(raw, text)
+        assert "␛" in text  # the hostile names are there, as placeholders
+
+
+async def test_text_changed_notice_names_a_hostile_article_literally(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    path = folder / f"{HOSTILE_NAME}.txt"
+    path.write_text("A first sentence here. A second one.\n", encoding="utf-8")
+    store = Store(tmp_path / "store", annotator="tester")
+    article = load_corpus([folder]).articles[0]
+    store.add(Annotation.new(article, Span(0, 22), "claim", annotator="tester"))
+    path.write_text("A new start. A first sentense hear. A second one.\n", encoding="utf-8")
+    app = make_app([folder], tmp_path / "store")
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        raw, text = screen_dump(app)
+        assert_safe(raw, text)
+        assert "Text changed" in text
+        assert "name [bold]x[red] ␛]0;PWNED-NAME␇" in text

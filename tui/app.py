@@ -146,7 +146,8 @@ class NewsmarkApp(App[None]):
             self.theme = theme
         else:
             names = ", ".join(sorted(self.available_themes))
-            self.notify(f"Unknown theme {theme!r} in {self.config.path or 'the config'}; "
+            where = display_text(str(self.config.path or "the config"))
+            self.notify(f"Unknown theme {theme!r} in {where}; "
                         f"the themes are: {names}.", severity="warning", markup=False)
 
     def on_mount(self) -> None:
@@ -222,7 +223,8 @@ class NewsmarkApp(App[None]):
         fuzzy = sum(1 for a in placed if a.anchor == "fuzzy")
         if orphans or fuzzy:
             self.notify(
-                f"The text of {article.id} changed since it was tagged: {fuzzy} tag(s) placed "
+                f"The text of {display_text(article.id)} changed since it was tagged: {fuzzy} "
+                "tag(s) placed "
                 f"by similarity (≈ in the panel), {orphans} orphan(s) not found (⚠, kept, "
                 "listed by `newsmark orphans`).",
                 title="Text changed", severity="warning", markup=False, timeout=8,
