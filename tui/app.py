@@ -254,11 +254,12 @@ class NewsmarkApp(App[None]):
         # The list needs titles, not texts: infos read no article file.
         self.query_one(ArticleList).set_articles(self.corpus.infos, counts, self._damaged)
         if later:
-            self._read_counts(later)
+            # Started after the first paint: a thread reading shards takes the GIL from it.
+            self.call_after_refresh(self._read_counts, later)
         if self.corpus.pending:
             self.query_one(ArticleList).border_subtitle = (
                 f"reading titles: {self.corpus.pending:,} to go")
-            self._read_metadata()
+            self.call_after_refresh(self._read_metadata)
 
     @work(thread=True, exclusive=True, group="counts")
     def _read_counts(self, article_ids: list[str]) -> None:
