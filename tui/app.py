@@ -196,7 +196,7 @@ class NewsmarkApp(App[None]):
                 "Tags are shown but cannot be changed."
             )
         banner = self.query_one("#banner", Static)
-        banner.update(Text(self.read_only_reason or ""))
+        banner.update(Text(display_text(self.read_only_reason or "")))  # names a path
         banner.display = self.read_only_reason is not None
 
     def _annotations_of(self, article_id: str) -> list[Annotation] | None:
@@ -409,7 +409,7 @@ class NewsmarkApp(App[None]):
 
     def _check_writable_banner(self) -> None:
         banner = self.query_one("#banner", Static)
-        banner.update(Text(self.read_only_reason or ""))
+        banner.update(Text(display_text(self.read_only_reason or "")))  # names a path
         banner.display = self.read_only_reason is not None
 
     def _refresh_article(self, article_id: str, change: Change | None = None) -> None:
