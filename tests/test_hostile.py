@@ -372,3 +372,20 @@ async def test_text_changed_notice_names_a_hostile_article_literally(tmp_path: P
         assert_safe(raw, text)
         assert "Text changed" in text
         assert "name [bold]x[red] ␛]0;PWNED-NAME␇" in text
+
+
+@pytest.mark.parametrize("keys, expected", [
+    (("question_mark",), "Next sentence"),  # the help screen
+    (("tab", "1", "r"), "2 / t"),  # the tag picker
+    (("tab", "e"), "Note for the next tag"),  # the note prompt
+])
+async def test_modal_screens_have_their_content_at_80x24(
+    tmp_path: Path, keys: tuple[str, ...], expected: str
+) -> None:
+    """The help and tag picker once drew as empty 0×0 boxes (auto width around auto width)."""
+    app = make_app([ROOT / "seeds"], tmp_path / "store")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*keys)
+        await pilot.pause()
+        raw, text = screen_dump(app)
+        assert expected in text, text

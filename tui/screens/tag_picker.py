@@ -26,7 +26,9 @@ class TagPickerScreen(ModalScreen[str | None]):
         align: center middle;
     }
     TagPickerScreen > Vertical {
-        width: auto;
+        /* Not auto: an auto-width box around an auto-width Static came out 0x0 (empty). */
+        width: 60;
+        max-width: 100%;
         height: auto;
         border: round $primary;
         background: $surface;
