@@ -978,7 +978,7 @@ def load_corpus(
         else:
             articles.append((file, base))
     ids = _unique_ids([(file.path, base) for file, base in articles])
-    folders = {base: os.path.abspath(base) for _, base in articles}
+    folders = {base: os.path.abspath(base) for base in {base for _, base in articles}}
 
     def cache_key(file: _Found, base: Path) -> str:
         if file.relative is None:
