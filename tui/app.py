@@ -346,7 +346,8 @@ class NewsmarkApp(App[None]):
             header.append(f"  {display_text(details)}", style="dim")
             for problem in article.problems:
                 header.append(f"  ⚠ {display_text(problem)}", style="bold")
-        self.query_one("#article-header", Static).update(header)
+        # One line of fixed height (app.tcss): no layout pass for a new title.
+        self.query_one("#article-header", Static).update(header, layout=False)
 
     def on_article_list_highlighted(self, message: ArticleList.Highlighted) -> None:
         if self.article is None or message.article_id != self.article.id:
