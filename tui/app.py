@@ -38,7 +38,7 @@ from .screens.tag_picker import TagPickerScreen
 from .store import DamagedFileError, ReadOnlyStoreError, Store, StoreError
 from .widgets.annotation_panel import AnnotationPanel, AnnotationTable
 from .widgets.article_list import ArticleList
-from .widgets.reader import Reader, tag_style
+from .widgets.reader import Reader, monochrome, tag_style
 
 #: Set to a file path, the app writes :func:`write_ready_marker` there once its first screen is
 #: painted, and quits (``bench/run.py`` times whole-process start-up with it).
@@ -134,7 +134,7 @@ class NewsmarkApp(App[None]):
             # The marker letter is also what the gutter shows when colour is missing; the style
             # is the reader's (with NO_COLOR, a text style per tag).
             legend.append(f" {tag.marker} {tag.name} ",
-                          style=tag_style(tag.colour, index, no_color=self.no_color))
+                          style=tag_style(tag.colour, index, no_color=monochrome()))
             legend.append(" ")
         return legend
 

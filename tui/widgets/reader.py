@@ -187,7 +187,7 @@ class Reader(ScrollView, can_focus=True):
                 key.keys, key.action, "Tag" if first else key.description, show=first,
                 key_display=f"{keys[0].key_display}-{keys[-1].key_display}" if first else None,
             )
-        no_color = "NO_COLOR" in os.environ  # as Textual decides it (set, even empty)
+        no_color = monochrome()
         self._tag_styles = {
             tag.name: tag_style(tag.colour, index, no_color=no_color)
             for index, tag in enumerate(self.tags)
@@ -846,6 +846,18 @@ class Reader(ScrollView, can_focus=True):
 MONO_STYLES = (
     Style(bold=True), Style(italic=True), Style(bold=True, italic=True), Style(underline=True)
 )
+
+
+#: Terminals that show no colour (their TERM): tags are told apart by style there too.
+MONOCHROME_TERMS = frozenset({"vt100", "vt102", "vt220", "vt320", "xterm-mono", "linux-m"})
+
+
+def monochrome() -> bool:
+    """True when colour cannot tell tags apart: ``NO_COLOR`` is set (even empty, as Textual
+    decides it) or ``TERM`` names a monochrome terminal."""
+    term = os.environ.get("TERM", "")
+    return ("NO_COLOR" in os.environ or term in MONOCHROME_TERMS
+            or term.endswith(("-mono", "-m")))
 
 
 def tag_style(colour: str, index: int = 0, *, no_color: bool = False) -> Style:
