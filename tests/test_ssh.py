@@ -191,3 +191,35 @@ def test_a_dropped_connection_loses_nothing_and_leaves_nothing(sshd: Sshd,
     assert tags == ["claim", "threat"]
     assert exited_after < 1.5, f"the app took {exited_after:.2f} s to exit after SIGHUP"
     print(f"app exited {exited_after:.2f} s after the connection dropped")
+
+
+def test_the_hostile_corpus_over_ssh_at_80x24(sshd: Sshd, tmp_path: Path) -> None:
+    """Every hostile file, read over SSH with TERM=xterm: nothing reaches the terminal as a
+    control code (no title change, clipboard write or bell in the client's tmux)."""
+    from hostile import write_corpus
+
+    corpus = tmp_path / "corpus"
+    files = write_corpus(corpus)
+    store = tmp_path / "store"
+    remote = shlex.join(["env", "NEWSMARK_ANNOTATOR=ssh-tester", "LANG=C.UTF-8",
+                         *([f"PYTHONPATH={os.environ['PYTHONPATH']}"]
+                           if "PYTHONPATH" in os.environ else []),
+                         sys.executable, "-m", "tui", str(corpus), "--store", str(store)])
+    with TmuxSession(sshd.ssh_argv(remote), env=app_env(tmp_path, TERM="xterm"),
+                     cwd=tmp_path) as tmux:
+        tmux.wait_for("A very long article", timeout=40)
+        readable = [f for f in files.values() if f.article_id is not None]
+        for _ in readable:
+            tmux.keys("Down")
+            time.sleep(0.3)
+        screen = tmux.wait_for("A file with a hostile name")
+        assert "Escapes ␛]0;P" in screen and "[red]Sidecar[" in screen
+        tmux.keys("Tab", "j", "1")
+        tmux.wait_for("Tagged claim")
+        assert "PWNED" not in tmux.pane("pane_title")
+        assert tmux.tmux("list-buffers").strip() == ""
+        assert tmux.pane("window_bell_flag") == "0"
+        tmux.keys("q")
+        tmux.wait_until(lambda: tmux.dead, what="the ssh session to end")
+    tagged = Store(store, annotator="ssh-tester").annotations(files["name"].article_id or "")
+    assert [a.tag for a in tagged] == ["claim"]
