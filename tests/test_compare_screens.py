@@ -241,7 +241,7 @@ async def test_a_large_corpus_is_computed_in_a_worker_with_progress(
         sys.path.pop(0)
     folder = tmp_path / "big"
     folder.mkdir()
-    bench.make_corpus(folder, count=60)  # about 3 s of work on one core
+    bench.make_corpus(folder, count=200)  # several seconds of work on one core
     corpus = load_corpus([folder])
     store = Store(store_dir, annotator="tester")
     for annotation in bench.tag_sentences(corpus, per_article=5):
