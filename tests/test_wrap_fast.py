@@ -60,3 +60,17 @@ def test_fast_wrap_matches_on_the_seeds(seeds) -> None:
         shown = display_text(path.read_text(encoding="utf-8"))
         for width in (8, 23, 40, 61, 78, 118):
             assert wrap(shown, width) == token_loop_wrap(shown, width)
+
+
+def test_the_fast_path_characters_are_one_cell_wide() -> None:
+    import re
+
+    from rich.cells import get_character_cell_size
+
+    from tui.layout import SINGLE_CELL_CLASS
+
+    fast = re.compile(f"[{SINGLE_CELL_CLASS}]")
+    chosen = [chr(c) for c in range(0x3000) if fast.fullmatch(chr(c))]
+    assert len(chosen) > 1400
+    assert [c for c in chosen if get_character_cell_size(c) != 1] == []
+    assert not any(fast.fullmatch(c) for c in "\u200b\u200d\u2028\u202e\u0301\u4e2d\t\n")
