@@ -292,6 +292,11 @@ class Reader(ScrollView, can_focus=True):
         return max(10, self.scrollable_content_region.width - GUTTER)
 
     def _relayout(self) -> None:
+        if not self.scrollable_content_region.width:
+            # Not laid out yet (the first article is shown from on_mount): the first resize
+            # wraps it at the real width. Wrapping at the 10-column fallback first cost more
+            # than the real wrap (a 1 MB article: 120 000 lines).
+            return
         width = self._text_width
         if self._index is None or self._index.width != width:
             self._index = LineIndex(
