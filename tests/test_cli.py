@@ -212,3 +212,20 @@ def test_python_dash_m_and_help() -> None:
     assert result.returncode == 0
     for command in ("list", "add", "export", "check"):
         assert command in result.stdout
+
+
+def test_the_command_list_is_the_parsers() -> None:
+    from tui.cli import SUBCOMMANDS, build_parser
+
+    assert set(SUBCOMMANDS) == set(build_parser().subcommand_names)
+
+
+def test_opening_the_app_does_not_import_the_export_formats() -> None:
+    code = (
+        "import sys, tui.cli\n"
+        "tui.cli.build_opener().parse_args([])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('tui.formats', 'rapidfuzz'))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"

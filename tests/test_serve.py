@@ -35,7 +35,7 @@ def free_port() -> int:
 
 
 def test_serve_defaults_to_localhost_and_says_there_is_no_authentication() -> None:
-    parser, _ = build_parser()
+    parser = build_parser()
     args = parser.parse_args(["serve"])
     assert (args.host, args.port) == ("127.0.0.1", 8000)
     serve = parser._subparsers._group_actions[0].choices["serve"]  # type: ignore[union-attr]

@@ -24,7 +24,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from .anchoring import needs_reanchoring, reanchor
 from .config import Config
 from .corpus import ArticleInfo, Corpus, Skipped
 from .editing import annotation_under, shorten
@@ -216,6 +215,12 @@ class NewsmarkApp(App[None]):
         is written: the store keeps what was made until the user changes it."""
         if annotations is None:
             return None
+        text = article.text
+        if all(a.text_sha256 == article.sha256 and text[a.start : a.end] == a.text
+               for a in annotations):
+            return annotations  # made on this very text: nothing to find again
+        from .anchoring import needs_reanchoring, reanchor  # rapidfuzz: only when needed
+
         placed = [
             reanchor(a, article) if needs_reanchoring(a, article) else a for a in annotations
         ]

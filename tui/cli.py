@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import Config, ConfigError, load_config
-from .corpus import Corpus, CorpusCache, CorpusError, default_corpus_paths, load_corpus
-from .formats import FormatError
+from .config import Config, load_config
+from .corpus import Corpus, CorpusCache, default_corpus_paths, load_corpus
+from .errors import UserFacingError
 from .model import Annotation, Span
 from .store import Store, StoreError
 
@@ -27,7 +27,7 @@ from .store import Store, StoreError
 OK, DAMAGED, USAGE = 0, 1, 2
 
 
-class UserError(Exception):
+class UserError(UserFacingError):
     """A problem the user can fix; its text is printed as one line, with exit code 2."""
 
 
@@ -399,8 +399,15 @@ Command = Callable[[argparse.Namespace], int]
 
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
-    """The parser for subcommands and the one for opening the app."""
+#: The commands; anything else as the first argument is a path to open. (A test checks that
+#: this is exactly the parser's list.)
+SUBCOMMANDS = (
+    "open", "list", "add", "export", "import", "orphans", "check", "compare", "stats", "serve",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``newsmark COMMAND ...``."""
     parser = argparse.ArgumentParser(
         prog="newsmark",
         description="Read news articles in the terminal and tag passages as claim, threat, "
@@ -502,32 +509,37 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     _common(p, corpus_flag=False)
     p.set_defaults(func=cmd_check)
 
+    parser.subcommand_names = tuple(commands.choices)  # type: ignore[attr-defined]
+    return parser
+
+
+def build_opener() -> argparse.ArgumentParser:
+    """The parser of ``newsmark [PATH...]``, which opens the app."""
     opener = argparse.ArgumentParser(
         prog="newsmark",
         description="Open the app on article files or folders (default: ./seeds, else the "
-        "bundled seeds). Commands: " + ", ".join(c for c in commands.choices if c != "open")
+        "bundled seeds). Commands: " + ", ".join(c for c in SUBCOMMANDS if c != "open")
         + " (newsmark COMMAND --help).",
     )
     opener.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     opener.add_argument("--version", action="version", version=f"newsmark {__version__}")
     _common(opener)
     opener.set_defaults(func=cmd_open, command="open")
-    parser.subcommand_names = tuple(commands.choices)  # type: ignore[attr-defined]
-    return parser, opener
+    return opener
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (and exits with it as a script)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser, opener = build_parser()
     # `newsmark PATH...` opens the app; `newsmark COMMAND ...` runs a command. A file that is
-    # called like a command can be opened as ./list.
+    # called like a command can be opened as ./list. Opening the app builds only its own small
+    # parser: the commands' parser imports the export formats, which start-up does not need.
     use_subcommands = bool(args_list) and (
-        args_list[0] in parser.subcommand_names  # type: ignore[attr-defined]
-        or args_list[0] in ("-h", "--help")
+        args_list[0] in SUBCOMMANDS or args_list[0] in ("-h", "--help")
     )
+    parser = build_parser() if use_subcommands else build_opener()
     try:
-        args = (parser if use_subcommands else opener).parse_args(args_list)
+        args = parser.parse_args(args_list)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     if getattr(args, "func", None) is None:
@@ -535,7 +547,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return OK
     try:
         return args.func(args)
-    except (UserError, CorpusError, StoreError, FormatError, ConfigError) as error:
+    except UserFacingError as error:
         # Messages name paths and ids, which may hold escape sequences: print them visibly.
         print(f"newsmark: {_printable(str(error))}", file=sys.stderr)
         return USAGE

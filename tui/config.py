@@ -37,6 +37,8 @@ from typing import Any
 from rich.cells import cell_len
 from rich.color import Color, ColorParseError, ColorSystem, ColorType
 
+from .errors import UserFacingError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -137,7 +139,7 @@ class Config:
         return tuple(tag.name for tag in self.tags)
 
 
-class ConfigError(Exception):
+class ConfigError(UserFacingError):
     """A problem with the config file, for the user.
 
     ``str(error)`` is one line: ``<file>:<line>: what is wrong; what to do`` (without ``:<line>``

@@ -29,6 +29,8 @@ from typing import Any
 from tui.model import Article, Span
 from tui.sentences import paragraph_spans, sentence_spans
 
+from .errors import UserFacingError
+
 __all__ = [
     "BOILERPLATE_PATTERNS",
     "ARTICLE_SUFFIXES",
@@ -60,7 +62,7 @@ _SHORT_TITLE_CHARS = 80
 _HEAD_CHARS = 20_000
 
 
-class CorpusError(Exception):
+class CorpusError(UserFacingError):
     """A user-facing problem with a path (missing, unreadable, binary, a bad sidecar).
 
     ``str(error)`` is one line naming the path and saying what to do.

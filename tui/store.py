@@ -84,6 +84,8 @@ from tinydb.storages import Storage
 
 from tui.model import Annotation, sort_key
 
+from .errors import UserFacingError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: fall back to the filelock package
@@ -123,7 +125,7 @@ _BLOCKED_SIGNALS = frozenset(
 _GITIGNORE = "# newsmark's lock and temporary files: never commit them\n.*.lock\n.*.tmp\n"
 
 
-class StoreError(Exception):
+class StoreError(UserFacingError):
     """A store problem meant for the user: ``str(e)`` is one line naming the file and what to do."""
 
 

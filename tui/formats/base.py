@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from tui.anchoring import reanchor
+from tui.errors import UserFacingError
 from tui.model import CONTEXT_CHARS, Annotation, Article, sort_key, text_sha256, utc_now
 
 __all__ = [
@@ -37,7 +38,7 @@ OFFSET_UNITS = (CODEPOINTS, UTF16)
 _NAMESPACE = uuid.UUID("5b0f6d4e-7c1a-4a57-9a55-6e657773a3a1")
 
 
-class FormatError(Exception):
+class FormatError(UserFacingError):
     """A problem with an export or import the user can fix; ``str()`` is one line."""
 
 
