@@ -346,8 +346,8 @@ async def test_command_palette_reaches_actions_with_their_keys(seeds: Path,
         reader = await open_article(pilot, app, A002)
         first = reader.selection
         commands = [c.title for c in app.get_system_commands(app.screen)]
-        assert any("Grow selection" in c and "(shift+down / J)" in c for c in commands)
-        assert any("Tag threat" in c and "(2 / t)" in c for c in commands)
+        assert any("Grow selection" in c and "(shift+down, J)" in c for c in commands)
+        assert any("Tag threat" in c and "(2, t)" in c for c in commands)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"grow selection")

@@ -136,8 +136,8 @@ def tag_keys(tags: tuple[TagDef, ...]) -> tuple[Key, ...]:
 
 
 def display_keys(key: Key) -> str:
-    """How the help screen spells a key: ``j / down``."""
-    return " / ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in key.keys.split(","))
+    """How the help screen spells a key: ``j, down``."""
+    return ", ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in key.keys.split(","))
 
 
 #: How keys are spelled for people.
