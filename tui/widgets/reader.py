@@ -32,6 +32,9 @@ from ..sentences import paragraph_spans, sentence_spans, word_spans
 
 #: Columns on the left of each line for tag markers (readable without colour).
 GUTTER = 2
+
+#: Lines of context kept above and below the selection when scrolling to it.
+SCROLL_MARGIN = 2
 #: Annotations longer than this (code points) are checked on every line instead of being found
 #: by bisection (which looks this far back).
 _LONG_ANNOTATION = 4096
@@ -364,17 +367,21 @@ class Reader(ScrollView, can_focus=True):
         self.refresh_lines(first, last - first + 1)
 
     def scroll_to_selection(self, animate: bool = False) -> None:
-        """Scroll so that the selection is in view (its first line, if it cannot all fit)."""
+        """Scroll as little as keeps the selection in view with a few lines of context around
+        it (its first line, if it cannot all fit)."""
         if self.selection is None or self._index is None:
             return
         first = self._index.line_of(self.selection.start)
         last = self._index.line_of(max(self.selection.start, self.selection.end - 1))
         height = max(1, self.scrollable_content_region.height)
+        # Context lines kept above and below the selection, as far as the screen allows.
+        margin = max(0, min(SCROLL_MARGIN, (height - (last - first + 1)) // 2))
         top = int(self.scroll_offset.y)
-        if first < top:
-            top = first
-        elif last >= top + height:
-            top = max(first - 0, last - height + 1) if last - first < height else first
+        if first - margin < top:
+            top = first - margin
+        elif last + margin >= top + height:
+            top = last + margin - height + 1 if last - first < height else first
+        top = max(0, min(top, len(self._index) - height)) if len(self._index) > height else 0
         if top != int(self.scroll_offset.y):
             self.scroll_to(y=top, animate=animate, immediate=True)
 
