@@ -22,7 +22,9 @@ async def main() -> None:
                           annotator="demo")
         async with app.run_test(size=(110, 30)) as pilot:
             await pilot.press("down", "down", "enter")
-            await pilot.press("j", "j", "j", "4", "j", "j", "1", "j", "j", "2", "j")
+            await pilot.press("j", "j", "j", "j", "1", "j", "4", "j", "j", "t")
+            await pilot.press("j", "j", "right_square_bracket", "right_square_bracket", "d")
+            await pilot.press("j")
             await pilot.pause()
             app.save_screenshot(str(ROOT / "docs" / "screenshot.svg"))
 
