@@ -5,40 +5,17 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.layout import _TOKEN, _width, display_text, wrap
+from tui.layout import _wrap_by_tokens, display_text, wrap
 
 
 def token_loop_wrap(text: str, width: int) -> list[tuple[int, int]]:
-    """The original greedy wrap, token by token (the reference the fast path must match)."""
+    """Every line through the general token loop (the reference the fast path must match)."""
     width = max(1, width)
     lines: list[tuple[int, int]] = []
     position = 0
     for raw in text.split("\n"):
-        start, end = position, position + len(raw)
-        position = end + 1
-        if _width(raw) <= width:
-            lines.append((start, end))
-            continue
-        line_start, column = start, 0
-        for match in _TOKEN.finditer(text, start, end):
-            token = match.group()
-            word = token.rstrip()
-            word_width = _width(word)
-            if column and column + word_width > width:
-                lines.append((line_start, match.start()))
-                line_start, column = match.start(), 0
-            if word_width > width:
-                offset = match.start()
-                for char in word:
-                    if column and column + _width(char) > width:
-                        lines.append((line_start, offset))
-                        line_start, column = offset, 0
-                    column += _width(char)
-                    offset += 1
-                column += _width(token[len(word):])
-            else:
-                column += _width(token)
-        lines.append((line_start, end))
+        _wrap_by_tokens(text, position, position + len(raw), width, lines)
+        position += len(raw) + 1
     return lines
 
 

@@ -127,32 +127,39 @@ def wrap(
         if _SINGLE_CELL_LINE.fullmatch(raw):
             _wrap_single_cell(text, start, end, width, lines)
             continue
-        if _width(raw) <= width:
-            lines.append((start, end))
-            continue
-        line_start, column = start, 0
-        for match in _TOKEN.finditer(text, start, end):
-            token = match.group()
-            word = token.rstrip()
-            word_width = _width(word)
-            if column and column + word_width > width:
-                lines.append((line_start, match.start()))
-                line_start, column = match.start(), 0
-            if word_width > width:
-                # A word wider than the line: break it by characters.
-                offset = match.start()
-                for char in word:
-                    char_width = _width(char)
-                    if column and column + char_width > width:
-                        lines.append((line_start, offset))
-                        line_start, column = offset, 0
-                    column += char_width
-                    offset += 1
-                column += _width(token[len(word) :])
-            else:
-                column += _width(token)
-        lines.append((line_start, end))
+        _wrap_by_tokens(text, start, end, width, lines)
     return lines
+
+
+def _wrap_by_tokens(text: str, start: int, end: int, width: int,
+                    lines: list[tuple[int, int]]) -> None:
+    """Append the visual lines of the text line ``text[start:end]``: greedy, word by word, any
+    cell widths (the general path; the reference the fast one-cell path is tested against)."""
+    if _width(text[start:end]) <= width:
+        lines.append((start, end))
+        return
+    line_start, column = start, 0
+    for match in _TOKEN.finditer(text, start, end):
+        token = match.group()
+        word = token.rstrip()
+        word_width = _width(word)
+        if column and column + word_width > width:
+            lines.append((line_start, match.start()))
+            line_start, column = match.start(), 0
+        if word_width > width:
+            # A word wider than the line: break it by characters.
+            offset = match.start()
+            for char in word:
+                char_width = _width(char)
+                if column and column + char_width > width:
+                    lines.append((line_start, offset))
+                    line_start, column = offset, 0
+                column += char_width
+                offset += 1
+            column += _width(token[len(word) :])
+        else:
+            column += _width(token)
+    lines.append((line_start, end))
 
 
 class LineIndex:
