@@ -181,12 +181,17 @@ class NewsmarkApp(App[None]):
     def _install_signal_handlers(self) -> None:
         # A dropped SSH connection sends SIGHUP. Writes are synchronous on the event loop, so
         # when this handler runs no write is half done: exiting here loses nothing shown as saved.
-        try:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGHUP, signal.SIGTERM):
+        loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):
+            sig = getattr(signal, name, None)  # Windows has no SIGHUP
+            if sig is None:
+                continue
+            try:
                 loop.add_signal_handler(sig, self.exit)
-        except (NotImplementedError, RuntimeError, AttributeError, ValueError):
-            pass
+            except (NotImplementedError, ValueError):
+                # Windows' event loop has no signal handlers, and none can be set off the main
+                # thread: there Textual's own handling of the closed terminal stops the app.
+                return
 
     def _check_writable(self) -> None:
         if not self.store.is_writable():
@@ -194,9 +199,7 @@ class NewsmarkApp(App[None]):
                 f"Read-only: the store {self.store.root} cannot be written. "
                 "Tags are shown but cannot be changed."
             )
-        banner = self.query_one("#banner", Static)
-        banner.update(Text(display_text(self.read_only_reason or "")))  # names a path
-        banner.display = self.read_only_reason is not None
+        self._show_banner()
 
     def _annotations_of(self, article_id: str) -> list[Annotation] | None:
         """The article's annotations, or None (and the reason remembered) if its file is damaged."""
@@ -400,7 +403,7 @@ class NewsmarkApp(App[None]):
         except ReadOnlyStoreError as error:
             # Nothing was written (the old file is intact); stop offering to write.
             self.read_only_reason = f"Read-only: {error} Tags are shown but cannot be changed."
-            self._check_writable_banner()
+            self._show_banner()
             self.status(self.read_only_reason, error=True)
             return False
         except StoreError as error:
@@ -413,7 +416,8 @@ class NewsmarkApp(App[None]):
         self._refresh_article(change.article_id, change if as_read else None)
         return True
 
-    def _check_writable_banner(self) -> None:
+    def _show_banner(self) -> None:
+        """The read-only banner, shown while there is a reason for it."""
         banner = self.query_one("#banner", Static)
         banner.update(Text(display_text(self.read_only_reason or "")))  # names a path
         banner.display = self.read_only_reason is not None

@@ -107,30 +107,30 @@ class Reader(ScrollView, can_focus=True):
             self.span = span
             self.article_id = article_id
 
+    # Which annotation a note, retag or resize request means is decided by the app when it
+    # handles the request (``annotation_here()`` / ``active_id`` then), not when the key was
+    # pressed: a tag typed just before may still be queued.
+
     class NoteRequested(Message):
         """The user asked to edit the note of the annotation under ``span`` (or of the next tag)."""
 
-        def __init__(self, span: Span, annotation_id: str | None) -> None:
+        def __init__(self, span: Span) -> None:
             super().__init__()
             self.span = span
-            self.annotation_id = annotation_id
 
     class RetagRequested(Message):
         """The user asked to change the tag of the annotation under ``span``."""
 
-        def __init__(self, span: Span, annotation_id: str | None) -> None:
+        def __init__(self, span: Span) -> None:
             super().__init__()
             self.span = span
-            self.annotation_id = annotation_id
 
     class ResizeRequested(Message):
-        """The user asked to fit annotation ``annotation_id`` to ``span``."""
+        """The user asked to fit the active annotation to ``span``."""
 
-        def __init__(self, span: Span, annotation_id: str | None,
-                     article_id: str | None = None) -> None:
+        def __init__(self, span: Span, article_id: str | None = None) -> None:
             super().__init__()
             self.span = span
-            self.annotation_id = annotation_id
             self.article_id = article_id
 
     class SearchRequested(Message):
@@ -173,6 +173,8 @@ class Reader(ScrollView, can_focus=True):
         """The annotation last picked (clicked, jumped to): the one ``=``, ``e``, ``r`` mean."""
         self.search_term = ""
         self.matches: list[Span] = []
+        self._match_starts: list[int] = []
+        self._match_ends: list[int] = []
         self._drag_origin: int | None = None
         self._dragged = False
         self.set_tags(self.tags)
@@ -210,7 +212,7 @@ class Reader(ScrollView, can_focus=True):
         self.selection = self.sentences[0] if self.sentences else None
         self.active_id = None
         self.search_term = ""
-        self.matches = []
+        self._set_matches([])
         self._index = None
         self._relayout()
         self.scroll_to(0, 0, animate=False)
@@ -510,22 +512,28 @@ class Reader(ScrollView, can_focus=True):
         after the selection. Returns the number of matches."""
         self.search_term = term
         text = self.article.text if self.article else ""
-        self.matches = [
+        self._set_matches([
             Span(m.start(), m.end())
             for m in re.finditer(re.escape(term), text, re.IGNORECASE)
-        ] if term else []
+        ] if term else [])
         self._invalidate()
         if self.matches:
             origin = self.selection.start if self.selection else 0
-            index = bisect_left([m.start for m in self.matches], origin)
+            index = bisect_left(self._match_starts, origin)
             self._select_match(index % len(self.matches))
         return len(self.matches)
 
     def clear_search(self) -> None:
         """Forget the search and its highlights."""
         self.search_term = ""
-        self.matches = []
+        self._set_matches([])
         self._invalidate()
+
+    def _set_matches(self, matches: list[Span]) -> None:
+        # Kept with their starts and ends, so that n / N and each painted line bisect them.
+        self.matches = matches
+        self._match_starts = [m.start for m in matches]
+        self._match_ends = [m.end for m in matches]
 
     def _select_match(self, index: int) -> None:
         self.active_id = None
@@ -540,7 +548,7 @@ class Reader(ScrollView, can_focus=True):
             self.post_message(self.Notice("No search: press / to search the article."))
             return
         origin = self.selection.start if self.selection else 0
-        starts = [m.start for m in self.matches]
+        starts = self._match_starts
         if direction > 0:
             index = bisect_right(starts, origin) % len(starts)
         else:
@@ -689,20 +697,17 @@ class Reader(ScrollView, can_focus=True):
     def action_edit_note(self) -> None:
         """Ask the app to edit the note of the annotation here (or of the next tag)."""
         if self.selection is not None:
-            here = self.annotation_here()
-            self.post_message(self.NoteRequested(self.selection, here.id if here else None))
+            self.post_message(self.NoteRequested(self.selection))
 
     def action_retag(self) -> None:
         """Ask the app to change the tag of the annotation here."""
         if self.selection is not None:
-            here = self.annotation_here()
-            self.post_message(self.RetagRequested(self.selection, here.id if here else None))
+            self.post_message(self.RetagRequested(self.selection))
 
     def action_resize(self) -> None:
         """Ask the app to fit the active annotation to the selection."""
         if self.selection is not None:
-            self.post_message(self.ResizeRequested(self.selection, self.active_id,
-                                                   self._article_id))
+            self.post_message(self.ResizeRequested(self.selection, self._article_id))
 
     # ----------------------------------------------------------------- the mouse
 
@@ -809,7 +814,7 @@ class Reader(ScrollView, can_focus=True):
                               Style(underline=True))
         if self.matches:
             match_style = self.get_component_rich_style("reader--match", partial=True)
-            first = bisect_left([m.end for m in self.matches], start + 1)
+            first = bisect_left(self._match_ends, start + 1)
             for match in self.matches[first:]:
                 if match.start >= max(end, start + 1):
                     break
