@@ -10,9 +10,9 @@ import pytest
 from textual import events
 
 from tui.app import NewsmarkApp
-from tui.config import DEFAULT_TAGS, Config, TagDef
+from tui.config import DEFAULT_TAGS, Config
 from tui.corpus import load_corpus
-from tui.model import Annotation, Span
+from tui.model import Annotation, Span, TagDef
 from tui.sentences import word_spans
 from tui.store import Store
 from tui.widgets.annotation_panel import AnnotationPanel

@@ -20,7 +20,7 @@ import pytest
 from tests.hard_texts import HARD_TEXTS, write_hard_texts
 from tui import formats
 from tui.anchoring import MIN_FUZZY_SCORE
-from tui.config import DEFAULT_TAGS, TagDef
+from tui.config import DEFAULT_TAGS
 from tui.corpus import Corpus, load_corpus
 from tui.formats import (
     ExportItem,
@@ -32,7 +32,7 @@ from tui.formats import (
     import_file,
 )
 from tui.formats.jsonl import COLUMNS
-from tui.model import Annotation, Article, Span
+from tui.model import Annotation, Article, Span, TagDef
 from tui.sentences import sentence_spans
 from tui.store import Store
 

@@ -23,9 +23,9 @@ from hostile import FORBIDDEN, HOSTILE_NAME, MARKERS, Hostile, write_corpus
 from rich.console import Console
 
 from tui.app import NewsmarkApp
-from tui.config import DEFAULT_TAGS, Config, TagDef
+from tui.config import DEFAULT_TAGS, Config
 from tui.corpus import load_corpus
-from tui.model import Annotation, Span
+from tui.model import Annotation, Span, TagDef
 from tui.store import Store
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import Reader

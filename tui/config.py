@@ -38,37 +38,12 @@ from rich.cells import cell_len
 from rich.color import Color, ColorParseError, ColorSystem, ColorType
 
 from .errors import UserFacingError
+from .model import TagDef
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
-
-
-@dataclass(frozen=True)
-class TagDef:
-    """One tag: its name, the key that applies it, a colour and a one-line description.
-
-    ``number`` is the digit key (1–9) that also applies it; ``marker`` is a single glyph used where
-    colour is not available (16 colours, ``NO_COLOR``). ``key`` may be ``""`` (number key only).
-    ``colour`` is a colour Rich understands: a standard or 256-colour name (``"red"``,
-    ``"color(33)"``) or ``"#rrggbb"``.
-    """
-
-    name: str
-    key: str
-    number: str
-    colour: str
-    description: str
-    marker: str
-
-    @property
-    def hex_colour(self) -> str:
-        """The colour as ``#rrggbb`` (for exports such as brat and Label Studio, which need CSS).
-
-        Standard colours are converted with Rich's default terminal palette.
-        """
-        return Color.parse(self.colour).get_truecolor().hex
 
 
 DEFAULT_TAGS: tuple[TagDef, ...] = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import TagDef
+from .model import TagDef
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The data model every part of newsmark shares: articles, spans and annotations.
+"""The data model every part of newsmark shares: tags, articles, spans and annotations.
 
 This module is the contract. It imports nothing from Textual and nothing from the rest of the
 package, so that scripts, tests and the command line can use it without a terminal.
@@ -51,6 +51,34 @@ class Span:
     def overlaps(self, other: Span) -> bool:
         """True if the two spans share at least one code point."""
         return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class TagDef:
+    """One tag: its name, the key that applies it, a colour and a one-line description.
+
+    ``number`` is the digit key (1–9) that also applies it; ``marker`` is a single glyph used where
+    colour is not available (16 colours, ``NO_COLOR``). ``key`` may be ``""`` (number key only).
+    ``colour`` is a colour Rich understands: a standard or 256-colour name (``"red"``,
+    ``"color(33)"``) or ``"#rrggbb"``.
+    """
+
+    name: str
+    key: str
+    number: str
+    colour: str
+    description: str
+    marker: str
+
+    @property
+    def hex_colour(self) -> str:
+        """The colour as ``#rrggbb`` (for exports such as brat and Label Studio, which need CSS).
+
+        Standard colours are converted with Rich's default terminal palette.
+        """
+        from rich.color import Color  # only exports need it: keep the model import-light
+
+        return Color.parse(self.colour).get_truecolor().hex
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 
-from .config import TagDef
 from .corpus import Corpus
 from .layout import display_text
-from .model import Annotation
+from .model import Annotation, TagDef
 
 __all__ = ["Stats", "bar", "compute_stats", "stats_json", "stats_table"]
 

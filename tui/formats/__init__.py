@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from tui.anchoring import reanchor
-from tui.config import TagDef
 from tui.formats import brat, csvfile, doccano, jsonl, labelstudio, native, w3c
 from tui.formats.base import (
     CODEPOINTS,
@@ -50,7 +49,7 @@ from tui.formats.base import (
     ImportResult,
     check_offsets,
 )
-from tui.model import Annotation
+from tui.model import Annotation, TagDef
 
 __all__ = [
     "CODEPOINTS",

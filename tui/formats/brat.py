@@ -19,9 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from tui.config import TagDef
 from tui.formats.base import ExportItem, ExportOptions, FormatError, check_offsets, exportable
-from tui.model import Annotation
+from tui.model import Annotation, TagDef
 
 NAME = "brat"
 DESCRIPTION = "brat standoff: -o DIR gets <id>.txt, <id>.ann, annotation.conf, visual.conf"

@@ -12,9 +12,9 @@ import csv
 from collections.abc import Sequence
 from typing import IO
 
-from tui.config import TagDef
 from tui.formats.base import ExportItem, ExportOptions, check_offsets
 from tui.formats.jsonl import COLUMNS, flat_rows
+from tui.model import TagDef
 
 NAME = "csv"
 DESCRIPTION = "the jsonl columns as a CSV table with a header (--bom for Excel)"

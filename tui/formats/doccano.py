@@ -18,7 +18,6 @@ import json
 from collections.abc import Sequence
 from typing import IO, Any
 
-from tui.config import TagDef
 from tui.formats.base import (
     UTF16,
     CorpusLike,
@@ -35,6 +34,7 @@ from tui.formats.base import (
     find_article,
     place_from_text,
 )
+from tui.model import TagDef
 
 NAME = "doccano"
 DESCRIPTION = "doccano sequence labelling JSONL: one article per line, label [[start, end, tag]]"

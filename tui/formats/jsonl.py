@@ -14,7 +14,6 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
-from tui.config import TagDef
 from tui.formats.base import (
     UTF16,
     CorpusLike,
@@ -31,6 +30,7 @@ from tui.formats.base import (
     find_article,
     place_in_article,
 )
+from tui.model import TagDef
 
 NAME = "jsonl"
 DESCRIPTION = "one annotation per line, flat, with the article's title/outlet/date"

@@ -24,7 +24,6 @@ import json
 from collections.abc import Sequence
 from typing import IO, Any
 
-from tui.config import TagDef
 from tui.formats.base import (
     CODEPOINTS,
     UTF16,
@@ -42,7 +41,7 @@ from tui.formats.base import (
     find_article,
     place_from_text,
 )
-from tui.model import Annotation
+from tui.model import Annotation, TagDef
 
 from .jsonout import dump_pretty
 

@@ -27,7 +27,6 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from tui.anchoring import reanchor
-from tui.config import TagDef
 from tui.formats.base import (
     CorpusLike,
     ExportItem,
@@ -39,7 +38,7 @@ from tui.formats.base import (
     check_offsets,
     exportable,
 )
-from tui.model import Annotation
+from tui.model import Annotation, TagDef
 
 from .jsonout import dump_pretty
 

@@ -28,7 +28,6 @@ from collections.abc import Sequence
 from typing import IO, Any
 from urllib.parse import quote, unquote
 
-from tui.config import TagDef
 from tui.formats.base import (
     CorpusLike,
     ExportItem,
@@ -42,7 +41,7 @@ from tui.formats.base import (
     exportable,
     place_in_article,
 )
-from tui.model import Annotation, Article
+from tui.model import Annotation, Article, TagDef
 
 from .jsonout import dump_pretty
 

@@ -27,10 +27,9 @@ from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from ..compare import Aligner, Cell, Matrix, Row, cell_code, cell_for, compare, diff_words
-from ..config import TagDef
 from ..editing import shorten
 from ..layout import display_text
-from ..model import Annotation, Article, Span
+from ..model import Annotation, Article, Span, TagDef
 from ..store import StoreError
 
 #: Narrowest and widest an article's column may be (labels are cut with an ellipsis; the pane

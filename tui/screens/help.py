@@ -12,9 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..config import TagDef
 from ..keys import KEYS, Key, display_keys, tag_keys
 from ..layout import display_text
+from ..model import TagDef
 
 SCOPES = {"app": "anywhere", "reader": "reader", "list": "article list", "panel": "panel"}
 

@@ -19,8 +19,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..config import TagDef
 from ..layout import display_text
+from ..model import TagDef
 from ..stats import Stats, bar, compute_stats
 from ..store import StoreError
 

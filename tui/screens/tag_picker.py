@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..config import TagDef
 from ..layout import display_text
+from ..model import TagDef
 
 
 class TagPickerScreen(ModalScreen[str | None]):

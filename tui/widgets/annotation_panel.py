@@ -16,11 +16,10 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from ..config import TagDef
 from ..editing import shorten
 from ..keys import bindings_for
 from ..layout import display_text
-from ..model import Annotation, sort_key
+from ..model import Annotation, TagDef, sort_key
 from .tables import FixedWidthTable
 
 

@@ -15,10 +15,9 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
-from ..config import TagDef
 from ..keys import bindings_for
 from ..layout import display_text
-from ..model import Article
+from ..model import Article, TagDef
 from .tables import FixedWidthTable
 
 

@@ -23,11 +23,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..config import TagDef
 from ..editing import annotation_under, shorten
 from ..keys import KEYS, tag_keys
 from ..layout import LineIndex, display_text
-from ..model import Annotation, Article, Span
+from ..model import Annotation, Article, Span, TagDef
 from ..sentences import paragraph_spans, sentence_spans, word_spans
 
 #: Columns on the left of each line for tag markers (readable without colour).
