@@ -30,7 +30,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -114,10 +114,7 @@ def machine() -> str:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         usable = os.cpu_count() or 0
-    try:
-        engine = f"orjson {version('orjson')}"
-    except PackageNotFoundError:
-        engine = "the standard library's json (orjson not installed)"
+    engine = f"orjson {version('orjson')}"
     load = ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
     return (
         f"{usable} usable cores ({os.cpu_count()} on the machine), {platform.machine()}, "

@@ -1,27 +1,64 @@
-"""The exports' fast indented JSON writes exactly what the standard library writes."""
+"""The one pretty-JSON writer writes exactly what the standard library writes."""
 
 from __future__ import annotations
 
-import io
 import json
 
-from tui.formats.jsonout import dump_pretty, dumps_pretty
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.jsonout import pretty_json
 from tui.model import Annotation
+
+JSON_LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False),
+    st.text(),
+)
+
+
+def standard(value: object, *, sort_keys: bool = False) -> str:
+    """The standard library's spelling, ASCII-escaped when it cannot be UTF-8 (a surrogate)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, indent=2, sort_keys=sort_keys) + "\n"
+    return text
 
 
 def test_every_code_point_is_spelled_as_the_standard_library_does() -> None:
     text = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     value = {"text": text, "n": [0, -1, 2**62, True, False, None], "empty": [[], {}],
              "nested": {"é": [{"a": "b"}]}}
-    assert dumps_pretty(value) == json.dumps(value, ensure_ascii=False, indent=2)
+    assert pretty_json(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    assert pretty_json(value, sort_keys=True) == standard(value, sort_keys=True)
 
 
 def test_what_orjson_would_spell_differently_goes_through_json() -> None:
-    for value in ({"x": 1.5}, {"x": 2**70}, {"x": "\ud800"}, {1: "int key"}, ("a", 1)):
-        assert dumps_pretty(value) == json.dumps(value, ensure_ascii=False, indent=2)
-    stream = io.StringIO()
-    dump_pretty({"a": [1, 2]}, stream)
-    assert stream.getvalue() == json.dumps({"a": [1, 2]}, ensure_ascii=False, indent=2)
+    for value in ({"x": 1.5}, {"x": 1e16}, {"x": 2**70}, {1: "int key"}, ("a", 1)):
+        assert pretty_json(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_a_lone_surrogate_makes_the_whole_text_ascii_and_it_reads_back() -> None:
+    value = {"note": "bad \udc80 byte", "quote": "“Unprecedented”"}
+    text = pretty_json(value)
+    assert text == json.dumps(value, indent=2) + "\n"
+    assert text.isascii() and "\\udc80" in text and "\\u201c" in text
+    assert json.loads(text.encode("utf-8")) == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.recursive(
+        JSON_LEAVES,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=25,
+    )
+    | st.lists(st.dictionaries(st.text(), JSON_LEAVES, min_size=1, max_size=6), min_size=1),
+    st.booleans(),
+)
+def test_pretty_json_is_exactly_the_standard_one(value: object, sort_keys: bool) -> None:
+    assert pretty_json(value, sort_keys=sort_keys) == standard(value, sort_keys=sort_keys)
 
 
 def test_to_dict_is_asdict() -> None:

@@ -29,6 +29,7 @@ from typing import Any
 from tui.model import Article, Span
 from tui.sentences import paragraph_spans, sentence_spans
 
+from .durable import atomic_write
 from .errors import UserFacingError
 
 __all__ = [
@@ -806,18 +807,13 @@ class CorpusCache:
             {"version": self.VERSION, "code": _code_fingerprint(), "files": self._entries},
             ensure_ascii=False, separators=(",", ":"),
         ).encode("utf-8")
-        folder = self.path.parent
-        temporary = folder / f".{self.path.name}.{os.getpid()}.tmp"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(data)
-            os.replace(temporary, self.path)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Not fsynced: a cache lost to a power cut is only read again from the files.
+            atomic_write(self.path, data, durable=False)
             self._dirty = False
         except OSError:
-            try:
-                temporary.unlink()
-            except OSError:
-                pass
+            pass
 
 
 # --------------------------------------------------------------------------- finding files

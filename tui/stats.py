@@ -8,7 +8,6 @@ at the start of each segment wide enough to hold it, so a bar reads without colo
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from rich.text import Text
 
 from .corpus import Corpus
+from .jsonout import pretty_json
 from .layout import display_text
 from .model import Annotation, TagDef
 
@@ -104,7 +104,7 @@ def stats_json(stats: Stats) -> str:
         "per_day": {k: full(v) for k, v in stats.per_day.items()},
         "per_annotator": {k: full(v) for k, v in stats.per_annotator.items()},
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return pretty_json(data)
 
 
 def stats_table(stats: Stats, labels: Mapping[str, str] | None = None) -> str:

@@ -42,8 +42,9 @@ with ``O_NOFOLLOW`` (a cloned repository cannot steer a write outside the store)
 
 Guarantees:
 
-- **Atomic writes.** A shard is written to ``.<name>.tmp`` in the same folder, fsynced, renamed
-  over the old file with ``os.replace`` and the folder is fsynced. Readers therefore always see a
+- **Atomic writes.** A shard is written (by :func:`tui.durable.atomic_write`, newsmark's one
+  atomic writer) to ``.<name>.tmp`` in the same folder, fsynced, renamed over the old file with
+  ``os.replace`` and the folder is fsynced. Readers therefore always see a
   whole old file or a whole new one and need no lock. New files and folders get the mode the
   umask allows (``0o666``/``0o777`` minus umask), so a team can share a group-writable store.
 - **Locking.** Every read–modify–write holds an exclusive ``flock`` on the shard's lock file and
@@ -68,35 +69,30 @@ import errno
 import hashlib
 import json
 import os
-import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import MISSING, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from tui.model import Annotation, sort_key
 
+from .durable import atomic_unlink, atomic_write, fsync_dir, signals_deferred
 from .errors import UserFacingError
+from .jsonout import pretty_json
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: fall back to the filelock package
     fcntl = None  # type: ignore[assignment]
-
-try:
-    # Optional: ~20x faster pretty serialisation, ~3x faster parsing, byte-identical output.
-    # At 100 annotations an article the standard library's JSON costs as much as the fsync.
-    import orjson
-except ImportError:  # pragma: no cover - the standard library does the same, slower
-    orjson = None  # type: ignore[assignment]
 
 #: The version of the shard format this newsmark writes (and the newest it reads).
 SCHEMA_VERSION: int = 1
@@ -116,11 +112,6 @@ _WINDOWS_RESERVED = frozenset(
     ["CON", "PRN", "AUX", "NUL"]
     + [f"COM{i}" for i in range(1, 10)]
     + [f"LPT{i}" for i in range(1, 10)]
-)
-_BLOCKED_SIGNALS = frozenset(
-    getattr(signal, name)
-    for name in ("SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT")
-    if hasattr(signal, name)
 )
 _GITIGNORE = "# newsmark's lock and temporary files: never commit them\n.*.lock\n.*.tmp\n"
 
@@ -214,72 +205,13 @@ def unsafe_name(encoded: str) -> str | None:
 # Low-level file operations
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:  # pragma: no cover - platforms that cannot open a folder
-        return
-    try:
-        os.fsync(fd)
-    except OSError as error:  # pragma: no cover - some file systems refuse fsync on a folder
-        if error.errno not in (errno.EINVAL, errno.EBADF, errno.ENOTSUP):
-            raise
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Block termination signals in this thread, so a raising handler waits until we are done."""
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _BLOCKED_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data``: temp file, fsync, rename, fsync the folder.
+    """Replace ``path`` by ``data`` (see :func:`tui.durable.atomic_write`).
 
     The temp name is fixed per shard: only the holder of the shard's lock writes it, and a temp
     left by a killed writer is simply removed and recreated (so it gets the umask's mode).
     """
-    tmp = path.with_name(f".{path.name}.tmp")
-    with _signals_deferred():
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-        try:
-            try:
-                view = memoryview(data)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-        _fsync_dir(path.parent)
-
-
-def _atomic_unlink(path: Path) -> None:
-    with _signals_deferred():
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            return
-        _fsync_dir(path.parent)
+    atomic_write(path, data, temp=path.with_name(f".{path.name}.tmp"))
 
 
 @contextmanager
@@ -380,10 +312,8 @@ _NOTHING = object()
 
 
 def _fast_loads(data: bytes) -> Any:
-    """``orjson.loads(data)``, or ``_NOTHING`` if orjson is missing or refuses the data (then the
-    standard library decides, and explains what is wrong)."""
-    if orjson is None:
-        return _NOTHING
+    """``orjson.loads(data)``, or ``_NOTHING`` if orjson refuses the data (then the standard
+    library decides, and explains what is wrong)."""
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -530,100 +460,7 @@ def _render_shard(article_id: str, annotator: str, records: list[dict[str, Any]]
         "annotator": annotator,
         "annotations": sorted(records, key=_record_key),
     }
-    if orjson is not None and all(_PLAIN >= set(map(type, r.values())) for r in records):
-        # Floats are the one thing orjson spells differently; everything else is identical.
-        try:
-            return orjson.dumps(doc, option=_ORJSON_OPTIONS)
-        except (orjson.JSONEncodeError, TypeError):
-            pass  # a lone surrogate, a huge int: the standard library copes
-    try:
-        return _pretty_json(doc).encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate cannot be UTF-8; JSON's \u escapes keep it, and the file stays valid.
-        return _pretty_json(doc, ensure_ascii=True).encode("utf-8")
-
-
-_encode_string: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or (
-    json.encoder.py_encode_basestring
-)
-_encode_string_ascii: Callable[[str], str] = json.encoder.encode_basestring_ascii
-_SCALARS = (str, int, bool, float, type(None))
-_PLAIN = frozenset((str, int, bool, type(None)))
-_ORJSON_OPTIONS = (
-    (orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE) if orjson else 0
-)
-
-
-def _pretty_json(value: Any, ensure_ascii: bool = False) -> str:
-    """Exactly ``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=...) + "\\n"``, fast.
-
-    The standard library's C encoder does not indent, and its pure-Python one costs more than
-    the fsync at a hundred annotations. A flat record (the usual case) is indented by the C
-    encoder itself, through its item separator; anything else goes through a small writer.
-    """
-    out: list[str] = []
-    quote = _encode_string_ascii if ensure_ascii else _encode_string
-    _pretty_into(value, out, "\n", quote, ensure_ascii)
-    out.append("\n")
-    return "".join(out)
-
-
-def _pretty_into(
-    value: Any, out: list[str], newline: str, quote: Callable[[str], str], ensure_ascii: bool
-) -> None:
-    if isinstance(value, str):
-        out.append(quote(value))
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        if all(type(item) in _SCALARS for item in value.values()):
-            # String values cannot hold a raw newline (JSON escapes it), so the separator is
-            # the only newline and the result is what the indenting encoder would write.
-            flat = json.dumps(
-                value, sort_keys=True, ensure_ascii=ensure_ascii, separators=("," + inner, ": ")
-            )
-            out.append("{" + inner + flat[1:-1] + newline + "}")
-            return
-        out.append("{")
-        first = True
-        for key in sorted(value):
-            if not isinstance(key, str):
-                raise TypeError(f"record keys must be strings, not {key!r}")
-            out.append(inner if first else "," + inner)
-            first = False
-            out.append(quote(key))
-            out.append(": ")
-            _pretty_into(value[key], out, inner, quote, ensure_ascii)
-        out.append(newline + "}")
-    elif isinstance(value, list):
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        if all(
-            type(item) is dict and item and all(type(v) in _SCALARS for v in item.values())
-            for item in value
-        ):
-            # A list of flat records (a shard's annotations) in one C-encoder call: the item
-            # separator already indents the keys, and "},<separator>{" can only be a boundary
-            # between two records because no value is a container.
-            keys = inner + "  "
-            compact = json.dumps(
-                value, sort_keys=True, ensure_ascii=ensure_ascii, separators=("," + keys, ": ")
-            )
-            body = compact[2:-2].replace("}," + keys + "{", inner + "}," + inner + "{" + keys)
-            out.append("[" + inner + "{" + keys + body + inner + "}" + newline + "]")
-            return
-        out.append("[")
-        for index, item in enumerate(value):
-            out.append(inner if index == 0 else "," + inner)
-            _pretty_into(item, out, inner, quote, ensure_ascii)
-        out.append(newline + "]")
-    else:
-        # Numbers, booleans, null: the standard encoder, for the exact same spelling.
-        out.append(json.dumps(value))
+    return pretty_json(doc, sort_keys=True).encode("utf-8")
 
 
 class ShardStorage(Storage):
@@ -661,7 +498,7 @@ class ShardStorage(Storage):
         if records:
             _atomic_write(self.path, _render_shard(self.article_id, self.annotator, records))
         else:
-            _atomic_unlink(self.path)
+            atomic_unlink(self.path)
         self._cache = data
 
 
@@ -951,7 +788,7 @@ class Store:
                         if not directory.is_dir():
                             raise
                         continue
-                    _fsync_dir(directory.parent)
+                    fsync_dir(directory.parent)
             if folder.is_symlink():
                 raise StoreError(
                     f"{folder} is a symbolic link; newsmark writes only real folders inside "
@@ -1011,9 +848,9 @@ class Store:
                     while target.exists():
                         counter += 1
                         target = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
-                    with _signals_deferred():
+                    with signals_deferred():
                         os.rename(path, target)
-                        _fsync_dir(path.parent)
+                        fsync_dir(path.parent)
                     moved.append((path, target))
             except OSError as error:
                 raise self._write_error(path, error) from None

@@ -26,7 +26,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import secrets
 import shutil
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tui.anchoring import reanchor
+from tui.durable import atomic_write
 from tui.formats import brat, csvfile, doccano, jsonl, labelstudio, native, w3c
 from tui.formats.base import (
     CODEPOINTS,
@@ -257,10 +257,18 @@ def _write_file(
         raise FormatError(f"cannot write {out}: the folder {folder} does not exist")
     writer = fmt.write
 
-    def render(stream: IO[str]) -> None:
+    def render(binary: IO[bytes]) -> None:
+        stream = io.TextIOWrapper(binary, encoding="utf-8", newline="")  # type: ignore[arg-type]
         writer(items, stream, tags, options)
+        stream.flush()
+        stream.detach()  # the atomic writer closes the file itself
 
-    _atomic_write(out, render)
+    # Rendered into a temporary file renamed over ``out`` only when complete: a failed export
+    # (an error while rendering, a full disk, ctrl+c) leaves no half file and never clobbers one.
+    try:
+        atomic_write(out, render)
+    except OSError as error:
+        raise FormatError(f"cannot write {out}: {error.strerror or error}") from None
 
 
 def _write_folder(out: Path, files: dict[str, str]) -> None:
@@ -284,28 +292,6 @@ def _write_folder(out: Path, files: dict[str, str]) -> None:
         raise FormatError(f"cannot write to {out}: {error.strerror}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def _atomic_write(out: Path, render: Callable[[IO[str]], None]) -> None:
-    """Write via a temporary file in ``out``'s folder, renamed over ``out`` when complete."""
-    temp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        # os.open with 0o666 lets the umask decide the mode, as for any new file.
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as error:
-        raise FormatError(f"cannot write {out}: {error.strerror}") from None
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as stream:
-            render(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, out)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise FormatError(f"cannot write {out}: {error.strerror}") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 # ------------------------------------------------------------------------------ import

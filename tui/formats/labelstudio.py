@@ -41,9 +41,8 @@ from tui.formats.base import (
     find_article,
     place_from_text,
 )
+from tui.jsonout import pretty_json
 from tui.model import Annotation, TagDef
-
-from .jsonout import dump_pretty
 
 NAME = "labelstudio"
 DESCRIPTION = "Label Studio JSON tasks with annotations (see labelstudio-config)"
@@ -100,8 +99,7 @@ def write(
     items: Sequence[ExportItem], stream: IO[str], tags: Sequence[TagDef], options: ExportOptions
 ) -> None:
     """Write the task list as indented JSON."""
-    dump_pretty(tasks(items, options), stream)
-    stream.write("\n")
+    stream.write(pretty_json(tasks(items, options)))
 
 
 def labelling_config(tags: Sequence[TagDef]) -> str:

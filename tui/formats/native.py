@@ -38,9 +38,8 @@ from tui.formats.base import (
     check_offsets,
     exportable,
 )
+from tui.jsonout import pretty_json
 from tui.model import Annotation, TagDef
-
-from .jsonout import dump_pretty
 
 NAME = "json"
 DESCRIPTION = "newsmark's native, versioned schema: lossless (articles, metadata, annotations)"
@@ -88,8 +87,7 @@ def write(
     items: Sequence[ExportItem], stream: IO[str], tags: Sequence[TagDef], options: ExportOptions
 ) -> None:
     """Write the native JSON document."""
-    dump_pretty(document(items, tags, options), stream)
-    stream.write("\n")
+    stream.write(pretty_json(document(items, tags, options)))
 
 
 def sniff(data: Any) -> bool:

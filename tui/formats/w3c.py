@@ -41,9 +41,8 @@ from tui.formats.base import (
     exportable,
     place_in_article,
 )
+from tui.jsonout import pretty_json
 from tui.model import Annotation, Article, TagDef
-
-from .jsonout import dump_pretty
 
 NAME = "w3c"
 DESCRIPTION = "W3C Web Annotation (JSON-LD): an AnnotationCollection, quote + position selectors"
@@ -139,8 +138,7 @@ def write(
     items: Sequence[ExportItem], stream: IO[str], tags: Sequence[TagDef], options: ExportOptions
 ) -> None:
     """Write the collection as indented JSON-LD."""
-    dump_pretty(collection(items, options), stream)
-    stream.write("\n")
+    stream.write(pretty_json(collection(items, options)))
 
 
 def sniff(data: Any) -> bool:
