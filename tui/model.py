@@ -118,6 +118,9 @@ class Annotation:
     hash is ``text_sha256``. ``prefix``/``suffix`` are up to :data:`CONTEXT_CHARS` characters
     before and after, kept so the passage can be found again if the article changes.
     ``anchor`` is ``"exact"`` normally; re-anchoring may set ``"fuzzy"`` or ``"orphan"``.
+    An annotation made by accepting a suggestion records its provenance: ``source`` (the
+    suggester's name, e.g. ``"rules"``), ``score`` (0–1) and, for a schedule, ``when`` (the
+    resolved date(s), ISO 8601); a hand-made one has ``""``, None and ``""``.
     """
 
     id: str
@@ -134,6 +137,9 @@ class Annotation:
     modified: str = ""
     text_sha256: str = ""
     anchor: str = "exact"
+    source: str = ""
+    score: float | None = None
+    when: str = ""
 
     @property
     def span(self) -> Span:

@@ -2,7 +2,9 @@
 
 Each line is a JSON object with the keys of :data:`COLUMNS`, in that order: the annotation's
 ``article_id, start, end, tag, text, note, annotator, created, modified, id`` and the article's
-``title, outlet, date``. ``text`` is the quoted passage, ``article.text[start:end]``.
+``title, outlet, date``, then the provenance of an accepted suggestion: ``source``, ``score``
+(0–1, or null) and ``when`` (empty unless a schedule). ``text`` is the quoted passage,
+``article.text[start:end]``.
 Orphaned annotations (whose passage could not be found in the current text) are left out:
 their offsets refer to an older text. ``--offsets utf16`` counts ``start``/``end`` in UTF-16
 code units instead of code points.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import IO, Any
 
 from tui.formats.base import (
@@ -39,7 +42,7 @@ SUFFIX = ".jsonl"
 #: The flat record, in order (shared with the csv format).
 COLUMNS = (
     "article_id", "start", "end", "tag", "text", "note", "annotator", "created", "modified",
-    "id", "title", "outlet", "date",
+    "id", "title", "outlet", "date", "source", "score", "when",
 )
 
 
@@ -64,6 +67,9 @@ def flat_rows(items: Sequence[ExportItem], options: ExportOptions) -> Iterator[d
                 "title": article.title,
                 "outlet": article.outlet,
                 "date": article.date,
+                "source": annotation.source,
+                "score": annotation.score,
+                "when": annotation.when,
             }
 
 
@@ -117,18 +123,26 @@ def read_flat_row(
     if offsets == UTF16 and (cp_start is None or cp_end is None):
         return f"offsets {start}:{end} are not UTF-16 character boundaries in {article.id}"
     quote = row.get("text")
-    result.annotations.append(
-        place_in_article(
-            article,
-            start if cp_start is None else cp_start,
-            end if cp_end is None else cp_end,
-            quote if isinstance(quote, str) and quote else None,
-            id=as_str(row.get("id")) or derived_id(article.id, start, end, tag),
-            tag=tag,
-            note=as_str(row.get("note")),
-            annotator=as_str(row.get("annotator")),
-            created=as_str(row.get("created")),
-            modified=as_str(row.get("modified")),
-        )
+    placed = place_in_article(
+        article,
+        start if cp_start is None else cp_start,
+        end if cp_end is None else cp_end,
+        quote if isinstance(quote, str) and quote else None,
+        id=as_str(row.get("id")) or derived_id(article.id, start, end, tag),
+        tag=tag,
+        note=as_str(row.get("note")),
+        annotator=as_str(row.get("annotator")),
+        created=as_str(row.get("created")),
+        modified=as_str(row.get("modified")),
     )
+    score = row.get("score")
+    if isinstance(score, str):  # csv cells are text
+        try:
+            score = float(score) if score.strip() else None
+        except ValueError:
+            return f"score {score!r} is not a number"
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
+        return "score is not a number"
+    result.annotations.append(replace(placed, source=as_str(row.get("source")),
+                                      score=score, when=as_str(row.get("when"))))
     return None

@@ -156,8 +156,12 @@ def _annotation(record: Any, article_id: str) -> Annotation | str:
         return f"its article_id {record.get('article_id')!r} is not the enclosing {article_id!r}"
     if record.get("anchor", "exact") not in ("exact", "fuzzy", "orphan"):
         return f"unknown anchor {record.get('anchor')!r}"
-    strings = ("prefix", "suffix", "note", "annotator", "created", "modified", "text_sha256")
+    strings = ("prefix", "suffix", "note", "annotator", "created", "modified", "text_sha256",
+               "source", "when")
     for key in strings:
         if key in record and not isinstance(record[key], str):
             return f"{key!r} is not a string"
+    score = record.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
+        return "'score' is not a number"
     return Annotation.from_dict({**record, "article_id": article_id})

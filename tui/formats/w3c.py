@@ -10,6 +10,9 @@ annotation. Each annotation follows the model's MUSTs (https://www.w3.org/TR/ann
   is one) as a ``TextualBody`` with ``purpose`` ``commenting``.
 - ``creator`` a ``Person`` with the annotator's name; ``created``/``modified`` as
   ``xsd:dateTime`` with a timezone (``Z``); omitted when unknown rather than left empty.
+- ``generator``, for an annotation accepted from a suggestion: the ``Software`` agent that
+  proposed it, ``{"id": "urn:newsmark:suggester:<source>", "type": "Software",
+  "name": "newsmark suggester <source>"}`` (read back as the annotation's ``source``).
 - ``target``: a ``SpecificResource`` whose ``source`` is the article's absolute IRI (its file's
   ``file:`` URI, or ``--source-base`` + the id) and whose ``selector`` lists a
   ``TextQuoteSelector`` (``exact``, ``prefix``, ``suffix``) and a ``TextPositionSelector``
@@ -25,6 +28,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import IO, Any
 from urllib.parse import quote, unquote
 
@@ -48,6 +52,8 @@ NAME = "w3c"
 DESCRIPTION = "W3C Web Annotation (JSON-LD): an AnnotationCollection, quote + position selectors"
 SUFFIX = ".jsonld"
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+#: The IRI of a suggester, as the ``generator`` of the annotations accepted from it.
+GENERATOR_PREFIX = "urn:newsmark:suggester:"
 _COLLECTION_NAMESPACE = uuid.UUID("0b8e2a5c-5a36-4d1e-8f39-77e7b1c6f0a2")
 
 
@@ -102,6 +108,10 @@ def annotation_object(annotation: Annotation, source: str) -> dict[str, Any]:
         result["created"] = annotation.created
     if annotation.modified:
         result["modified"] = annotation.modified
+    if annotation.source:
+        result["generator"] = {"id": GENERATOR_PREFIX + quote(annotation.source, safe=""),
+                               "type": "Software",
+                               "name": f"newsmark suggester {annotation.source}"}
     return result
 
 
@@ -225,7 +235,11 @@ def _read_one(item: Any, corpus: CorpusLike, result: ImportResult) -> str | None
     if isinstance(creator, list):
         creator = creator[0] if creator else None
     annotator = as_str(creator.get("name")) if isinstance(creator, dict) else as_str(creator)
-    result.annotations.append(
+    generator = item.get("generator")
+    generator_id = as_str(generator.get("id")) if isinstance(generator, dict) else ""
+    suggester = (unquote(generator_id[len(GENERATOR_PREFIX):])
+                 if generator_id.startswith(GENERATOR_PREFIX) else "")
+    result.annotations.append(replace(
         place_in_article(
             article, start, end, exact or None,
             id=annotation_id or derived_id(article.id, start, end, tag),
@@ -236,8 +250,9 @@ def _read_one(item: Any, corpus: CorpusLike, result: ImportResult) -> str | None
             annotator=annotator,
             created=as_str(item.get("created")),
             modified=as_str(item.get("modified")),
-        )
-    )
+        ),
+        source=suggester,
+    ))
     return None
 
 
