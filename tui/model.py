@@ -192,6 +192,16 @@ class Annotation:
         # exporting 100 000 annotations spent 1.5 s there.
         return {name: getattr(self, name) for name in _ANNOTATION_FIELDS}
 
+    def to_record(self) -> dict[str, Any]:
+        """:meth:`to_dict` without the provenance fields a hand-made annotation leaves at
+        their defaults: what the store writes, so shards of hand-made annotations stay
+        byte for byte what they were before provenance existed."""
+        record = self.to_dict()
+        for name in PROVENANCE_FIELDS:
+            if record[name] == _PROVENANCE_DEFAULTS[name]:
+                del record[name]
+        return record
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Annotation:
         """Build from a native record; unknown keys are ignored, missing optional ones default."""
@@ -200,6 +210,10 @@ class Annotation:
 
 
 _ANNOTATION_FIELDS = tuple(Annotation.__dataclass_fields__)
+#: The fields an accepted suggestion fills (see :class:`Annotation`).
+PROVENANCE_FIELDS = ("source", "score", "when")
+_PROVENANCE_DEFAULTS = {name: Annotation.__dataclass_fields__[name].default
+                        for name in PROVENANCE_FIELDS}
 
 
 def sort_key(annotation: Annotation) -> tuple[int, int, str, str]:

@@ -23,7 +23,7 @@ Each shard is pretty, deterministic JSON (UTF-8, two-space indent, sorted keys, 
 :func:`tui.model.sort_key` order, a final newline), so ``git diff`` shows one hunk per change::
 
     {
-      "annotations": [ {<Annotation.to_dict(), keys sorted>}, ... ],
+      "annotations": [ {<Annotation.to_record(), keys sorted>}, ... ],
       "annotator": "alice",
       "article_id": "000_459b4affb575bcd9",
       "schema": 1
@@ -83,7 +83,7 @@ import orjson
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
-from tui.model import Annotation, sort_key
+from tui.model import PROVENANCE_FIELDS, Annotation, sort_key
 
 from .durable import atomic_unlink, atomic_write, fsync_dir, signals_deferred
 from .errors import UserFacingError
@@ -656,7 +656,7 @@ class Store:
         """
         if not annotation.annotator:
             annotation = replace(annotation, annotator=self.annotator)
-        record = annotation.to_dict()
+        record = annotation.to_record()
         article_id, annotator = annotation.article_id, annotation.annotator
         with self._writing(article_id, annotator) as (db, others):
             for shard in others:
@@ -686,7 +686,7 @@ class Store:
                     f"annotation {annotation.id} is not in {annotation.article_id!r} "
                     f"({annotator}'s); it may have been deleted elsewhere"
                 )
-            table.update(_replace_with(annotation.to_dict()), doc_ids=[found[0].doc_id])
+            table.update(_replace_with(annotation.to_record()), doc_ids=[found[0].doc_id])
 
     def remove(self, article_id: str, annotation_id: str) -> Annotation | None:
         """Delete the annotation from whichever shard holds it; return it (None if absent)."""
@@ -963,6 +963,9 @@ _DEFAULTS = {
     if field.default is not MISSING
 }
 _REQUIRED = _FIELDS - _DEFAULTS.keys()
+# Records of hand-made annotations leave out the provenance fields (Annotation.to_record).
+_PROVENANCE = {name: _DEFAULTS[name] for name in PROVENANCE_FIELDS}
+_COMPACT = _FIELDS - _PROVENANCE.keys()
 # Loading 100 000 annotations for an export spends most of its time in the frozen dataclass's
 # __init__ (one object.__setattr__ per field). A complete, validated record can fill the
 # instance dict directly, which is what __init__ would do; only while Annotation stays a plain
@@ -974,6 +977,11 @@ def _to_annotation(record: dict[str, Any]) -> Annotation:
     """The :class:`Annotation` of a validated record (like ``Annotation.from_dict``, faster)."""
     if _DIRECT and _FIELDS == record.keys():
         annotation = object.__new__(Annotation)
+        annotation.__dict__.update(record)
+        return annotation
+    if _DIRECT and _COMPACT == record.keys():  # a hand-made one: no provenance keys stored
+        annotation = object.__new__(Annotation)
+        annotation.__dict__.update(_PROVENANCE)
         annotation.__dict__.update(record)
         return annotation
     if record.keys() <= _FIELDS and _REQUIRED <= record.keys():
