@@ -67,3 +67,10 @@ def test_to_dict_is_asdict() -> None:
     annotation = Annotation("i", "a", 1, 2, "claim", "t", "p", "s", "n", "x", "c", "m", "h")
     assert annotation.to_dict() == asdict(annotation)
     assert list(annotation.to_dict()) == list(asdict(annotation))
+    # A curated annotation: JSON's list comes back as the model's tuple, and a hand-made
+    # one's record leaves the empty field out (Annotation.to_record).
+    curated = Annotation.from_dict({**annotation.to_dict(), "adjudicated_from": ["alice", "bob"]})
+    assert curated.adjudicated_from == ("alice", "bob")
+    assert Annotation.from_dict(curated.to_record()) == curated
+    assert curated.to_record()["adjudicated_from"] == ["alice", "bob"]
+    assert "adjudicated_from" not in annotation.to_record()

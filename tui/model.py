@@ -120,7 +120,9 @@ class Annotation:
     ``anchor`` is ``"exact"`` normally; re-anchoring may set ``"fuzzy"`` or ``"orphan"``.
     An annotation made by accepting a suggestion records its provenance: ``source`` (the
     suggester's name, e.g. ``"rules"``), ``score`` (0–1) and, for a schedule, ``when`` (the
-    resolved date(s), ISO 8601); a hand-made one has ``""``, None and ``""``.
+    resolved date(s), ISO 8601); a hand-made one has ``""``, None and ``""``. An annotation of
+    a curated set (``newsmark adjudicate``) records ``adjudicated_from``: the annotators whose
+    annotations it was taken from, sorted (empty elsewhere).
     """
 
     id: str
@@ -140,6 +142,7 @@ class Annotation:
     source: str = ""
     score: float | None = None
     when: str = ""
+    adjudicated_from: tuple[str, ...] = ()
 
     @property
     def span(self) -> Span:
@@ -200,18 +203,23 @@ class Annotation:
         for name in PROVENANCE_FIELDS:
             if record[name] == _PROVENANCE_DEFAULTS[name]:
                 del record[name]
+        if "adjudicated_from" in record:
+            record["adjudicated_from"] = list(record["adjudicated_from"])  # as JSON reads back
         return record
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Annotation:
         """Build from a native record; unknown keys are ignored, missing optional ones default."""
         known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        if "adjudicated_from" in values:  # JSON has a list; the frozen model keeps a tuple
+            values["adjudicated_from"] = tuple(values["adjudicated_from"])
+        return cls(**values)
 
 
 _ANNOTATION_FIELDS = tuple(Annotation.__dataclass_fields__)
-#: The fields an accepted suggestion fills (see :class:`Annotation`).
-PROVENANCE_FIELDS = ("source", "score", "when")
+#: The fields an accepted suggestion or an adjudication fills (see :class:`Annotation`).
+PROVENANCE_FIELDS = ("source", "score", "when", "adjudicated_from")
 _PROVENANCE_DEFAULTS = {name: Annotation.__dataclass_fields__[name].default
                         for name in PROVENANCE_FIELDS}
 

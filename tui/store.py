@@ -291,8 +291,10 @@ def _record_problem(record: Any, article_id: str) -> str | None:
         and type(end) is int
         and 0 <= start <= end
         and record.get("article_id") == article_id
-    ):
+    ) and ("adjudicated_from" not in record or _is_name_list(record["adjudicated_from"])):
         return None
+    if "adjudicated_from" in record and not _is_name_list(record["adjudicated_from"]):
+        return "has an 'adjudicated_from' that is not a list of annotator names"
     for key in ("id", "tag", "text"):
         if not isinstance(record.get(key), str):
             return f"has no string {key!r}"
@@ -301,6 +303,10 @@ def _record_problem(record: Any, article_id: str) -> str | None:
     if record.get("article_id") != article_id:
         return f"belongs to article {record.get('article_id')!r}, not {article_id!r}"
     return "has no valid start/end"
+
+
+def _is_name_list(value: Any) -> bool:
+    return type(value) is list and all(type(name) is str and name for name in value)
 
 
 def _record_key(record: dict[str, Any]) -> tuple[int, int, str, str]:
@@ -975,6 +981,9 @@ _DIRECT = not hasattr(Annotation, "__post_init__") and not hasattr(Annotation, "
 
 def _to_annotation(record: dict[str, Any]) -> Annotation:
     """The :class:`Annotation` of a validated record (like ``Annotation.from_dict``, faster)."""
+    curated = record.get("adjudicated_from")
+    if curated is not None:  # a curated annotation: JSON has a list, the model a tuple
+        record = {**record, "adjudicated_from": tuple(curated)}
     if _DIRECT and _FIELDS == record.keys():
         annotation = object.__new__(Annotation)
         annotation.__dict__.update(record)
