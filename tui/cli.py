@@ -393,6 +393,52 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return OK
 
 
+def _team_selection(args: argparse.Namespace, config: Config, corpus: Corpus) -> list[str]:
+    """The article ids chosen with --article (all of the corpus by default); checks --tag."""
+    for article_id in args.article or []:
+        if corpus.info(article_id) is None:
+            raise UserError(f"no article {article_id!r} in the corpus; `newsmark list` shows ids")
+    for tag in args.tag or []:
+        if config.tag(tag) is None:
+            raise UserError(f"unknown tag {tag!r}; the tags are: {', '.join(config.tag_names)}")
+    wanted = set(args.article or [])
+    return [i for i in corpus.ids if not wanted or i in wanted]
+
+
+def cmd_agree(args: argparse.Namespace) -> int:
+    """Print how far the annotators agree (span F1, αu, sentence-level κ and α)."""
+    from .agree import compute_agreement, report_json, report_table
+    from .team import load_team
+
+    config = _load_config(args)
+    corpus = _corpus(args.corpus)
+    store = _store(args)
+    team = load_team(corpus, store, _team_selection(args, config, corpus))
+    named = list(dict.fromkeys(args.annotator_filter or []))
+    for name in [*named, *([args.against] if args.against else [])]:
+        if name not in team.annotators:
+            known = ", ".join(team.annotators) or "none yet"
+            raise UserError(f"{name!r} has no annotations in these articles; the annotators "
+                            f"are: {_printable(known)}")
+    chosen = named or [n for n in team.annotators if n not in team.curated and n != args.against]
+    compared = len(set(chosen) | ({args.against} if args.against else set()))
+    if compared < 2:
+        have = ", ".join(team.annotators) or "nobody"
+        raise UserError(f"agreement needs at least two annotators; these articles have "
+                        f"annotations by {_printable(have)} (choose with --annotator)")
+    tags = args.tag or list(config.tag_names)
+    report = compute_agreement(team.articles, team.annotations, tags=tags, annotators=chosen,
+                               coded=team.done, against=args.against)
+    report.warnings[:0] = team.warnings
+    if args.format == "json":
+        sys.stdout.write(report_json(report))
+        for warning in report.warnings:
+            print(f"newsmark: warning: {_printable(warning)}", file=sys.stderr)
+    else:
+        sys.stdout.write(report_table(report))
+    return OK
+
+
 # --------------------------------------------------------------------- parser
 
 Command = Callable[[argparse.Namespace], int]
@@ -403,6 +449,7 @@ Command = Callable[[argparse.Namespace], int]
 #: this is exactly the parser's list.)
 SUBCOMMANDS = (
     "open", "list", "add", "export", "import", "orphans", "check", "compare", "stats", "serve",
+    "agree",
 )
 
 
@@ -502,6 +549,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
     _common(p)
     p.set_defaults(func=cmd_serve)
+
+    p = commands.add_parser(
+        "agree", help="print how far the annotators agree (span F1, alpha-u, kappa, alpha)",
+        description="Agreement between annotators: pairwise span precision, recall and F1 "
+        "(strict, lenient, overlap-weighted) per tag and pooled (*), Krippendorff's unitized "
+        "alpha per tag, sentence-level Cohen's and Fleiss' kappa and Krippendorff's alpha, a "
+        "per-article table and the disagreements by cost. docs/formats.md documents the JSON.",
+    )
+    p.add_argument("--annotator", action="append", dest="annotator_filter", metavar="NAME",
+                   help="compare this annotator (repeatable; default: everyone but the "
+                   "curated sets)")
+    p.add_argument("--against", metavar="NAME", default=None,
+                   help="compare each annotator with NAME only (e.g. --against gold)")
+    p.add_argument("--tag", action="append", metavar="TAG", help="only this tag (repeatable)")
+    p.add_argument("--article", action="append", metavar="ID",
+                   help="only this article (repeatable)")
+    p.add_argument("--format", "-f", default="table", choices=("table", "json"),
+                   help="table (default) or json")
+    _common(p, annotator_flag=False)
+    p.set_defaults(func=cmd_agree)
 
     p = commands.add_parser("check", help="find damaged annotation files (exit 1 if any)")
     p.add_argument("--repair", action="store_true",
