@@ -17,7 +17,12 @@ Facts used below, from reading the seeds:
 * 000's "Unprecedented sanctions … a colossal mistake" sentence is reworded in 001 ("finance
   and military industry, if imposed by Washington, will lead"); 002, 003 and 004 report the
   threat in quite different words ("a severing of relations", "a complete collapse in ties",
-  "a total severance of relations"), so by wording it is absent there.
+  "a total severance of relations").
+* 003 tells the "respond decisively" warning as "Biden, for one, reaffirmed his threat of
+  extraordinary consequences if Russia invaded Ukraine."
+
+These tests pin behaviour on cases read by hand; how well matching does overall is measured in
+``bench/alignment.py`` against the gold sets, not here.
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ def corpus() -> Corpus:
 
 @pytest.fixture(scope="module")
 def aligner(corpus: Corpus) -> Aligner:
-    return Aligner(corpus)
+    return Aligner(corpus, scorer="lexical")
 
 
 def tag(corpus: Corpus, article_id: str, quote: str, name: str = "threat",
@@ -128,8 +133,15 @@ def test_a_reworded_sentence_is_found_with_its_score(corpus: Corpus, aligner: Al
         assert match.kind == "reworded", article_id
         assert REWORDED <= match.score < 100
         text = corpus.get(article_id).text[match.span.start : match.span.end]
-        assert "respond decisively" in text and text.endswith("Ukraine")
-    assert matches[O3].kind == "absent"
+        # The candidate is the sentence (or clause) that tells it: whole units, not a stretch.
+        assert "respond decisively" in text and "Ukraine" in text
+    # In other words, with a lower score than the near copies.
+    told = matches[O3]
+    assert told.kind == "reworded"
+    assert corpus.get(O3).text[told.span.start : told.span.end] == (
+        "Biden, for one, reaffirmed his threat of extraordinary consequences if Russia invaded "
+        "Ukraine.")
+    assert told.score < min(matches[a].score for a in (RT1, RT2, O4))
 
 
 def test_rt_versions_carry_each_other_and_no_one_else_does(corpus: Corpus,
@@ -140,18 +152,20 @@ def test_rt_versions_carry_each_other_and_no_one_else_does(corpus: Corpus,
         assert matched(corpus, aligner, SERIOUSLY, article_id)[0] == "absent"
 
 
-def test_the_sanctions_threat_is_reworded_in_001_and_absent_by_wording_elsewhere(
+def test_the_sanctions_threat_is_reworded_in_001_and_found_in_other_words_elsewhere(
         corpus: Corpus, aligner: Aligner) -> None:
     matches = aligner.align(tag(corpus, RT1, SANCTIONS))
     assert matches[RT2].kind == "reworded" and matches[RT2].score >= 85
     text = corpus.get(RT2).text[matches[RT2].span.start : matches[RT2].span.end]
     assert text.startswith("“Unprecedented sanctions”") and text.endswith("“a colossal mistake.”")
+    # 003 tells Putin's answer in its own words: found, with a lower score.
+    told = corpus.get(O3).text[matches[O3].span.start : matches[O3].span.end]
+    assert "any penalties imposed now or in the future" in told
+    assert matches[O3].carried and matches[O3].score < matches[RT2].score
     for article_id in (LUX, O3, O4):
+        # Every cell keeps its best candidate, carried or not, for the analyst to judge.
         match = matches[article_id]
-        assert match.kind == "absent"
-        # The closest stretch is still found, for the analyst to judge: the same threat.
-        closest = corpus.get(article_id).text[match.span.start : match.span.end]
-        assert "relations" in closest or "ties" in closest
+        assert match.span is not None and 0 < match.score < matches[RT2].score
 
 
 def test_matches_stay_inside_one_paragraph(corpus: Corpus, aligner: Aligner) -> None:
@@ -246,8 +260,12 @@ def test_text_csv_and_json_outputs(corpus: Corpus) -> None:
     data = json.loads(matrix_json(matrix, corpus))
     cells = data["rows"][0]["cells"]
     assert cells[O4]["kind"] == "verbatim" and cells[O4]["text"] == "respond decisively"
-    assert cells[O3] == {"kind": "absent", "score": 0, "start": None, "end": None,
-                         "text": None, "tags": [], "annotations": []}
+    # An absent cell still carries its best candidate, for the analyst to judge.
+    absent = cells[O3]
+    assert absent["kind"] == "absent" and 0 <= absent["score"] < REWORDED
+    text = corpus.get(O3).text
+    assert absent["text"] == text[absent["start"] : absent["end"]] and absent["text"]
+    assert absent["tags"] == [] and absent["annotations"] == []
     assert data["groups"] == [[RT1, RT2]]
 
 
@@ -256,17 +274,6 @@ def csv_rows(text: str) -> list[list[str]]:
     import io
 
     return list(csv.reader(io.StringIO(text)))
-
-
-def test_seeds_matrix_is_fast(corpus: Corpus) -> None:
-    import time
-
-    annotations = [tag(corpus, LUX, USHAKOV), tag(corpus, LUX, WARNED),
-                   tag(corpus, RT1, SANCTIONS), tag(corpus, RT1, SERIOUSLY),
-                   tag(corpus, O3, "Putin had requested the call.")]
-    start = time.perf_counter()
-    compare(corpus, annotations)
-    assert time.perf_counter() - start < 0.5
 
 
 # --------------------------------------------------------------------------- statistics
@@ -396,3 +403,29 @@ def test_verbatim_words_across_a_line_break_are_not_the_passage(tmp_path: Path) 
     assert match.kind != "verbatim"
     text = corpus.get("b").text
     assert "\n" not in text[match.span.start : match.span.end]
+
+
+def test_a_units_folded_text_is_cut_from_its_articles(corpus: Corpus, aligner: Aligner) -> None:
+    """The fuzzy score reads each candidate's folded text from the folded article: the same
+    as folding the candidate alone, for every unit of the seeds."""
+    index = aligner.index
+    for number, unit in enumerate(index.units):
+        text = corpus.get(unit.article_id).text
+        assert aligner._unit_text(number) == fold(text, unit.start, unit.end)[0]
+
+
+def test_an_article_that_changed_is_read_again(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Title\n\nTalks start in Geneva on Monday.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Title\n\nMarkets were calm.\n", encoding="utf-8")
+    corpus = load_corpus([tmp_path])
+    aligner = Aligner(corpus, scorer="lexical")
+    assert aligner.match("Talks start in Geneva on Monday.", "b").kind == "absent"
+    import os
+
+    path = tmp_path / "b.txt"
+    path.write_text("Title\n\nTalks start in Geneva on Monday, officials said.\n",
+                    encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    corpus = load_corpus([tmp_path])
+    aligner.corpus = corpus
+    assert aligner.match("Talks start in Geneva on Monday.", "b").kind == "verbatim"

@@ -363,11 +363,16 @@ def _all_annotations(corpus: Corpus, store: Store) -> list[Annotation]:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Print the tagged passages × articles matrix (see tui/compare.py)."""
-    from .compare import compare, matrix_csv, matrix_json, matrix_table
+    from .compare import Aligner, compare, matrix_csv, matrix_json, matrix_table
 
     config = _load_config(args)
     corpus = _corpus(args.corpus)
-    matrix = compare(corpus, _all_annotations(corpus, _store(args)))
+    aligner = Aligner(corpus, scorer=args.scorer)
+    progress = _embedding_progress() if aligner.scorer == "semantic" else None
+    matrix = compare(corpus, _all_annotations(corpus, _store(args)), aligner=aligner,
+                     progress=progress)
+    if progress is not None:
+        progress(0, 0)
     markers = {tag.name: tag.marker for tag in config.tags}
     if args.format == "json":
         sys.stdout.write(matrix_json(matrix, corpus))
@@ -376,6 +381,28 @@ def cmd_compare(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(matrix_table(matrix, markers))
     return OK
+
+
+def _embedding_progress() -> Callable[[int, int], None]:
+    """Progress of a long comparison on stderr (a terminal only): ``comparing: 412/3 180``;
+    called with (0, 0) at the end to clear the line."""
+    shown = {"at": 0.0}
+
+    def report(done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        import time
+
+        now = time.monotonic()
+        if total == 0:
+            sys.stderr.write("\r\033[K")
+        elif now - shown["at"] >= 0.2 or done == total:
+            shown["at"] = now
+            sys.stderr.write(f"\rcomparing: {done}/{total} (articles read, sentences "
+                             "embedded, passages matched)\033[K")
+        sys.stderr.flush()
+
+    return report
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -527,6 +554,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("compare", help="print which articles carry each tagged passage")
     p.add_argument("--format", "-f", default="table", choices=("table", "csv", "json"),
                    help="table (default), csv or json")
+    p.add_argument("--scorer", default="auto", choices=("auto", "lexical", "semantic"),
+                   help="how passages are matched: lexical (shared rare words), semantic "
+                   "(sentence embeddings: pip install 'newsmark[semantic]'), or auto "
+                   "(semantic when installed; NEWSMARK_SCORER overrides)")
     _common(p, annotator_flag=False)
     p.set_defaults(func=cmd_compare)
 

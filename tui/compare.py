@@ -1,43 +1,36 @@
 """One story, many outlets: where each tagged passage appears in the other articles (no UI).
 
-For each annotated passage, :class:`Aligner` finds the best-matching passage of every other
+For each annotated passage, :class:`Aligner` finds the best candidate passage of every other
 article of the corpus, and :func:`compare` builds the passages × articles :class:`Matrix` the
 compare screen and ``newsmark compare`` show.
 
 How a passage is matched in another article:
 
-1. Both texts are *folded* for matching: letters and digits kept and case-folded, every run of
-   anything else (spaces, punctuation, curly or straight quotes, dashes) becomes one space. Each
-   folded character remembers its offset in the article, so a match maps back to a span.
-   Boilerplate lines are left out (only sentences of :func:`tui.sentences.sentence_spans` count).
-2. If the folded passage occurs in the folded article as whole words, it is **verbatim** (100).
-3. Otherwise the candidates are windows of consecutive sentences of one paragraph, each just
-   long enough to hold the passage. The three sharing the most words with the passage are
-   tried: a window much longer than the passage is first aligned with
-   :func:`rapidfuzz.fuzz.partial_ratio_alignment`; then the stretch is *trimmed to the matching
-   words*: its ends move word by word (up to one sentence beyond the window) while that raises
-   :func:`rapidfuzz.fuzz.ratio` between the passage and the stretch. The best final ``ratio``
-   (0–100) is the score. A match never crosses a line break, so never takes in boilerplate.
-4. Punctuation that the passage starts or ends with (an opening quote, a full stop) is taken
-   along when the other article has it too, so a propagated tag covers the same characters.
+1. **Verbatim.** Both texts are *folded* (:func:`fold`): letters and digits kept and case-folded,
+   every run of anything else (spaces, punctuation, curly or straight quotes, dashes) one space,
+   each folded character remembering its offset in the article. If the folded passage occurs in
+   the folded article as whole words, within one paragraph, it is ``verbatim`` (score 100);
+   punctuation the passage starts or ends with is taken along where the article has it too, so
+   a propagated tag covers the same characters.
+2. **Candidates.** Otherwise every *unit* of the article is a candidate: its sentences, pairs of
+   adjacent sentences and clauses (:func:`tui.lexical.units_of`; boilerplate never counts).
+   They are ranked by the lexical score (:class:`tui.lexical.LexicalIndex`: stemmed content
+   words weighted by their rarity in the corpus) and, with the ``semantic`` extra, the cosine of
+   sentence embeddings (:mod:`tui.semantic`): ``rank = lexical + RANK_SEMANTIC × cosine``.
+3. **Carried or not.** The best candidate's evidence is
+   ``x = lexical + FUZZY × token_set_ratio − NEGATION × (negation disagrees)
+   [+ SEMANTIC × cosine]``, where ``token_set_ratio`` (rapidfuzz, 0–1) is the fuzzy score of
+   the folded texts and "negation disagrees" is 1 when exactly one of the two has a negation or
+   denial cue (:func:`tui.lexical.negated`: "no plans" is not "plans"). The score is a
+   calibrated probability, ``score = 100 × 1 / (1 + exp(-(a·x + b)))`` (at most 99), with
+   ``(a, b)`` fitted by logistic regression on the present and absent pairs of the seeds' gold
+   set (:data:`CALIBRATION`; ``python bench/alignment.py --calibrate`` refits and prints them).
+   A score of at least :data:`REWORDED` (50: more likely carried than not) is ``reworded``,
+   below it ``absent``, and the best candidate is kept either way for the analyst to judge.
 
-Score thresholds (measured on the five seeds, see ``tests/test_compare.py``):
-
-=============  ==================  ============================================================
-kind           score               meaning
-=============  ==================  ============================================================
-``verbatim``   100                 the same words in the same order (case, punctuation and
-                                   quote style may differ)
-``reworded``   :data:`REWORDED`    the same passage with words changed, added or dropped
-               (65) to 99          (``would lead`` → ``will lead``), and at least
-                                   :data:`REWORDED_WORDS` (45) on a word-by-word ratio, so a
-                                   few shared words of a headline do not count
-``absent``     below 65            the article does not carry the passage in words close to
-                                   these; the closest stretch is kept (``Match.span``) for the
-                                   analyst to judge. Unrelated sentences on the same topic
-                                   score 40–64 on the seeds: between 60 and 70 a human
-                                   should look (the screen shows both passages).
-=============  ==================  ============================================================
+The weights (``FUZZY``, ``NEGATION``, ``SEMANTIC``, ``RANK_SEMANTIC``) are round numbers chosen
+on the seeds and checked on a second set written apart from them (``bench/alignment/``); names
+and numbers agreeing were measured too and did not help (see ``bench/README.md``).
 
 Near-duplicate articles (two versions of one report, such as seeds 000 and 001) are found by
 word trigrams: two articles are versions of one story when at least :data:`VERSION_SHARE`
@@ -52,25 +45,40 @@ import csv
 import heapq
 import io
 import json
+import math
+import os
 import re
+import threading
 import unicodedata
 import zlib
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from .corpus import Corpus
+from .editing import shorten
+from .errors import UserFacingError
 from .model import Annotation, Article, Span
 from .sentences import sentence_spans, word_spans
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .lexical import LexicalIndex
+    from .semantic import EmbeddingCache
+
 __all__ = [
+    "CALIBRATION",
     "REWORDED",
-    "REWORDED_WORDS",
+    "SCORERS",
+    "ScorerError",
     "VERSION_SHARE",
     "Aligner",
+    "Weights",
     "Cell",
     "Column",
     "Match",
@@ -85,30 +93,35 @@ __all__ = [
     "matrix_csv",
     "matrix_json",
     "matrix_table",
+    "resolve_scorer",
     "story_groups",
 ]
 
-#: A match scoring at least this (fuzz.ratio of the folded texts) is "reworded"; below, "absent".
-REWORDED = 65
-#: A reworded match must also share this much word for word (``fuzz.ratio`` over the lists of
-#: folded words): a few words of a headline found in another sentence are not the headline.
-REWORDED_WORDS = 45
-#: Below this ``partial_ratio`` a window is not trimmed: nothing there comes close.
-_CANDIDATE_FLOOR = 45
+#: A best candidate scoring at least this (a calibrated probability, 0–99) is "reworded";
+#: below, "absent".
+REWORDED = 50
+#: The scorers: ``lexical`` (always there) and ``semantic`` (the ``newsmark[semantic]`` extra).
+SCORERS = ("lexical", "semantic")
+#: Weight of the fuzzy score (rapidfuzz ``token_set_ratio`` of the folded texts, 0–1) in the
+#: evidence that an article carries a passage.
+FUZZY = 0.25
+#: What a disagreeing negation costs the evidence ("no plans" against "plans").
+NEGATION = 0.1
+#: Weight of the embeddings' cosine in the evidence (semantic scorer).
+SEMANTIC = 1.0
+#: Weight of the embeddings' cosine in the ranking of candidates (semantic scorer).
+RANK_SEMANTIC = 0.5
+#: ``(a, b)`` of ``score = 100 / (1 + exp(-(a·x + b)))`` per scorer, fitted on the seeds' gold
+#: pairs by ``python bench/alignment.py --calibrate``.
+CALIBRATION: dict[str, tuple[float, float]] = {
+    "lexical": (5.49, -1.72),
+    "semantic": (5.08, -4.37),
+}
 #: Two articles are versions of one story when this share of the shorter one's word trigrams
 #: is in the other.
 VERSION_SHARE = 0.35
 #: How many trigram hashes each article's sketch keeps (see :func:`story_groups`).
 _SKETCH = 48
-#: A window holds at most this many sentences (a passage longer than that still matches).
-_MAX_WINDOW = 6
-#: How many windows (those sharing the most words with the passage) are tried.
-_WINDOWS_SCORED = 3
-#: A window longer than this many times the passage is aligned (``partial_ratio_alignment``)
-#: before it is trimmed; a shorter one is trimmed from its whole length, which costs less.
-_ALIGN_ABOVE = 1.5
-#: Windows sharing fewer than this share of the passage's distinct words are not aligned.
-_SHARED_WORDS = 0.3
 #: An annotation is "on" a matched passage when they overlap by this share of the shorter.
 _OVERLAP_SHARE = 0.5
 
@@ -178,22 +191,39 @@ def _joined(text: str, runs: list[list[int]]) -> tuple[str, list[int]]:
 
 @dataclass(frozen=True)
 class Match:
-    """Where a passage appears in one article.
+    """Where a passage appears in one article: its best candidate there.
 
     ``kind`` is ``"source"`` (the article the passage was tagged in), ``"verbatim"``,
-    ``"reworded"`` or ``"absent"``. ``span`` is the matched passage (for ``absent``, the closest
-    stretch, or None when nothing came near); ``score`` is 0–100.
+    ``"reworded"`` or ``"absent"``. ``span`` is the best candidate (for ``absent`` too: the
+    closest passage, for the analyst to judge; None only when the article has no sentence);
+    ``score`` is 0–100 (100 for source and verbatim, else the calibrated score).
     """
 
     article_id: str
     kind: str
     score: int
     span: Span | None = None
+    #: The uncalibrated evidence behind ``score`` (see the module docstring); 0 for source
+    #: and verbatim matches.
+    evidence: float = field(default=0.0, compare=False)
 
     @property
     def carried(self) -> bool:
         """True if the article carries the passage (source, verbatim or reworded)."""
         return self.kind != "absent"
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the parts of a scorer combine (the module docstring says how; the defaults are the
+    measured ones). ``kinds`` are the units a candidate may be."""
+
+    lexical: float = 1.0
+    fuzzy: float = FUZZY
+    negation: float = NEGATION
+    semantic: float = SEMANTIC
+    rank_semantic: float = RANK_SEMANTIC
+    kinds: tuple[str, ...] = ("sentence", "pair", "clause")
 
 
 @dataclass
@@ -203,49 +233,21 @@ class _Folded:
     article: Article
     text: str
     where: list[int]
-    sentence_starts: list[int]
-    sentence_ends: list[int]
-    sentence_lines: list[int]
-    sentence_words: list[frozenset[str]]
-    word_starts: list[int] = field(default_factory=list)
-    word_ends: list[int] = field(default_factory=list)
 
     @classmethod
     def of(cls, article: Article) -> _Folded:
         parts: list[str] = []
         where: list[int] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        lines: list[int] = []
-        length = 0
-        line = 0
-        line_checked = 0
         for sentence in sentence_spans(article.text, article.boilerplate):
-            line += article.text.count("\n", line_checked, sentence.start)
-            line_checked = sentence.start
             folded, offsets = fold(article.text, sentence.start, sentence.end)
             if not folded:
                 continue
             if parts:
                 parts.append(" ")
                 where.append(offsets[0])
-                length += 1
-            starts.append(length)
-            lines.append(line)
             parts.append(folded)
             where.extend(offsets)
-            length += len(folded)
-            ends.append(length)
-        text = "".join(parts)
-        word_starts: list[int] = []
-        word_ends: list[int] = []
-        position = 0
-        for word in text.split(" "):
-            word_starts.append(position)
-            word_ends.append(position + len(word))
-            position += len(word) + 1
-        words = [frozenset(text[a:b].split()) for a, b in zip(starts, ends, strict=True)]
-        return cls(article, text, where, starts, ends, lines, words, word_starts, word_ends)
+        return cls(article, "".join(parts), where)
 
     def span_of(self, start: int, end: int) -> Span:
         """The article span of folded ``[start, end)``, widened to whole words."""
@@ -269,19 +271,73 @@ class _Folded:
         return -1
 
 
+class ScorerError(UserFacingError, ValueError):
+    """An unknown scorer name (from ``--scorer`` or ``NEWSMARK_SCORER``)."""
+
+
+def resolve_scorer(scorer: str = "auto") -> str:
+    """``lexical`` or ``semantic`` for ``scorer`` (``auto``, ``lexical`` or ``semantic``).
+
+    ``auto`` is the ``NEWSMARK_SCORER`` environment variable when set, else ``semantic`` if the
+    extra is installed, else ``lexical``. Raises :class:`ScorerError` for an unknown name and
+    :class:`tui.semantic.SemanticUnavailable` for ``semantic`` without the extra.
+    """
+    if scorer == "auto":
+        scorer = os.environ.get("NEWSMARK_SCORER", "").strip().lower() or "auto"
+    if scorer == "auto":
+        from .semantic import available
+
+        return "semantic" if available() else "lexical"
+    if scorer not in SCORERS:
+        raise ScorerError(f"unknown scorer {scorer!r} (from --scorer or NEWSMARK_SCORER): use "
+                          f"{', '.join(SCORERS)} or auto")
+    if scorer == "semantic":
+        from .semantic import SemanticUnavailable, available
+
+        if not available():
+            raise SemanticUnavailable(
+                "the semantic scorer needs the extra: pip install 'newsmark[semantic]'")
+    return scorer
+
+
+def calibrated(evidence: float, scorer: str) -> int:
+    """The 0–99 score of ``evidence`` for ``scorer`` (see :data:`CALIBRATION`)."""
+    a, b = CALIBRATION[scorer]
+    value = 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, a * evidence + b))))
+    return max(0, min(99, int(value)))
+
+
 class Aligner:
     """Finds where passages of one article appear in the others of a corpus.
 
-    Folding each article is done once, on first use; an aligner can be used from a worker
-    thread (it only reads the corpus).
+    :meth:`prepare` reads every article once: folds it (for verbatim matches and versions),
+    indexes its units (:class:`tui.lexical.LexicalIndex`) and, with the semantic scorer, embeds
+    its sentences (cached, see :mod:`tui.semantic`). :meth:`align` and :meth:`match` prepare
+    on first use. An aligner can be used from a worker thread (it only reads the corpus); an
+    article whose text changed since is read again at the next :meth:`prepare`.
+
+    ``scorer`` is ``auto``, ``lexical`` or ``semantic`` (see :func:`resolve_scorer`);
+    ``cache_folder`` is where embeddings are cached (default: the user cache folder);
+    ``weights`` are for the bench, which measures the parts apart.
     """
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, *, scorer: str = "auto",
+                 cache_folder: os.PathLike[str] | str | None = None,
+                 weights: Weights | None = None) -> None:
         self.corpus = corpus
+        self.scorer = resolve_scorer(scorer)
+        self.weights = weights or Weights()
+        self._cache_folder = cache_folder
         self._folded: dict[str, _Folded] = {}
+        self._index: LexicalIndex | None = None
+        self._indexed: tuple[tuple[object, ...], ...] = ()
+        self._vectors: np.ndarray | None = None
+        self._unit_texts: dict[int, str] = {}
+        self._lock = threading.RLock()
 
     def folded(self, article_id: str) -> _Folded:
-        """The folded form of an article (computed once)."""
+        """The folded form of an article (computed once; :meth:`prepare` folds it again when
+        its file changed)."""
         found = self._folded.get(article_id)
         if found is None:
             article = self.corpus.get(article_id)
@@ -290,126 +346,191 @@ class Aligner:
             found = self._folded[article_id] = _Folded.of(article)
         return found
 
+    def _versions(self) -> tuple[tuple[object, ...], ...]:
+        # What says an article changed without reading it: its file's size and mtime (a
+        # corpus of articles built in memory has none, and its articles never change).
+        infos = (self.corpus.info(i) for i in self.corpus.ids)
+        return tuple((i.id, str(i.path), i.size, i.mtime_ns) for i in infos if i is not None)
+
+    @property
+    def index(self) -> LexicalIndex:
+        """The lexical index of the corpus (built by :meth:`prepare`)."""
+        self.prepare()
+        assert self._index is not None
+        return self._index
+
+    def prepare(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Read, fold and index every article (and embed their sentences with the semantic
+        scorer) unless done for these texts already. ``progress(done, total)`` counts the
+        articles read, then the sentences embedded (``total`` grows by their number once they
+        are known). False if ``cancelled()`` turned true first."""
+        from .lexical import LexicalIndex
+
+        with self._lock:
+            versions = self._versions()
+            if self._index is not None and versions == self._indexed:
+                return True
+            self._folded.clear()
+            articles = [a for a in (self.corpus.get(i) for i in self.corpus.ids) if a is not None]
+            index = LexicalIndex()
+            for done, article in enumerate(articles, 1):
+                if cancelled is not None and cancelled():
+                    return False
+                self.folded(article.id)
+                index.add(article)
+                if progress is not None:
+                    progress(done, len(articles))
+            index.freeze()
+            vectors = None
+            if self.scorer == "semantic":
+                def embedding(done: int, total: int) -> None:
+                    if progress is not None:
+                        progress(len(articles) + done, len(articles) + total)
+
+                vectors = self._embed_units(index, articles, embedding, cancelled)
+                if vectors is None:
+                    return False
+            self._index, self._vectors, self._indexed = index, vectors, versions
+            self._unit_texts = {}
+            return True
+
+    def _embedding_cache(self) -> EmbeddingCache:
+        from .semantic import MODEL_ID, EmbeddingCache
+
+        return EmbeddingCache(MODEL_ID, self._cache_folder)
+
+    def _embed_units(
+        self,
+        index: LexicalIndex,
+        articles: Sequence[Article],
+        progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> np.ndarray | None:
+        """One vector per unit: a sentence's own, a pair's the normalised mean of its two, a
+        clause its sentence's (embedding every pair and clause would triple the work)."""
+        import numpy as np
+
+        from .semantic import embed_cached, load_embedder
+
+        texts = {a.id: a.text for a in articles}
+        sentence_rows: dict[tuple[str, int], int] = {}
+        sentences: list[str] = []
+        for unit in index.units:
+            if unit.kind == "sentence":
+                sentence_rows[(unit.article_id, unit.sentences[0])] = len(sentences)
+                sentences.append(texts[unit.article_id][unit.start : unit.end])
+        embedder = load_embedder()
+        rows = embed_cached(embedder, sentences, self._embedding_cache(),
+                            progress=progress, cancelled=cancelled)
+        if rows is None:
+            return None
+        vectors = np.zeros((len(index.units), embedder.dim), dtype=np.float32)
+        for number, unit in enumerate(index.units):
+            parts = [sentence_rows[(unit.article_id, s)] for s in unit.sentences]
+            vector = rows[parts].mean(axis=0) if len(parts) > 1 else rows[parts[0]]
+            norm = float(np.linalg.norm(vector))
+            vectors[number] = vector / norm if norm else vector
+        return vectors
+
+    def _passage_vector(self, passage: str) -> np.ndarray:
+        from .semantic import embed_cached, load_embedder
+
+        rows = embed_cached(load_embedder(), [passage], self._embedding_cache())
+        assert rows is not None
+        return rows[0]
+
+    def _unit_text(self, number: int) -> str:
+        """The folded text of a unit (for the fuzzy score), cut from its article's."""
+        found = self._unit_texts.get(number)
+        if found is None:
+            assert self._index is not None
+            unit = self._index.units[number]
+            folded = self.folded(unit.article_id)
+            # ``where`` rises with the folded text, so a unit's part is found by bisection.
+            low = bisect_left(folded.where, unit.start)
+            high = bisect_left(folded.where, unit.end, low)
+            found = self._unit_texts[number] = folded.text[low:high].strip(" ")
+        return found
+
     def match(self, passage: str, article_id: str, *, folded: str | None = None) -> Match:
         """The best match of ``passage`` (raw text) in the article ``article_id``.
 
         ``folded`` is ``fold(passage)[0]`` if the caller has it already.
         """
-        needle = fold(passage)[0] if folded is None else folded
-        target = self.folded(article_id)
-        if not needle or not target.text:
-            return Match(article_id, "absent", 0)
-        position = target.find_words(needle)
-        if position >= 0:
-            span = target.span_of(position, position + len(needle))
-            text = target.article.text
-            # The folded text joins paragraphs: words found across a line break (perhaps over a
-            # boilerplate line between them) are not the passage unless it has one too.
-            if "\n" not in text[span.start : span.end] or "\n" in passage:
-                return Match(article_id, "verbatim", 100, _like(passage, text, span))
-        found = self._fuzzy(needle, target)
-        if found is None:
-            return Match(article_id, "absent", 0)
-        start, end, score = found
-        span = _like(passage, target.article.text, target.span_of(start, end))
-        words = fuzz.ratio(needle.split(), target.text[start:end].split())
-        kind = "reworded" if score >= REWORDED and words >= REWORDED_WORDS else "absent"
-        return Match(article_id, kind, score, span)
+        return self._matches(passage, [article_id], folded=folded)[article_id]
 
     def align(self, annotation: Annotation) -> dict[str, Match]:
         """The match of an annotated passage in every article of the corpus, by article id.
 
         Its own article gets a ``source`` match on the annotation's span.
         """
+        others = [i for i in self.corpus.ids if i != annotation.article_id]
+        matches = self._matches(annotation.text, others)
+        matches[annotation.article_id] = Match(annotation.article_id, "source", 100,
+                                               annotation.span)
+        return {i: matches[i] for i in self.corpus.ids if i in matches}
+
+    def _matches(self, passage: str, article_ids: Sequence[str], *,
+                 folded: str | None = None) -> dict[str, Match]:
+        from .lexical import negated
+
+        self.prepare()
+        index = self._index
+        assert index is not None
+        needle = fold(passage)[0] if folded is None else folded
+        lexical = index.scores(passage)
+        weights = self.weights
+        if weights.lexical != 1.0:
+            lexical = weights.lexical * lexical
+        rank = lexical
+        cosine = None
+        if self._vectors is not None:
+            cosine = self._vectors @ self._passage_vector(passage)
+            rank = lexical + weights.rank_semantic * cosine
+        if set(weights.kinds) != {"sentence", "pair", "clause"}:
+            rank = index.only(rank, weights.kinds)
+        best = index.best_per_article(rank, article_ids)
+        passage_negated = negated(passage)
         matches: dict[str, Match] = {}
-        needle = fold(annotation.text)[0]
-        for article in self.corpus.articles:
-            if article.id == annotation.article_id:
-                matches[article.id] = Match(article.id, "source", 100, annotation.span)
-            else:
-                matches[article.id] = self.match(annotation.text, article.id, folded=needle)
-        return matches
-
-    def _fuzzy(self, needle: str, target: _Folded) -> tuple[int, int, int] | None:
-        starts, ends = target.sentence_starts, target.sentence_ends
-        lines = target.sentence_lines
-        count = len(starts)
-        windows: list[tuple[int, int]] = []
-        # Windows stay within one line (paragraph): a match never spans a paragraph break, so
-        # it can never take in a boilerplate line either.
-        for i in range(count):
-            j = i
-            while (ends[j] - starts[i] < len(needle) and j + 1 < count and j - i < _MAX_WINDOW
-                   and lines[j + 1] == lines[i]):
-                j += 1
-            windows.append((i, j))
-        # Only the few windows sharing the most words with the passage are aligned: aligning
-        # every window of a 100-article corpus would take seconds per passage.
-        wanted = set(needle.split())
-        shared = [len(wanted & words) for words in target.sentence_words]
-        ranked = heapq.nlargest(
-            _WINDOWS_SCORED, windows, key=lambda w: sum(shared[w[0] : w[1] + 1]))
-        # A window sharing few of the passage's words cannot be a rewording of it (see
-        # REWORDED_WORDS): only the best one is aligned, to show the closest stretch.
-        enough = _SHARED_WORDS * len(wanted)
-        windows = [w for w in ranked if sum(shared[w[0] : w[1] + 1]) >= enough] or [
-            w for w in ranked[:1] if sum(shared[w[0] : w[1] + 1])]
-        if not windows:
-            return None
-        best: tuple[int, int, int] | None = None
-        for i, j in windows:
-            window = target.text[starts[i] : ends[j]]
-            if len(window) > _ALIGN_ABOVE * len(needle):
-                alignment = fuzz.partial_ratio_alignment(needle, window,
-                                                         score_cutoff=_CANDIDATE_FLOOR)
-                if alignment is None:
+        for article_id, number in zip(article_ids, best, strict=True):
+            try:
+                target = self.folded(article_id)
+            except KeyError:  # unreadable now (see Corpus.problem): nothing to match
+                matches[article_id] = Match(article_id, "absent", 0)
+                continue
+            if not needle or not target.text:
+                matches[article_id] = Match(article_id, "absent", 0)
+                continue
+            position = target.find_words(needle)
+            if position >= 0:
+                span = target.span_of(position, position + len(needle))
+                text = target.article.text
+                # The folded text joins paragraphs: words found across a line break (perhaps
+                # over a boilerplate line between them) are not the passage unless it has one.
+                if "\n" not in text[span.start : span.end] or "\n" in passage:
+                    matches[article_id] = Match(article_id, "verbatim", 100,
+                                                _like(passage, text, span))
                     continue
-                begin = starts[i] + alignment.dest_start
-                finish = starts[i] + max(alignment.dest_end, alignment.dest_start + 1)
-            else:
-                begin, finish = starts[i], ends[j]
-            # The trimming may reach one sentence beyond the window on either side: the other
-            # article may have split or joined sentences differently.
-            before = i - 1 if i > 0 and lines[i - 1] == lines[i] else i
-            after = j + 1 if j + 1 < count and lines[j + 1] == lines[j] else j
-            found = _trim(needle, target, begin, finish, starts[before], ends[after])
-            if best is None or found[2] > best[2]:
-                best = found
-        return best
-
-
-def _trim(needle: str, target: _Folded, begin: int, finish: int, low: int, high: int
-          ) -> tuple[int, int, int]:
-    """Move the ends of folded ``[begin, finish)`` word by word (within ``[low, high)``) while
-    that raises ``fuzz.ratio`` with ``needle``; return the best stretch and its score."""
-    word_starts, word_ends = target.word_starts, target.word_ends
-    first_word = max(0, bisect_right(word_starts, begin) - 1)
-    last_word = max(first_word, bisect_left(word_ends, finish))
-    last_word = min(last_word, len(word_ends) - 1)
-    low_word = bisect_left(word_starts, low)
-    high_word = max(low_word, bisect_right(word_ends, high) - 1)
-    first_word = min(max(first_word, low_word), high_word)
-    last_word = max(min(last_word, high_word), first_word)
-    text = target.text
-
-    def score(a: int, b: int) -> float:
-        return fuzz.ratio(needle, text[word_starts[a] : word_ends[b]])
-
-    best = score(first_word, last_word)
-    for _ in range(4 * (high_word - low_word + 1)):
-        moves = [(first_word - 1, last_word), (first_word + 1, last_word),
-                 (first_word, last_word - 1), (first_word, last_word + 1)]
-        scored = [
-            (score(a, b), a, b) for a, b in moves
-            if low_word <= a <= b <= high_word
-        ]
-        if not scored:
-            break
-        top = max(scored)
-        if top[0] <= best:
-            break
-        best, first_word, last_word = top
-    return word_starts[first_word], word_ends[last_word], int(round(best))
+            if number < 0:
+                matches[article_id] = Match(article_id, "absent", 0)
+                continue
+            unit = index.units[number]
+            evidence = float(lexical[number])
+            if weights.fuzzy:
+                evidence += weights.fuzzy * fuzz.token_set_ratio(
+                    needle, self._unit_text(number)) / 100
+            evidence -= weights.negation * (passage_negated != index.negated[number])
+            if cosine is not None:
+                evidence += weights.semantic * float(cosine[number])
+            score = calibrated(evidence, self.scorer)
+            kind = "reworded" if score >= REWORDED else "absent"
+            matches[article_id] = Match(article_id, kind, score, Span(unit.start, unit.end),
+                                        evidence)
+        return matches
 
 
 def _like(passage: str, text: str, span: Span) -> Span:
@@ -471,7 +592,7 @@ def story_groups(
     the cost grows with the corpus, not with its square. ``progress(done, total)`` is called
     per article folded.
     """
-    ids = [article.id for article in aligner.corpus.articles]
+    ids = list(aligner.corpus.ids)
     grams: list[set[tuple[str, str, str]]] = []
     postings: dict[int, list[int]] = {}
     for index, article_id in enumerate(ids):
@@ -512,10 +633,6 @@ def story_groups(
 # --------------------------------------------------------------------------- the matrix
 
 
-def _short_id(article_id: str, width: int = 10) -> str:
-    return article_id if len(article_id) <= width else article_id[: width - 1] + "…"
-
-
 @dataclass(frozen=True)
 class Column:
     """An article as a column: who published it, when, and which story group it is in.
@@ -534,7 +651,7 @@ class Column:
     @property
     def label(self) -> str:
         """The outlet (or the article id when unknown); versions of a story say ``v1``, ``v2``."""
-        name = self.group_label if self.group else (self.outlet or _short_id(self.article_id))
+        name = self.group_label if self.group else (self.outlet or shorten(self.article_id, 10))
         return f"{name} v{self.version}" if self.group else name
 
     @property
@@ -576,6 +693,8 @@ class Matrix:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     groups: tuple[tuple[str, ...], ...] = ()
+    #: The scorer that matched the passages (``lexical`` or ``semantic``).
+    scorer: str = "lexical"
 
     def column(self, article_id: str) -> Column | None:
         """The column of an article."""
@@ -597,19 +716,22 @@ def cell_for(match: Match, annotations: Iterable[Annotation]) -> Cell:
 
 
 def columns_of(corpus: Corpus, groups: Sequence[tuple[str, ...]]) -> tuple[Column, ...]:
-    """The columns: articles in corpus order, the versions of a story next to each other."""
+    """The columns: articles in corpus order, the versions of a story next to each other.
+
+    Only the articles' metadata is read (:meth:`tui.corpus.Corpus.info`), not their texts.
+    """
     group_of = {article_id: (n, v) for n, group in enumerate(groups, 1)
                 for v, article_id in enumerate(group, 1)}
     columns: list[Column] = []
     placed: set[str] = set()
-    for article in corpus.articles:
-        if article.id in placed:
+    for article_id in corpus.ids:
+        if article_id in placed:
             continue
-        members = groups[group_of[article.id][0] - 1] if article.id in group_of else (article.id,)
-        outlets = [corpus.get(m).outlet for m in members if corpus.get(m).outlet]  # type: ignore[union-attr]
-        label = outlets[0] if outlets else _short_id(members[0])
-        for member in members:
-            item = corpus.get(member)
+        members = groups[group_of[article_id][0] - 1] if article_id in group_of else (article_id,)
+        infos = [corpus.info(m) for m in members]
+        outlets = [info.outlet for info in infos if info is not None and info.outlet]
+        label = outlets[0] if outlets else shorten(members[0], 10)
+        for member, item in zip(members, infos, strict=True):
             assert item is not None
             group, version = group_of.get(member, (0, 0))
             columns.append(Column(member, item.outlet, item.date, group, version,
@@ -631,27 +753,32 @@ def compare(
     Rows come in corpus order, then text order; an annotation whose passage is already a row
     (the same span in its article, or the match of a row's passage in another article) joins
     that row instead of making one. ``progress(done, total)`` is called after each article is
-    read (folded, for matching and for finding versions) and after each annotation; if
-    ``cancelled()`` turns true the work stops and the rows so far are returned.
-    Annotations of articles not in the corpus, and orphans, are left out.
+    read (folded and indexed, see :meth:`Aligner.prepare`), after each batch of sentences
+    embedded (semantic scorer, when not cached: ``total`` then grows by their number) and after
+    each annotation; if ``cancelled()`` turns true the work stops and the rows so far are
+    returned. Annotations of articles not in the corpus, and orphans, are left out.
     """
     aligner = aligner or Aligner(corpus)
-    order = {article.id: n for n, article in enumerate(corpus.articles)}
+    order = {article_id: n for n, article_id in enumerate(corpus.ids)}
     usable = sorted(
         (a for a in annotations if a.article_id in order and a.anchor != "orphan"),
         key=lambda a: (order[a.article_id], a.start, -a.end, a.tag, a.id),
     )
-    by_article: dict[str, list[Annotation]] = {article.id: [] for article in corpus.articles}
+    by_article: dict[str, list[Annotation]] = {article_id: [] for article_id in corpus.ids}
     for annotation in usable:
         by_article[annotation.article_id].append(annotation)
-    count = len(corpus.articles)
-    total = count + len(usable)
+    prepared = {"total": len(corpus)}
 
-    def reading(done: int, _: int) -> None:
+    def preparing(done: int, total: int) -> None:
+        prepared["total"] = total
         if progress is not None:
-            progress(done, total)
+            progress(done, total + len(usable))
 
-    groups = tuple(story_groups(aligner, progress=reading, cancelled=cancelled))
+    if not aligner.prepare(preparing, cancelled):
+        return Matrix(columns_of(corpus, ()), (), scorer=aligner.scorer)
+    count = prepared["total"]
+    total = count + len(usable)
+    groups = tuple(story_groups(aligner, cancelled=cancelled))
     columns = columns_of(corpus, groups)
     rows: list[Row] = []
     joined: set[str] = set()
@@ -679,7 +806,7 @@ def compare(
             rows.append(Row(annotation, tuple(members), cells))
         if progress is not None:
             progress(done, total)
-    return Matrix(columns, tuple(rows), groups)
+    return Matrix(columns, tuple(rows), groups, aligner.scorer)
 
 
 # --------------------------------------------------------------------------- differences
@@ -721,11 +848,6 @@ def cell_code(cell: Cell, markers: Mapping[str, str]) -> str:
     return f"{kind} {letters}" if letters else kind
 
 
-def _row_quote(row: Row, width: int) -> str:
-    flat = " ".join(row.source.text.split())
-    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
-
-
 def matrix_table(matrix: Matrix, markers: Mapping[str, str], width: int = 100) -> str:
     """The matrix as aligned plain text (what ``newsmark compare`` prints)."""
     from .layout import display_text
@@ -743,7 +865,7 @@ def matrix_table(matrix: Matrix, markers: Mapping[str, str], width: int = 100) -
         h[1].ljust(w) for h, w in zip(heads, widths, strict=True)).rstrip())
     for number, (row, row_codes) in enumerate(zip(matrix.rows, codes, strict=True), 1):
         marker = markers.get(row.tag, row.tag[:1].upper())
-        quote = display_text(_row_quote(row, quote_width)).ljust(quote_width)
+        quote = display_text(shorten(row.source.text, quote_width)).ljust(quote_width)
         cells = "  ".join(code.ljust(w) for code, w in zip(row_codes, widths, strict=True))
         lines.append(f"{number:>3} {marker} {quote}  {cells}".rstrip())
     if not matrix.rows:
@@ -754,28 +876,34 @@ def matrix_table(matrix: Matrix, markers: Mapping[str, str], width: int = 100) -
     for column in matrix.columns:
         lines.append(f"{column.label}: {column.article_id}")
     lines.append("src tagged here · = verbatim · ~N reworded (score) · - absent; "
-                 "letters: tags on the passage there")
+                 f"letters: tags on the passage there; matched by the {matrix.scorer} scorer")
     return "\n".join(lines) + "\n"
 
 
 def matrix_json(matrix: Matrix, corpus: Corpus) -> str:
-    """The matrix as JSON: columns, version groups, and rows with one cell per article."""
+    """The matrix as JSON: columns, version groups, and rows with one cell per article.
+
+    Every cell has its best candidate's ``start``, ``end`` (offsets into that article's
+    normalised text), ``text`` and ``score``, whatever its ``kind`` (``source``, ``verbatim``,
+    ``reworded`` or ``absent``); they are null only where the article has no sentence at all.
+    """
     def cell_json(cell: Cell) -> dict[str, object]:
         match = cell.match
-        carried = match.carried and match.span is not None
-        article = corpus.get(match.article_id)
+        span = match.span
+        article = corpus.get(match.article_id) if span is not None else None
         return {
             "kind": match.kind,
             "score": match.score,
-            "start": match.span.start if carried else None,
-            "end": match.span.end if carried else None,
-            "text": article.text[match.span.start : match.span.end]
-            if carried and article is not None else None,
+            "start": span.start if span is not None else None,
+            "end": span.end if span is not None else None,
+            "text": article.text[span.start : span.end]
+            if span is not None and article is not None else None,
             "tags": list(cell.tags),
             "annotations": list(cell.annotation_ids),
         }
 
     data = {
+        "scorer": matrix.scorer,
         "columns": [
             {"article": c.article_id, "label": c.label, "outlet": c.outlet, "date": c.date,
              "group": c.group or None, "version": c.version or None}

@@ -1,0 +1,296 @@
+"""A lexical index of a corpus: content words, stemmed and weighted by rarity (no UI).
+
+This is the default scorer behind the compare matrix (:mod:`tui.compare`). It needs no model:
+two passages that report one fact in other words still share their rare content words
+("Kremlin", "sanctions", "Geneva"), once endings are stemmed away ("invades" and "invaded"
+are one term) and the words every sentence has ("the", "said") weigh nothing.
+
+**Units.** Every article is cut into the passages a match may be: its sentences
+(:func:`tui.sentences.sentence_spans`, so boilerplate never counts), each pair of adjacent
+sentences of one paragraph (a tagged passage may span two sentences, or an outlet may split
+one), and the clauses of a sentence (pieces between commas, semicolons, colons, dashes and
+quotation marks of at least :data:`CLAUSE_WORDS` words: a tagged clause may be a sentence
+elsewhere).
+
+**Terms.** Words are case-folded; numbers are kept whole (``60,000`` → ``60000``, ``9.6bn`` →
+``9.6`` and ``bn``); words of :data:`STOPWORDS` and one-letter words are dropped; the rest are
+stemmed with the Snowball English stemmer (PyStemmer). A term's weight is its BM25 inverse
+document frequency over the corpus's *sentences*, ``ln(1 + (N - df + 0.5) / (df + 0.5))``:
+pairs and clauses repeat the words of their sentences and would skew it.
+
+**Score.** With ``I`` the summed weight of the distinct terms a passage ``P`` and a unit ``U``
+share, and ``|P|``, ``|U|`` the summed weights of each one's distinct terms:
+``cover = I / |P|`` (how much of the passage the unit carries), ``dice = 2I / (|P| + |U|)``
+(the same, penalised for what the unit adds), and the lexical score is their mean. This is
+BM25 with binary term frequency (``k1 → 0``), made symmetric and normalised to 0–1 so that
+scores of different passages compare (``bench/alignment.py`` measures it against raw BM25 from
+``bm25s`` and other variants).
+
+The index is an inverted index in NumPy: the overlap of one passage with every unit of a
+100-article corpus is one ``bincount`` over the postings of its terms.
+
+:func:`negated` and :func:`names_and_numbers` give the cue classes the scorer checks for
+agreement ("no plans" is not "plans"); see :mod:`tui.compare` for which of them it uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .model import Article
+from .sentences import sentence_spans
+
+__all__ = [
+    "CLAUSE_WORDS",
+    "STOPWORDS",
+    "LexicalIndex",
+    "Unit",
+    "content_terms",
+    "names_and_numbers",
+    "negated",
+    "units_of",
+]
+
+#: A clause is a unit when it has at least this many words (shorter pieces are not a claim).
+CLAUSE_WORDS = 4
+
+#: Function words, dropped from the terms: they say nothing of what a passage reports.
+#: Negations are not here either (they are a cue of their own, see :func:`negated`).
+STOPWORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers herself him himself his how i if in into is it its
+    itself just me more most my myself of off on once only or other ought our ours ourselves out
+    over own same shall she should so some such than that the their theirs them themselves then
+    there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves also may might
+    must us upon via per whether though although s t ll ve re d m
+    """.split()
+)
+
+# Negation and denial, as a cue class: a particle (no, not, never...), or a verb that denies
+# what follows (deny, reject, rule out...). Matched on case-folded text.
+_NEGATION_RE = re.compile(
+    r"\b(?:no|not|never|neither|nor|none|nobody|nothing|nowhere|without|cannot|"
+    r"den(?:y|ies|ied|ying|ial)|reject(?:s|ed|ing)?|refut(?:e|es|ed|ing)|"
+    r"dismiss(?:es|ed|ing)?|ruled? out|rules out|unfounded|groundless)\b|n['’]t\b"
+)
+_TERM_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD_RE = re.compile(r"[^\W_]+(?:[.,'’-][^\W_]+)*")
+# Where a sentence divides into clauses: , ; : and dashes followed by a space, a spaced hyphen,
+# and quotation marks that open or close a quote inside the sentence.
+_CLAUSE_BREAK_RE = re.compile(r"[,;:—–]\s+|\s+[-–—]\s+|(?<=[”\"»])\s+|\s+(?=[“\"«])")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # noqa: ANN202 - PyStemmer has no type hints
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def content_terms(text: str) -> list[str]:
+    """The stemmed content words of ``text``, in order (repeats kept)."""
+    stem = _stemmer().stemWord
+    terms: list[str] = []
+    for found in _TERM_RE.finditer(text.casefold()):
+        word = found.group()
+        if word[0].isdigit():
+            # A separator between digits is a thousands or decimal mark: 60,000 is 60000,
+            # 9.6 stays 9.6 (outlets write both 9.6bn and 9.6 billion).
+            terms.append(word.replace(",", "") if "," in word else word)
+        elif len(word) > 1 and word not in STOPWORDS:
+            terms.append(stem(word))
+    return terms
+
+
+def negated(text: str) -> bool:
+    """True if ``text`` has a negation or denial cue (no, not, n't, never, denies, rejects...)."""
+    return _NEGATION_RE.search(text.casefold()) is not None
+
+
+def names_and_numbers(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The names (capitalised words not opening the text, case-folded and stemmed) and the
+    numbers (digits, separators dropped) of ``text``."""
+    stem = _stemmer().stemWord
+    names: set[str] = set()
+    numbers: set[str] = set()
+    for position, found in enumerate(_WORD_RE.finditer(text)):
+        word = found.group()
+        if any(ch.isdigit() for ch in word):
+            numbers.update(n.replace(",", "") for n in _NUMBER_RE.findall(word))
+        elif position and word[0].isupper() and word.casefold() not in STOPWORDS:
+            names.add(stem(word.casefold()))
+    return frozenset(names), frozenset(numbers)
+
+
+# --------------------------------------------------------------------------- units
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A passage a match may be: a sentence, two adjacent sentences, or a clause.
+
+    ``start``/``end`` are offsets into the article's text; ``kind`` is ``"sentence"``,
+    ``"pair"`` or ``"clause"``; ``sentences`` are the indices (in the article's sentence list)
+    of the sentences it lies in.
+    """
+
+    article_id: str
+    start: int
+    end: int
+    kind: str
+    sentences: tuple[int, ...]
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    position = start
+    for found in _CLAUSE_BREAK_RE.finditer(text, start, end):
+        pieces.append((position, found.start()))
+        position = found.end()
+    pieces.append((position, end))
+    kept = [(a, b) for a, b in pieces if len(_WORD_RE.findall(text, a, b)) >= CLAUSE_WORDS]
+    return kept if len(kept) > 1 else []
+
+
+def units_of(article: Article) -> list[Unit]:
+    """The units of an article: sentences first, then adjacent pairs, then clauses."""
+    text = article.text
+    sentences = sentence_spans(text, article.boilerplate)
+    units = [Unit(article.id, s.start, s.end, "sentence", (n,)) for n, s in enumerate(sentences)]
+    for n, (first, second) in enumerate(zip(sentences, sentences[1:], strict=False)):
+        if "\n" not in text[first.end : second.start]:
+            units.append(Unit(article.id, first.start, second.end, "pair", (n, n + 1)))
+    for n, sentence in enumerate(sentences):
+        units.extend(Unit(article.id, a, b, "clause", (n,))
+                     for a, b in _clauses(text, sentence.start, sentence.end))
+    return units
+
+
+# --------------------------------------------------------------------------- the index
+
+
+class LexicalIndex:
+    """Every unit of a set of articles, indexed by its distinct stemmed content words.
+
+    Build it with :meth:`add` (one article at a time, so a caller can show progress), then
+    :meth:`freeze`; :meth:`scores` then gives the lexical score of a passage against every unit.
+    Units are numbered in the order they were added; :attr:`ranges` gives each article's.
+    """
+
+    def __init__(self) -> None:
+        self.units: list[Unit] = []
+        self.ranges: dict[str, tuple[int, int]] = {}
+        self.negated: list[bool] = []
+        self._vocabulary: dict[str, int] = {}
+        self._unit_terms: list[np.ndarray] = []
+        self._sentence_df: list[int] = []
+        self._sentences = 0
+        self._frozen = False
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def _term_ids(self, terms: Iterable[str], grow: bool) -> np.ndarray:
+        ids: set[int] = set()
+        vocabulary = self._vocabulary
+        for term in terms:
+            found = vocabulary.get(term)
+            if found is None:
+                if not grow:
+                    continue
+                found = vocabulary[term] = len(vocabulary)
+                self._sentence_df.append(0)
+            ids.add(found)
+        return np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
+
+    def add(self, article: Article) -> None:
+        """Index the units of one article (before :meth:`freeze`)."""
+        if self._frozen:
+            raise RuntimeError("the index is frozen")
+        text = article.text
+        first = len(self.units)
+        units = units_of(article)
+        sentence_terms: dict[int, list[str]] = {}
+        for unit in units:
+            if unit.kind == "sentence":
+                terms = sentence_terms[unit.sentences[0]] = content_terms(text[unit.start:unit.end])
+            elif unit.kind == "pair":
+                terms = sentence_terms[unit.sentences[0]] + sentence_terms[unit.sentences[1]]
+            else:
+                terms = content_terms(text[unit.start : unit.end])
+            ids = self._term_ids(terms, grow=True)
+            if unit.kind == "sentence":
+                self._sentences += 1
+                for term in ids.tolist():
+                    self._sentence_df[term] += 1
+            self._unit_terms.append(ids)
+            self.negated.append(negated(text[unit.start : unit.end]))
+        self.units.extend(units)
+        self.ranges[article.id] = (first, len(self.units))
+
+    def freeze(self) -> None:
+        """Compute the weights and postings; no article can be added after."""
+        count = max(self._sentences, 1)
+        df = np.asarray(self._sentence_df, dtype=np.float64)
+        self.idf = np.log1p((count - df + 0.5) / (df + 0.5))
+        #: The weight a term unknown to the corpus gets (df = 0).
+        self.unknown_idf = float(np.log1p((count + 0.5) / 0.5))
+        lengths = np.fromiter((len(t) for t in self._unit_terms), dtype=np.int64,
+                              count=len(self._unit_terms))
+        flat = (np.concatenate(self._unit_terms) if self._unit_terms
+                else np.zeros(0, dtype=np.int64))
+        owners = np.repeat(np.arange(len(self._unit_terms), dtype=np.int64), lengths)
+        kinds = {"sentence": 0, "pair": 1, "clause": 2}
+        self.kind_codes = np.fromiter((kinds[u.kind] for u in self.units), dtype=np.int8,
+                                      count=len(self.units))
+        self.unit_weight = np.bincount(owners, weights=self.idf[flat] if len(flat) else None,
+                                       minlength=len(self._unit_terms)).astype(np.float64)
+        # Postings: for each term, the units holding it (CSR by term).
+        order = np.argsort(flat, kind="stable")
+        self._posting_units = owners[order]
+        self._posting_starts = np.searchsorted(flat[order], np.arange(len(self.idf) + 1))
+        self._frozen = True
+
+    def passage_terms(self, text: str) -> tuple[np.ndarray, float]:
+        """The ids of a passage's known distinct terms and the summed weight of all of them
+        (terms the corpus has never seen count with the highest weight)."""
+        terms = set(content_terms(text))
+        ids = self._term_ids(terms, grow=False)
+        unknown = len(terms) - len(ids)
+        return ids, float(self.idf[ids].sum()) + unknown * self.unknown_idf
+
+    def scores(self, text: str) -> np.ndarray:
+        """The lexical score (0–1) of the passage ``text`` against every unit."""
+        ids, weight = self.passage_terms(text)
+        if not len(ids) or weight <= 0:
+            return np.zeros(len(self.units))
+        starts, ends = self._posting_starts[ids], self._posting_starts[ids + 1]
+        counts = ends - starts
+        where = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        shared = np.bincount(self._posting_units[where], weights=np.repeat(self.idf[ids], counts),
+                             minlength=len(self.units))
+        cover = shared / weight
+        dice = 2 * shared / (weight + self.unit_weight)
+        return (cover + dice) / 2
+
+    def only(self, scores: np.ndarray, kinds: Iterable[str]) -> np.ndarray:
+        """``scores`` with every unit not of ``kinds`` set to minus infinity."""
+        codes = [{"sentence": 0, "pair": 1, "clause": 2}[kind] for kind in kinds]
+        return np.where(np.isin(self.kind_codes, codes), scores, -np.inf)
+
+    def best_per_article(self, scores: np.ndarray, article_ids: Sequence[str]) -> list[int]:
+        """For each article of ``article_ids``, the index of its best-scoring unit (-1: none)."""
+        best: list[int] = []
+        for article_id in article_ids:
+            first, last = self.ranges.get(article_id, (0, 0))
+            best.append(first + int(np.argmax(scores[first:last])) if last > first else -1)
+        return best
