@@ -376,6 +376,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     markers = {tag.name: tag.marker for tag in config.tags}
     if args.format == "json":
         sys.stdout.write(matrix_json(matrix, corpus))
+    elif args.format == "timeline":
+        from .timeline import timeline, timeline_table
+
+        sys.stdout.write(timeline_table(timeline(matrix, corpus)))
     elif args.format == "csv":
         sys.stdout.write(matrix_csv(matrix, markers))
     else:
@@ -552,8 +556,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_orphans)
 
     p = commands.add_parser("compare", help="print which articles carry each tagged passage")
-    p.add_argument("--format", "-f", default="table", choices=("table", "csv", "json"),
-                   help="table (default), csv or json")
+    p.add_argument("--format", "-f", default="table",
+                   choices=("table", "csv", "json", "timeline"),
+                   help="table (default), csv, json, or timeline (the schedule passages by "
+                   "date, outlet by outlet, with the dates they disagree on)")
     p.add_argument("--scorer", default="auto", choices=("auto", "lexical", "semantic"),
                    help="how passages are matched: lexical (shared rare words), semantic "
                    "(sentence embeddings: pip install 'newsmark[semantic]'), or auto "

@@ -1,0 +1,139 @@
+"""What each outlet says was scheduled when: the schedule rows of the compare matrix, by date
+(no UI).
+
+For every row of a :class:`tui.compare.Matrix` tagged as a schedule (``schedule`` by default),
+each article that carries the passage (the source, a verbatim or reworded match) contributes an
+:class:`Entry`: its passage there and the dates it names, found and resolved against that
+article's own date by :mod:`tui.dates` ("January 9 and 10" in an article of 2021-12-31 is
+2022-01-09/2022-01-10; "next month" is 2022-01). Only what is scheduled counts: a date in the
+past tense ("told reporters on Friday") or over before the article's date is left out, and an
+article without a date resolves only dates that name their year. The :class:`Event` of a row
+lists its entries outlet by outlet; :func:`timeline` sorts the events by their earliest date.
+
+**Disagreement.** The matching says the entries of an event report one passage; they disagree
+about its date when two of them name day-precise dates that overlap without being equal
+("January 9–10" against "January 10"), or when each names exactly one day-precise date and
+those differ ("January 10" against "January 11"). A date of a coarser precision ("next month",
+"January") never disagrees with a day inside it, and an entry naming fewer of the dates (one
+of the three meetings) only omits, it does not disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .compare import Matrix, Row
+from .corpus import Corpus
+from .dates import When, find_dates, parse_published
+from .model import Span
+
+__all__ = ["Entry", "Event", "timeline", "timeline_table"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article's side of a schedule event: its passage and the dates it names."""
+
+    article_id: str
+    label: str
+    kind: str
+    span: Span
+    text: str
+    dates: tuple[When, ...]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A schedule passage across the articles that carry it."""
+
+    row: Row
+    entries: tuple[Entry, ...]
+
+    @property
+    def dates(self) -> tuple[When, ...]:
+        """Every distinct date its entries name, earliest first."""
+        seen = {when.iso: when for entry in self.entries for when in entry.dates}
+        return tuple(sorted(seen.values(), key=lambda w: (w.start, w.end)))
+
+    @property
+    def earliest(self) -> When | None:
+        """The earliest date named (None when no entry names one)."""
+        dates = self.dates
+        return dates[0] if dates else None
+
+    @property
+    def disagreements(self) -> tuple[tuple[Entry, When, Entry, When], ...]:
+        """Pairs of entries that give this event different dates (see the module docstring)."""
+        found: list[tuple[Entry, When, Entry, When]] = []
+        for number, first in enumerate(self.entries):
+            for second in self.entries[number + 1 :]:
+                clash = _clash(first.dates, second.dates)
+                if clash is not None:
+                    found.append((first, clash[0], second, clash[1]))
+        return tuple(found)
+
+
+def _clash(first: tuple[When, ...], second: tuple[When, ...]) -> tuple[When, When] | None:
+    days_a = [w for w in first if w.precision == "day"]
+    days_b = [w for w in second if w.precision == "day"]
+    for a in days_a:
+        for b in days_b:
+            if a != b and a.start <= b.end and b.start <= a.end:
+                return a, b
+    if len(days_a) == 1 and len(days_b) == 1 and days_a[0] != days_b[0]:
+        return days_a[0], days_b[0]
+    return None
+
+
+def timeline(matrix: Matrix, corpus: Corpus, tags: Iterable[str] = ("schedule",)) -> list[Event]:
+    """The schedule events of ``matrix``, earliest first (events naming no date last, in
+    matrix order)."""
+    wanted = set(tags)
+    events: list[Event] = []
+    for row in matrix.rows:
+        if row.tag not in wanted:
+            continue
+        entries: list[Entry] = []
+        for column in matrix.columns:
+            match = row.cells[column.article_id].match
+            if not match.carried or match.span is None:
+                continue
+            article = corpus.get(column.article_id)
+            if article is None:
+                continue
+            span = match.span
+            mentions = find_dates(article.text, article.date, start=span.start, end=span.end)
+            published = parse_published(article.date)
+            # What was scheduled, not when it was said: a date told in the past tense ("told
+            # reporters on Friday") or over before the article's date is not an entry's.
+            dates = tuple(dict.fromkeys(
+                m.when for m in mentions
+                if m.when is not None and m.tense != "past"
+                and (published is None or m.when.end >= published)))
+            entries.append(Entry(column.article_id, column.label, match.kind, span,
+                                 article.text[span.start : span.end], dates))
+        events.append(Event(row, tuple(entries)))
+    dated = sorted((e for e in events if e.earliest is not None),
+                   key=lambda e: (e.earliest.start, e.earliest.end))  # type: ignore[union-attr]
+    return dated + [e for e in events if e.earliest is None]
+
+
+def timeline_table(events: Iterable[Event], width: int = 100) -> str:
+    """The timeline as plain text (``newsmark compare --format timeline``)."""
+    from .editing import shorten
+    from .layout import display_text
+
+    lines: list[str] = []
+    for event in events:
+        when = event.earliest.iso if event.earliest is not None else "no date"
+        lines.append(f"{when}  {display_text(shorten(event.row.source.text, width - 12))}")
+        for entry in event.entries:
+            dates = ", ".join(w.iso for w in entry.dates) or "no date named"
+            lines.append(f"    {display_text(shorten(entry.label, 24)):<24}  {dates}")
+        for first, a, second, b in event.disagreements:
+            lines.append(f"    ! {display_text(first.label)} says {a.iso}, "
+                         f"{display_text(second.label)} says {b.iso}")
+    if not lines:
+        lines.append("(no schedule passages tagged: tag some, then compare)")
+    return "\n".join(lines) + "\n"
