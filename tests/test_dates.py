@@ -79,7 +79,7 @@ def test_a_schedule_sentence_of_the_seeds() -> None:
     assert mentions(text) == [
         ("9 January", "future", "2022-01-09"),
         ("two days later", "future", "2022-01-11"),  # counted from 9 January
-        ("13 January", "", "2022-01-13"),
+        ("13 January", "future", "2022-01-13"),  # its clause has no verb: the sentence's
         ("Friday", "past", "2021-12-31"),  # "on Friday" in Friday's paper: that day
     ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import re
 import shlex
@@ -470,6 +471,86 @@ def cmd_agree(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_suggest(args: argparse.Namespace) -> int:
+    """Print the suggestions not yet accepted or rejected; with --accept, tag them."""
+    from .config import SUGGESTERS
+    from .suggest import Suggestions, accept, pending
+
+    config = _load_config(args)
+    corpus = _corpus(args.corpus)
+    for article_id in args.article or []:
+        if corpus.get(article_id) is None:
+            raise UserError(f"no article {article_id!r} in the corpus; `newsmark list` shows ids")
+    for tag in args.tag or []:
+        if config.tag(tag) is None:
+            raise UserError(f"unknown tag {tag!r}; the tags are: {', '.join(config.tag_names)}")
+    for source in args.source or []:
+        if source not in SUGGESTERS:
+            raise UserError(f"unknown suggester {source!r}; the suggesters are: "
+                            + ", ".join(SUGGESTERS))
+    min_score = config.suggest.min_score if args.min_score is None else args.min_score
+    if not 0 <= min_score <= 1:
+        raise UserError(f"--min-score takes a number from 0 to 1, not {args.min_score}")
+    store = _store(args)
+    annotator = _annotator(args)
+    sources = tuple(dict.fromkeys(args.source)) if args.source else config.suggest.sources
+    engine = Suggestions(config, sources=sources, corpus=corpus,
+                         annotations=_all_annotations(corpus, store), annotator=annotator)
+    wanted_articles = set(args.article or [])
+    wanted_tags = set(args.tag or [])
+    found = []
+    for article in corpus:
+        if wanted_articles and article.id not in wanted_articles:
+            continue
+        mine = [a for a in store.annotations(article.id) if a.annotator == annotator]
+        for suggestion in pending(engine.for_article(article), mine, store_rejections(
+                store, article.id, annotator)):
+            if suggestion.score >= min_score and (
+                    not wanted_tags or suggestion.tag in wanted_tags):
+                found.append((article, suggestion))
+    if args.accept:
+        counts: dict[str, int] = {}
+        for article, suggestion in found:
+            store.add(accept(suggestion, article, annotator=annotator))
+            counts[suggestion.source] = counts.get(suggestion.source, 0) + 1
+        detail = ", ".join(f"{source} {n}" for source, n in sorted(counts.items()))
+        print(f"{len(found)} suggestion(s) accepted as {annotator}'s annotations"
+              + (f" ({detail})" if detail else ""))
+        return OK
+    records = [suggestion.to_dict() for _, suggestion in found]
+    if args.format == "jsonl":
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif args.format == "json":
+        from .jsonout import pretty_json
+
+        sys.stdout.write(pretty_json(records))
+    else:
+        sys.stdout.write(_suggestion_table([s for _, s in found]))
+    return OK
+
+
+def store_rejections(store: Store, article_id: str, annotator: str) -> set[str]:
+    """The keys of the suggestions ``annotator`` rejected in the article."""
+    records = getattr(store, "records", None)
+    if records is None:  # pragma: no cover - until the store's shard sections land
+        return set()
+    return {str(record.get("key", "")) for record in records(article_id, "rejections", annotator)}
+
+
+def _suggestion_table(suggestions: Sequence[object]) -> str:
+    rows = [["article", "span", "tag", "score", "source", "when", "text"]]
+    for s in suggestions:
+        rows.append([_printable(s.article_id), f"{s.start}:{s.end}", s.tag,  # type: ignore[attr-defined]
+                     f"{s.score:.2f}", s.source, s.when or "-",  # type: ignore[attr-defined]
+                     _printable(shorten_arg(s.text))])  # type: ignore[attr-defined]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
+             for row in rows]
+    lines.append(f"{len(suggestions)} suggestion(s)")
+    return "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------- parser
 
 Command = Callable[[argparse.Namespace], int]
@@ -480,7 +561,7 @@ Command = Callable[[argparse.Namespace], int]
 #: this is exactly the parser's list.)
 SUBCOMMANDS = (
     "open", "list", "add", "export", "import", "orphans", "check", "compare", "stats", "serve",
-    "agree",
+    "agree", "suggest",
 )
 
 
@@ -572,6 +653,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="table (default) or json")
     _common(p, annotator_flag=False)
     p.set_defaults(func=cmd_stats)
+
+    p = commands.add_parser(
+        "suggest", help="print suggested passages (not stored); --accept tags them",
+        description="Print the passages the suggesters propose (rules per tag, resolved "
+        "schedule dates, counterparts of passages tagged in other outlets), leaving out those "
+        "you rejected or already tagged. Nothing is stored unless --accept is given.",
+    )
+    p.add_argument("--article", action="append", metavar="ID",
+                   help="only this article (repeatable)")
+    p.add_argument("--tag", action="append", metavar="TAG", help="only this tag (repeatable)")
+    p.add_argument("--source", action="append", metavar="NAME",
+                   help="only this suggester: rules, dates, outlets, own (repeatable; "
+                   "default: the config's, else rules, dates, outlets)")
+    p.add_argument("--min-score", type=float, default=None, metavar="X",
+                   help="leave out suggestions scoring below X, 0-1 (default: the config's, "
+                   "else 0.5)")
+    p.add_argument("--format", "-f", default="table", choices=("table", "jsonl", "json"),
+                   help="table (default), jsonl (one per line) or json")
+    p.add_argument("--accept", action="store_true",
+                   help="turn the suggestions into your annotations and print how many")
+    _common(p)
+    p.set_defaults(func=cmd_suggest)
 
     p = commands.add_parser(
         "serve", help="serve the app as a web page; no authentication: keep it on localhost",

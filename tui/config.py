@@ -19,6 +19,11 @@ full example)::
     marker = "C"             # optional: one visible character for the gutter (read without
                              #   colour); default: the name's first letter, upper-cased, unique
 
+    [tags.cues]              # optional: suggestion rules (tui/rules.py, docs/config.md)
+    [[tags.rules]]
+
+    [suggest]                # optional: show = true, sources = [...], min_score = 0.5
+
 Without ``[[tags]]`` the default four stay (a file may set only the theme). Every problem is a
 :class:`ConfigError` whose text is one line, ``<file>:<line>: what is wrong; what to do``.
 """
@@ -30,7 +35,7 @@ import difflib
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +85,29 @@ THEME_ALIASES: Mapping[str, str] = {"dark": "textual-dark", "light": "textual-li
 #: The file name looked for in the current folder and in the user config folder.
 CONFIG_NAME = "newsmark.toml"
 
+_DEFAULT_NAMES = frozenset(tag.name for tag in DEFAULT_TAGS)
+
 MAX_TAGS = 9
 MAX_NAME_LENGTH = 32
 
-_TOP_LEVEL = ("theme", "tags")
-_TAG_FIELDS = ("name", "key", "colour", "description", "marker")
+_TOP_LEVEL = ("theme", "tags", "suggest")
+_TAG_FIELDS = ("name", "key", "colour", "description", "marker", "cues", "patterns", "rules")
+#: The fields of a tag that hold suggestion rules (tables and arrays, not strings).
+_RULE_KEYS = ("cues", "patterns", "rules")
+_SUGGEST_FIELDS = ("show", "sources", "min_score")
+#: The suggesters (tui/suggest.py), and those on by default ("own" measured no gain).
+SUGGESTERS = ("rules", "dates", "outlets", "own")
+DEFAULT_SUGGESTERS = ("rules", "dates", "outlets")
+
+
+@dataclass(frozen=True)
+class SuggestSettings:
+    """The ``[suggest]`` table: whether the reader shows suggestions at start, which
+    suggesters run, and the lowest score shown."""
+
+    show: bool = True
+    sources: tuple[str, ...] = DEFAULT_SUGGESTERS
+    min_score: float = 0.5
 _NAME = re.compile(r"[a-z0-9_-]+")
 _LETTER = re.compile(r"[a-z]")
 
@@ -100,6 +123,23 @@ class Config:
     tags: tuple[TagDef, ...] = DEFAULT_TAGS
     theme: str | None = None
     path: Path | None = None
+    #: Suggestion rules given in the file, by tag name (see :meth:`rules_for`).
+    tag_rules: Mapping[str, Any] = field(default_factory=dict)
+    suggest: SuggestSettings = SuggestSettings()
+
+    def rules_for(self, name: str) -> Any:
+        """The suggestion rules (:class:`tui.rules.TagRules`) of tag ``name``, or None.
+
+        A tag's own rules from the file; else, for the four default tags, the shipped ones
+        (``tui/rules.toml``); a user's own tag without rules has none.
+        """
+        if name in self.tag_rules:
+            return self.tag_rules[name]
+        if self.tag(name) is None or name not in _DEFAULT_NAMES:
+            return None
+        from .rules import default_rules  # compiled on first use, not at start-up
+
+        return default_rules().get(name)
 
     def tag(self, name: str) -> TagDef | None:
         """The tag called ``name``, or None."""
@@ -242,11 +282,65 @@ class _Checker:
                 raise self.fail(
                     self.where.top(name),
                     f"unknown setting {_show(name)}{_did_you_mean(name, _TOP_LEVEL)}; "
-                    "the settings are theme and [[tags]]",
+                    "the settings are theme, [suggest] and [[tags]]",
                 )
         theme = self.theme(data["theme"]) if "theme" in data else None
         tags = self.tags(data["tags"]) if "tags" in data else DEFAULT_TAGS
-        return Config(tags=tags, theme=theme)
+        rules = self.rules(data["tags"]) if "tags" in data else {}
+        suggest = self.suggest(data["suggest"]) if "suggest" in data else SuggestSettings()
+        return Config(tags=tags, theme=theme, tag_rules=rules, suggest=suggest)
+
+    def rules(self, tables: list[dict[str, Any]]) -> dict[str, Any]:
+        """The suggestion rules of each tag table that has some, checked (tui/rules.py)."""
+        if not any(key in table for table in tables for key in _RULE_KEYS):
+            return {}
+        from .rules import RuleError, parse_tag_rules
+
+        found = {}
+        for index, table in enumerate(tables):
+            try:
+                parsed = parse_tag_rules(table["name"], table)
+            except RuleError as error:
+                label = f"tag {index + 1} ({table['name']})"
+                raise self.fail(self.where.rule(index, error.path),
+                                f"{error.problem} in {label}") from None
+            if parsed is not None:
+                found[table["name"]] = parsed
+        return found
+
+    def suggest(self, value: Any) -> SuggestSettings:
+        line = self.where.top("suggest")
+        if not isinstance(value, dict):
+            raise self.fail(line, "suggest is not a table; write it as [suggest] with show, "
+                            "sources and min_score under it")
+        for name in value:
+            if name not in _SUGGEST_FIELDS:
+                raise self.fail(self.where.within("suggest", name),
+                                f"unknown key {_show(name)} in [suggest]"
+                                f"{_did_you_mean(name, _SUGGEST_FIELDS)}; it takes "
+                                + ", ".join(_SUGGEST_FIELDS))
+        settings = SuggestSettings()
+        show = value.get("show", settings.show)
+        if not isinstance(show, bool):
+            raise self.fail(self.where.within("suggest", "show"),
+                            "show in [suggest] must be true or false (no quotes)")
+        sources = value.get("sources", list(settings.sources))
+        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+            raise self.fail(self.where.within("suggest", "sources"),
+                            'sources in [suggest] must be a list of names, e.g. '
+                            'sources = ["rules", "dates"]')
+        for source in sources:
+            if source not in SUGGESTERS:
+                raise self.fail(self.where.within("suggest", "sources"),
+                                f"unknown suggester {_show(source)} in [suggest] sources; "
+                                "the suggesters are " + ", ".join(SUGGESTERS))
+        min_score = value.get("min_score", settings.min_score)
+        if (isinstance(min_score, bool) or not isinstance(min_score, (int, float))
+                or not 0 <= min_score <= 1):
+            raise self.fail(self.where.within("suggest", "min_score"),
+                            "min_score in [suggest] must be a number from 0 to 1, "
+                            "e.g. min_score = 0.5")
+        return SuggestSettings(show, tuple(dict.fromkeys(sources)), float(min_score))
 
     def theme(self, value: Any) -> str:
         line = self.where.top("theme")
@@ -316,7 +410,7 @@ class _Checker:
                     + ", ".join(_TAG_FIELDS),
                 )
         for name, value in table.items():
-            if not isinstance(value, str):
+            if name not in _RULE_KEYS and not isinstance(value, str):
                 raise self.fail(
                     self.where.tag(index, name),
                     f"{name} in {label} is {_type_name(value)}; write it as a string in quotes",
@@ -531,6 +625,48 @@ class _Locator:
                 if path[:2] == ("tags", field):
                     return line
         return self.headers[header][0]
+
+    def within(self, table: str, key: str) -> int:
+        """The line of ``key`` in the top-level ``[table]``, else of ``[table]`` itself."""
+        for index, (line, path, is_array) in enumerate(self.headers):
+            if path == (table,) and not is_array:
+                for key_line, owner, key_path in self.keys:
+                    if owner == index and key_path[0] == key:
+                        return key_line
+                return line
+        return self.top(table)
+
+    def rule(self, index: int, path: tuple[Any, ...]) -> int:
+        """The line of a suggestion-rule problem in the ``index``-th tag.
+
+        ``path`` is ``("cues", class)``, ``("patterns", class)``, ``("rules", n[, key])`` or
+        just the first of those (see :class:`tui.rules.RuleError`).
+        """
+        if index >= len(self.tag_headers):
+            return self.top("tags")
+        first = self.tag_headers[index]
+        following = [n for n in self.tag_headers if n > first]
+        last = following[0] if following else len(self.headers)
+        kind = path[0]
+        if kind == "rules" and len(path) >= 2:
+            rules = [n for n in range(first + 1, last)
+                     if self.headers[n][1] == ("tags", "rules") and self.headers[n][2]]
+            if path[1] < len(rules):
+                header = rules[path[1]]
+                if len(path) >= 3:
+                    for line, owner, key_path in self.keys:
+                        if owner == header and key_path[0] == path[2]:
+                            return line
+                return self.headers[header][0]
+            return self.tag(index, "rules")
+        for n in range(first + 1, last):
+            if self.headers[n][1] == ("tags", kind):
+                if len(path) >= 2:
+                    for line, owner, key_path in self.keys:
+                        if owner == n and key_path[0] == path[1]:
+                            return line
+                return self.headers[n][0]
+        return self.tag(index, kind)
 
     def _scan(self, text: str) -> None:
         open_string: str | None = None  # the delimiter of a multi-line string left open

@@ -150,6 +150,10 @@ _PAST_CLAUSE = re.compile(
     r"|[a-z]{3,}ed)\b",
     re.IGNORECASE,
 )
+# A modal makes a clause hypothetical ("penalties imposed now may lead to a collapse"): neither
+# past nor future, whatever participles it holds.
+_MODAL_CLAUSE = re.compile(r"\b(?:would|could|may|might|can|cannot|should|must)\b",
+                           re.IGNORECASE)
 # Where a clause ends, for the tense of a mention: punctuation and words that open another.
 _CLAUSE_BREAK = re.compile(
     r"[,;:()“”\"—–]|\b(?:which|who|whom|where|while|whereas|but|although|though|because"
@@ -463,18 +467,39 @@ def clause_tense(text: str, start: int, end: int, lower: int = 0, upper: int | N
 
     The clause reaches to the nearest punctuation or clause-opening word ("which", "while",
     "but", "after"...) on each side, within the sentence and within ``[lower, upper)``.
-    "Future" wins over "past" ("talks that were scheduled for Monday" are ahead): it takes a
-    future marker (will, due to, set to, scheduled, expected to, to be held, next...); "past"
-    takes a past-tense verb (was, had, said, met, called...) or ago, earlier, last.
+    "Future" wins ("talks that were scheduled for Monday" are ahead): a future marker (will,
+    due to, set to, scheduled, expected to, to be held, next...). Then a modal (would, could,
+    may, might...) makes it ``""``: hypothetical. Then a past-tense verb (was, had, said, met,
+    called...) or ago, earlier, last makes it ``"past"``. A clause with none of these (a
+    gerund, a list of dates) takes the tense of its sentence.
     """
     stop = len(text) if upper is None else upper
     clause_start, clause_end = _clause(text, start, end, lower, stop)
-    clause = text[clause_start:clause_end]
-    if _FUTURE_CLAUSE.search(clause):
+    tense = _tense_of(text[clause_start:clause_end])
+    if tense is None:
+        sentence_start, sentence_end = _sentence_around(text, start, end, lower, stop)
+        tense = _tense_of(text[sentence_start:sentence_end])
+    return tense or ""
+
+
+def _tense_of(chunk: str) -> str | None:
+    """"future", "" (hypothetical), "past", or None when ``chunk`` has no marker at all."""
+    if _FUTURE_CLAUSE.search(chunk):
         return "future"
-    if _PAST_CLAUSE.search(clause):
+    if _MODAL_CLAUSE.search(chunk):
+        return ""
+    if _PAST_CLAUSE.search(chunk):
         return "past"
-    return ""
+    return None
+
+
+def _sentence_around(text: str, start: int, end: int, lower: int, upper: int) -> tuple[int, int]:
+    left = max(lower, start - 400)
+    window = text[left:start]
+    cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "), window.rfind("\n"))
+    sentence_start = left + cut + 1 if cut >= 0 else left
+    stop = _sentence_end(text, end, min(upper, end + 400))
+    return sentence_start, stop if stop >= 0 else min(upper, end + 400)
 
 
 def _clause(text: str, start: int, end: int, lower: int, upper: int) -> tuple[int, int]:

@@ -1,0 +1,307 @@
+"""How good and how fast the suggestions are: per tag and per suggester, on two gold sets.
+
+    python bench/suggest.py                 # quality on both sets, then the speed rows
+    python bench/suggest.py --quality       # quality only (a few seconds)
+    python bench/suggest.py --speed --quick # tiny speed run (what the test runs)
+
+Quality. Sentence level, as ``../shared/eval/README.md`` describes: a suggestion of tag T
+counts for a gold sentence when it overlaps at least half of it, at the score the reader shows
+by default (``min_score`` 0.5). For tag T, a sentence labelled T and suggested T is a true
+positive, labelled T and not suggested a false negative, and suggested T while neither its
+label nor its ``also`` list (acceptable second labels) holds T a false positive. Macro-F1 is
+the mean over the four tags. Two sets:
+
+* ``seeds`` — ``../shared/eval/seed_sentences.jsonl`` (112 sentences of the seeds);
+* ``heldout`` — ``bench/heldout/sentences.jsonl`` (76 sentences of four reports of other
+  events, see its README), never used to write the rules.
+
+Rows: each suggester alone, all the default ones together, the defaults plus ``own``, and the
+**baseline**: a plain lexicon (a few words per tag, no tense, negation or combination), in the
+same run. The ``outlets`` and ``own`` suggesters learn from tags: each article is measured with
+the gold labels of the *other* articles of its set as the store's annotations (leave one
+article out), which is how they meet an article the analyst has not tagged yet.
+
+Speed, medians of 5 (the machine is noisy; the ratio is what to read):
+
+* ``1 MB article``: every default suggester over the generated 1 MB article (bench/generate.py),
+  against the plain lexicon over the same article;
+* ``newsmark suggest, 1 000 articles``: the whole process ``newsmark suggest --format jsonl``
+  over 1 000 generated articles with 100 tags in their store, against ``newsmark list`` over
+  the same corpus and store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from tui.config import Config  # noqa: E402
+from tui.corpus import Corpus, load_corpus  # noqa: E402
+from tui.model import Annotation, Article, Span  # noqa: E402
+from tui.sentences import sentence_spans  # noqa: E402
+from tui.suggest import DEFAULT_SOURCES, Suggestion, Suggestions  # noqa: E402
+
+TAGS = ("claim", "threat", "denial", "schedule")
+MIN_SCORE = Config().suggest.min_score
+SETS = {
+    "seeds": (ROOT.parent / "shared" / "eval" / "seed_sentences.jsonl", ROOT / "seeds"),
+    "heldout": (ROOT / "bench" / "heldout" / "sentences.jsonl",
+                ROOT / "bench" / "heldout" / "articles"),
+}
+if not SETS["seeds"][0].exists():  # run from a clone whose shared/ sits elsewhere
+    SETS["seeds"] = (Path("/work/shared/eval/seed_sentences.jsonl"), ROOT / "seeds")
+
+#: The baseline: the words anyone would start from, matched anywhere in the sentence.
+LEXICON = {
+    "claim": r"\b(?:said|says|according to|told)\b",
+    "threat": r"\b(?:threat\w*|warn\w*|sanctions?|consequences?)\b",
+    "denial": r"\b(?:den(?:y|ies|ied)|reject\w*)\b",
+    "schedule": r"\b(?:January|February|March|April|May|June|July|August|September|October"
+                r"|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+                r"|next (?:week|month|year)|meeting|talks)\b",
+}
+
+
+@dataclass(frozen=True)
+class Gold:
+    """One labelled sentence: its span in its article, its label and acceptable others."""
+
+    article_id: str
+    span: Span
+    label: str
+    also: frozenset[str]
+
+
+def load_gold(path: Path, corpus: Corpus) -> list[Gold]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        article = corpus.get(row["article"])
+        assert article is not None, row["article"]
+        start = article.text.find(row["quote"])
+        assert start >= 0, row["quote"]
+        rows.append(Gold(article.id, Span(start, start + len(row["quote"])), row["label"],
+                         frozenset(row.get("also", ()))))
+    return rows
+
+
+def gold_annotations(gold: Sequence[Gold], corpus: Corpus) -> list[Annotation]:
+    """The gold labels as the store's annotations (what "outlets" and "own" learn from)."""
+    out = []
+    for number, row in enumerate(gold):
+        if row.label == "none":
+            continue
+        article = corpus.get(row.article_id)
+        assert article is not None
+        out.append(Annotation.new(article, row.span, row.label, annotator="gold",
+                                  id=f"gold-{number}", now="2026-01-01T00:00:00.000Z"))
+    return out
+
+
+def lexicon_suggestions(article: Article) -> list[Suggestion]:
+    out = []
+    patterns = {tag: re.compile(pattern, re.IGNORECASE) for tag, pattern in LEXICON.items()}
+    for sentence in sentence_spans(article.text, article.boilerplate):
+        for tag, pattern in patterns.items():
+            if pattern.search(article.text, sentence.start, sentence.end):
+                out.append(Suggestion(article.id, sentence.start, sentence.end, tag,
+                                      article.text[sentence.start:sentence.end], 1.0, "lexicon"))
+    return out
+
+
+def _overlaps_half(suggestion: Suggestion, sentence: Span) -> bool:
+    shared = min(suggestion.end, sentence.end) - max(suggestion.start, sentence.start)
+    return shared > 0 and shared * 2 >= len(sentence)
+
+
+def evaluate(
+    gold: Sequence[Gold], suggest: Callable[[Article, list[Annotation]], list[Suggestion]],
+    corpus: Corpus,
+) -> dict[str, tuple[int, int, int]]:
+    """``tag -> (tp, fp, fn)`` over the gold sentences."""
+    annotations = gold_annotations(gold, corpus)
+    counts = {tag: [0, 0, 0] for tag in TAGS}
+    for article_id in dict.fromkeys(row.article_id for row in gold):
+        article = corpus.get(article_id)
+        assert article is not None
+        others = [a for a in annotations if a.article_id != article_id]
+        found = [s for s in suggest(article, others) if s.score >= MIN_SCORE]
+        for row in (r for r in gold if r.article_id == article_id):
+            predicted = {s.tag for s in found if _overlaps_half(s, row.span)}
+            for tag in TAGS:
+                if tag in predicted:
+                    if row.label == tag:
+                        counts[tag][0] += 1
+                    elif tag not in row.also:
+                        counts[tag][1] += 1
+                elif row.label == tag:
+                    counts[tag][2] += 1
+    return {tag: (tp, fp, fn) for tag, (tp, fp, fn) in counts.items()}
+
+
+def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    score = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, score
+
+
+def engine(sources: Sequence[str], corpus: Corpus) -> Callable[[Article, list[Annotation]],
+                                                                list[Suggestion]]:
+    config = Config()
+
+    def run(article: Article, annotations: list[Annotation]) -> list[Suggestion]:
+        return Suggestions(config, sources=sources, corpus=corpus, annotations=annotations,
+                           annotator="gold").for_article(article)
+
+    return run
+
+
+def quality(markdown: list[str]) -> None:
+    rows: list[tuple[str, Callable[[Corpus], Callable]]] = [
+        ("baseline: plain lexicon", lambda c: lambda a, _: lexicon_suggestions(a)),
+        ("rules", lambda c: engine(("rules",), c)),
+        ("dates", lambda c: engine(("dates",), c)),
+        ("outlets", lambda c: engine(("outlets",), c)),
+        ("own", lambda c: engine(("own",), c)),
+        ("all (default: " + ", ".join(DEFAULT_SOURCES) + ")",
+         lambda c: engine(DEFAULT_SOURCES, c)),
+        ("all + own", lambda c: engine((*DEFAULT_SOURCES, "own"), c)),
+    ]
+    for set_name, (gold_path, folder) in SETS.items():
+        corpus = load_corpus([folder])
+        gold = load_gold(gold_path, corpus)
+        counts = {tag: sum(1 for g in gold if g.label == tag) for tag in TAGS}
+        title = (f"### {set_name}: {len(gold)} sentences ("
+                 + ", ".join(f"{tag} {n}" for tag, n in counts.items()) + f"), min_score "
+                 f"{MIN_SCORE}")
+        lines = [title, "",
+                 "| suggester | " + " | ".join(f"{t} P / R / F1" for t in TAGS)
+                 + " | macro-F1 |",
+                 "| --- |" + " ---: |" * (len(TAGS) + 1)]
+        for name, make in rows:
+            result = evaluate(gold, make(corpus), corpus)
+            cells, scores = [], []
+            for tag in TAGS:
+                p, r, score = f1(*result[tag])
+                tp, fp, fn = result[tag]
+                cells.append(f"{p:.2f} / {r:.2f} / **{score:.2f}** ({tp}/{tp + fp}/{tp + fn})")
+                scores.append(score)
+            lines.append(f"| {name} | " + " | ".join(cells)
+                         + f" | **{statistics.mean(scores):.2f}** |")
+        lines.append("")
+        lines.append("Cells: precision / recall / F1 (true positives / suggested / labelled).")
+        lines.append("")
+        print("\n".join(lines))
+        markdown.extend(lines)
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def _median_time(function: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def speed(markdown: list[str], quick: bool) -> None:
+    import generate  # bench/generate.py
+
+    runs = 2 if quick else 5
+    size = 50_000 if quick else 1_000_000
+    count = 30 if quick else 1_000
+    sentences = generate.seed_sentences()
+    lines = ["### speed", "", "| row | median | baseline | ratio | budget |",
+             "| --- | ---: | ---: | ---: | --- |"]
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        big = generate.write_big_article(folder / "big" / "big_article.txt", size, sentences,
+                                         generate.SEED)
+        corpus = load_corpus([big])
+        article = corpus.articles[0]
+        config = Config()
+        # A fresh engine each time: nothing cached between runs but what a process keeps
+        # (compiled rules, dateparser's loaded data).
+        engine_time = _median_time(
+            lambda: Suggestions(config, corpus=corpus).for_article(article), runs)
+        lexicon_time = _median_time(lambda: lexicon_suggestions(article), runs)
+        found = len(Suggestions(config, corpus=corpus).for_article(article))
+        lines.append(f"| suggestions, {len(article.text) / 1e6:.2f} MB article ({found} found) "
+                     f"| {engine_time * 1000:.0f} ms | {lexicon_time * 1000:.0f} ms | "
+                     f"{engine_time / lexicon_time:.1f}× | ≤ 300 ms |")
+
+        news = folder / "news"
+        news.mkdir()
+        generate.write_news_corpus(news, count, sentences, generate.SEED)
+        store = folder / "annotations"
+        tagged = load_corpus([news]).articles[: max(1, count // 10)]
+        generate.write_store(store, generate.annotate(list(tagged), count // 10, generate.SEED))
+        env = {**os.environ, "NEWSMARK_ANNOTATOR": "bench", "NO_COLOR": "1"}
+        common = ["--corpus", str(news), "--store", str(store)]
+
+        def process(*argv: str) -> Callable[[], None]:
+            def run() -> None:
+                subprocess.run([sys.executable, "-m", "tui", *argv, *common], cwd=scratch,
+                               env=env, check=True, stdout=subprocess.DEVNULL)
+            return run
+
+        suggest_time = _median_time(process("suggest", "--format", "jsonl"), runs)
+        list_time = _median_time(process("list"), runs)
+        lines.append(f"| newsmark suggest, {count} articles, {count // 10} tags | "
+                     f"{suggest_time:.2f} s | {list_time:.2f} s | "
+                     f"{suggest_time / list_time:.1f}× | ≤ 10 s |")
+    lines.append("")
+    lines.append("Baselines: the plain lexicon over the same article; `newsmark list` over the "
+                 "same corpus and store (a process that reads every article).")
+    print("\n".join(lines))
+    markdown.extend(lines)
+
+
+def _machine() -> str:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",)
+    return (f"{os.cpu_count()} cores, load {', '.join(f'{x:.1f}' for x in load)}, "
+            f"Python {sys.version.split()[0]}")
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quality", action="store_true", help="only the quality tables")
+    parser.add_argument("--speed", action="store_true", help="only the speed rows")
+    parser.add_argument("--quick", action="store_true", help="tiny speed data (for the test)")
+    parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    both = not args.quality and not args.speed
+    markdown = [f"Machine: {_machine()}", ""]
+    print(markdown[0])
+    if args.quality or both:
+        quality(markdown)
+    if args.speed or both:
+        speed(markdown, args.quick)
+    if args.markdown:
+        args.markdown.write_text("\n".join(markdown) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

@@ -1,0 +1,461 @@
+"""Suggestions: passages newsmark proposes to tag, each from a named suggester (no UI).
+
+Four suggesters, each recorded as the ``source`` of what it proposes:
+
+``rules``
+    the tag's rules from the config (:mod:`tui.rules`; the default tags ship with
+    ``tui/rules.toml``). A sentence gets the tag when a rule fires on it.
+``dates``
+    a sentence naming a date still ahead of the article's date, in a clause about what will
+    happen and not about something called off, suggests the schedule tag (:mod:`tui.dates`).
+``outlets``
+    a passage tagged in one article suggests its counterpart in the others, found by the compare
+    matching (:class:`tui.compare.Aligner`): verbatim or reworded, scored by the match.
+``own``
+    once a tag has :data:`OWN_MIN_EXAMPLES` passages of yours, sentences sharing their words
+    (those the tagged passages have in common, weighed against the rest of the corpus) are
+    suggested. Off by default: ``bench/suggest.py`` measured that it does not help (see
+    ``bench/README.md``); turn it on with ``sources`` in the config's ``[suggest]`` table.
+
+Every schedule suggestion carries ``when``: the dates ahead it names, resolved against the
+article's date (``"2022-01-09/2022-01-10"``; several are joined by ``", "``).
+
+A suggestion is shown until it is accepted (it becomes an annotation with ``source``, ``score``
+and ``when``) or rejected (a :class:`Rejection` in the annotator's shard, keyed by tag and the
+passage's folded words, so it holds after the text is re-anchored or edited around it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .compare import Aligner, fold
+from .config import Config
+from .corpus import Corpus
+from .dates import DateMention, find_dates
+from .model import Annotation, Article, Span, utc_now
+from .rules import TagRules, combined_score, is_ahead
+from .sentences import sentence_spans
+
+__all__ = [
+    "DEFAULT_SOURCES",
+    "SOURCES",
+    "Rejection",
+    "Suggestion",
+    "Suggestions",
+    "accept",
+    "pending",
+    "rejection_key",
+]
+
+#: Every suggester, by name.
+SOURCES = ("rules", "dates", "outlets", "own")
+#: Those on unless the config says otherwise ("own" measured no gain: see bench/README.md).
+DEFAULT_SOURCES = ("rules", "dates", "outlets")
+#: Suggestions scoring below this are not shown unless the config or --min-score says so.
+DEFAULT_MIN_SCORE = 0.5
+#: The tag the dates suggester proposes (when the tag set has it).
+SCHEDULE_TAG = "schedule"
+#: How many passages of a tag the "own" suggester needs before it suggests that tag.
+OWN_MIN_EXAMPLES = 3
+#: Two suggestions of one tag overlapping by this share of the shorter are one suggestion.
+_SAME_PASSAGE = 0.5
+#: An outlet passage is looked for only in articles sharing this share of its words.
+_OUTLET_WORD_SHARE = 0.3
+
+_CALLED_OFF = re.compile(
+    r"\b(?:call(?:ed|s)? off|cancel\w*|postpon\w*|scrap(?:ped|s)?|pulled out of|shelved"
+    r"|put off|delay(?:ed|s)?)\b",
+    re.IGNORECASE,
+)
+_STOPWORDS = frozenset(
+    """
+    a an the and or but if of to in on at by for with from as into onto over under about
+    after before between during without within than then so that this these those there here
+    it its it's he she they we i you his her their our my your him them us me who whom whose
+    which what when where why how is are was were be been being has have had do does did
+    will would could should may might must can shall not no nor also only just more most
+    very such own same other another any each every all both few some many much one two
+    said says say told according mr mrs ms
+    """.split()
+)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A passage proposed for a tag: where, which tag, how sure (0–1), and who proposed it.
+
+    ``when`` is the resolved date(s) of a schedule suggestion, else ``""``.
+    """
+
+    article_id: str
+    start: int
+    end: int
+    tag: str
+    text: str
+    score: float
+    source: str
+    when: str = ""
+
+    @property
+    def span(self) -> Span:
+        """The suggested passage."""
+        return Span(self.start, self.end)
+
+    @property
+    def key(self) -> str:
+        """The key a rejection of this suggestion is stored under (see :func:`rejection_key`)."""
+        return rejection_key(self.tag, self.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record ``newsmark suggest --format jsonl`` prints: ``article_id, start, end, tag,
+        text, score, source``, plus ``when`` for schedules."""
+        record: dict[str, Any] = {
+            "article_id": self.article_id, "start": self.start, "end": self.end,
+            "tag": self.tag, "text": self.text, "score": self.score, "source": self.source,
+        }
+        if self.when:
+            record["when"] = self.when
+        return record
+
+
+def rejection_key(tag: str, text: str) -> str:
+    """``tag:`` plus a hash of the passage's folded words (case, punctuation and quote style
+    ignored), so a rejection still matches after offsets move or the text around it changes."""
+    folded = fold(text)[0]
+    digest = hashlib.sha256(folded.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return f"{tag}:{digest}"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A suggestion the annotator rejected: it never comes back for them.
+
+    Stored in the annotator's shard of the article (section ``rejections``), under ``key``.
+    """
+
+    key: str
+    article_id: str
+    tag: str
+    source: str
+    text: str
+    annotator: str = ""
+    rejected: str = ""
+
+    @classmethod
+    def of(cls, suggestion: Suggestion, annotator: str, now: str | None = None) -> Rejection:
+        """The rejection of ``suggestion`` by ``annotator``."""
+        return cls(suggestion.key, suggestion.article_id, suggestion.tag, suggestion.source,
+                   suggestion.text, annotator, now or utc_now())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored record."""
+        return {"key": self.key, "article_id": self.article_id, "tag": self.tag,
+                "source": self.source, "text": self.text, "annotator": self.annotator,
+                "rejected": self.rejected}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Rejection:
+        """From a stored record (unknown keys ignored)."""
+        return cls(**{k: str(data.get(k, "")) for k in cls.__dataclass_fields__})
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+@dataclass
+class Suggestions:
+    """Computes the suggestions of articles: every enabled suggester, merged.
+
+    ``annotations`` are the store's annotations (every annotator's: a teammate's tag in one
+    outlet suggests its counterpart in another); ``annotator`` picks whose tags teach the
+    "own" suggester. Safe to use from one worker thread at a time.
+    """
+
+    config: Config
+    sources: Sequence[str] = DEFAULT_SOURCES
+    corpus: Corpus | None = None
+    annotations: Sequence[Annotation] = ()
+    annotator: str = ""
+    _aligner: Aligner | None = field(default=None, init=False, repr=False)
+    _own: dict[str, dict[str, float]] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        unknown = [s for s in self.sources if s not in SOURCES]
+        if unknown:
+            raise ValueError(f"unknown suggester {unknown[0]!r}; the suggesters are "
+                             + ", ".join(SOURCES))
+        self._sentences: dict[str, list[Span]] = {}
+        self._by_article: dict[str, list[Annotation]] = {}
+        for annotation in self.annotations:
+            if annotation.anchor != "orphan":
+                self._by_article.setdefault(annotation.article_id, []).append(annotation)
+
+    def for_article(self, article: Article) -> list[Suggestion]:
+        """Every suggestion for ``article`` in text order, one per passage and tag (the best
+        source's), before rejections and annotations are taken out (see :func:`pending`)."""
+        sentences = sentence_spans(article.text, article.boilerplate)
+        needs_dates = "dates" in self.sources or any(
+            rules.needs_dates for rules in self._tag_rules().values()) or (
+            self.config.tag(SCHEDULE_TAG) is not None)
+        mentions = find_dates(article.text, article.date) if needs_dates else []
+        found: list[Suggestion] = []
+        if "rules" in self.sources:
+            found += self._rules(article, sentences, mentions)
+        if "dates" in self.sources:
+            found += self._dates(article, sentences, mentions)
+        if "outlets" in self.sources:
+            found += self._outlets(article)
+        if "own" in self.sources:
+            found += self._own_tags(article, sentences)
+        return _merge(found, article, mentions)
+
+    # -- the suggesters -------------------------------------------------------------------
+
+    def _tag_rules(self) -> dict[str, TagRules]:
+        return {tag.name: rules for tag in self.config.tags
+                if (rules := self.config.rules_for(tag.name)) is not None}
+
+    def _rules(self, article: Article, sentences: Sequence[Span],
+               mentions: Sequence[DateMention]) -> list[Suggestion]:
+        text = article.text
+        out = []
+        tag_rules = self._tag_rules()
+        cursor = 0
+        for sentence in sentences:
+            while cursor < len(mentions) and mentions[cursor].end <= sentence.start:
+                cursor += 1
+            inside = []
+            index = cursor
+            while index < len(mentions) and mentions[index].start < sentence.end:
+                inside.append(mentions[index])
+                index += 1
+            for tag, rules in tag_rules.items():
+                fired = rules.fired(text, sentence.start, sentence.end, inside, article.date)
+                if fired:
+                    score = combined_score([rule.score for rule, _, _ in fired])
+                    out.append(_suggestion(article, sentence, tag, score, "rules"))
+        return out
+
+    def _dates(self, article: Article, sentences: Sequence[Span],
+               mentions: Sequence[DateMention]) -> list[Suggestion]:
+        if self.config.tag(SCHEDULE_TAG) is None:
+            return []
+        text = article.text
+        out = []
+        index = 0
+        for sentence in sentences:
+            best = 0.0
+            while index < len(mentions) and mentions[index].start < sentence.end:
+                mention = mentions[index]
+                index += 1
+                if mention.start < sentence.start or not is_ahead(mention, article.date):
+                    continue
+                if _CALLED_OFF.search(text, sentence.start, sentence.end):
+                    continue
+                best = max(best, 0.7 if mention.tense == "future" else 0.55)
+            if best:
+                out.append(_suggestion(article, sentence, SCHEDULE_TAG, best, "dates"))
+        return out
+
+    def _outlets(self, article: Article) -> list[Suggestion]:
+        if self.corpus is None or not self._by_article:
+            return []
+        if self._aligner is None:
+            self._aligner = Aligner(self.corpus)
+        aligner = self._aligner
+        try:
+            target_words = set(aligner.folded(article.id).text.split())
+        except KeyError:
+            return []
+        known = set(self.config.tag_names)
+        target_sentences = sentence_spans(article.text, article.boilerplate)
+        out = []
+        for article_id, tagged in self._by_article.items():
+            if article_id == article.id:
+                continue
+            for annotation in tagged:
+                if annotation.tag not in known:
+                    continue
+                needle = fold(annotation.text)[0]
+                words = set(needle.split())
+                if not words or len(words & target_words) < _OUTLET_WORD_SHARE * len(words):
+                    continue
+                match = aligner.match(annotation.text, article.id, folded=needle)
+                if not match.carried or match.span is None:
+                    continue
+                span = match.span
+                if self._whole_sentences(annotation):
+                    # A tagged sentence suggests the sentence(s) its counterpart is in, not
+                    # just the words the two share.
+                    span = _snap(span, target_sentences)
+                out.append(_suggestion(article, span, annotation.tag,
+                                       round(match.score / 100, 3), "outlets"))
+        return out
+
+    def _whole_sentences(self, annotation: Annotation) -> bool:
+        """Whether an annotation covers whole sentences of its article (as a tag by key does)."""
+        sentences = self._sentences.get(annotation.article_id)
+        if sentences is None:
+            article = self.corpus.get(annotation.article_id) if self.corpus else None
+            sentences = [] if article is None else sentence_spans(article.text,
+                                                                  article.boilerplate)
+            self._sentences[annotation.article_id] = sentences
+        starts = {s.start for s in sentences}
+        ends = {s.end for s in sentences}
+        return annotation.start in starts and annotation.end in ends
+
+    def _own_tags(self, article: Article, sentences: Sequence[Span]) -> list[Suggestion]:
+        profiles = self._own_profiles()
+        out = []
+        for sentence in sentences:
+            words = set(_content_words(article.text[sentence.start:sentence.end]))
+            for tag, weights in profiles.items():
+                shared = [weights[w] for w in words if w in weights]
+                if len(shared) < 2:
+                    continue
+                score = round(1 - math.exp(-sum(shared) / 2), 3)
+                out.append(_suggestion(article, sentence, tag, score, "own"))
+        return out
+
+    def _own_profiles(self) -> dict[str, dict[str, float]]:
+        """Per tag, the words the annotator's passages of it share, weighed by how much more
+        often they occur there than in the corpus's sentences (a log-odds ratio)."""
+        if self._own is not None:
+            return self._own
+        mine = [a for a in self.annotations if a.annotator == self.annotator
+                and a.anchor != "orphan"]
+        by_tag: dict[str, list[Annotation]] = {}
+        for annotation in mine:
+            by_tag.setdefault(annotation.tag, []).append(annotation)
+        background: Counter[str] = Counter()
+        total = 0
+        for article in (self.corpus.articles if self.corpus is not None else ()):
+            for sentence in sentence_spans(article.text, article.boilerplate):
+                background.update(set(_content_words(article.text[sentence.start:sentence.end])))
+                total += 1
+        profiles: dict[str, dict[str, float]] = {}
+        for tag, examples in by_tag.items():
+            if len(examples) < OWN_MIN_EXAMPLES or tag not in self.config.tag_names:
+                continue
+            counts: Counter[str] = Counter()
+            for example in examples:
+                counts.update(set(_content_words(example.text)))
+            weights = {}
+            for word, count in counts.items():
+                if count < 2:
+                    continue  # a word of one passage is that passage's topic, not the tag's
+                inside = count / len(examples)
+                outside = (background.get(word, 0) + 1) / (total + 2)
+                if inside > outside * 2:
+                    weights[word] = math.log(inside / outside)
+            if weights:
+                profiles[tag] = weights
+        self._own = profiles
+        return profiles
+
+
+# --------------------------------------------------------------------------- using them
+
+
+def pending(
+    suggestions: Iterable[Suggestion],
+    annotations: Iterable[Annotation],
+    rejected: Iterable[str],
+) -> list[Suggestion]:
+    """The suggestions still to decide: not rejected (by key) and not already an annotation of
+    the same tag on (at least half of) the same passage."""
+    keys = set(rejected)
+    by_tag: dict[str, list[Span]] = {}
+    for annotation in annotations:
+        by_tag.setdefault(annotation.tag, []).append(annotation.span)
+    out = []
+    for suggestion in suggestions:
+        if suggestion.key in keys:
+            continue
+        if any(_same_passage(suggestion.span, span) for span in by_tag.get(suggestion.tag, ())):
+            continue
+        out.append(suggestion)
+    return out
+
+
+def accept(
+    suggestion: Suggestion, article: Article, *, annotator: str, now: str | None = None
+) -> Annotation:
+    """The annotation that accepting ``suggestion`` makes: its span and tag, with its source,
+    score and ``when``."""
+    annotation = Annotation.new(article, suggestion.span, suggestion.tag, annotator=annotator,
+                                now=now)
+    return replace(annotation, source=suggestion.source, score=suggestion.score,
+                   when=suggestion.when)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _suggestion(article: Article, span: Span, tag: str, score: float, source: str) -> Suggestion:
+    return Suggestion(article.id, span.start, span.end, tag, article.text[span.start:span.end],
+                      score, source)
+
+
+def _snap(span: Span, sentences: Sequence[Span]) -> Span:
+    """``span`` widened to the sentences it covers at least half of (itself if none)."""
+    covered = [s for s in sentences if _same_passage(span, s) and (
+        min(span.end, s.end) - max(span.start, s.start)) * 2 >= len(s)]
+    if not covered:
+        return span
+    return Span(min(covered[0].start, span.start), max(covered[-1].end, span.end))
+
+
+def _same_passage(a: Span, b: Span) -> bool:
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return shared > 0 and shared >= _SAME_PASSAGE * min(len(a), len(b))
+
+
+def _merge(found: list[Suggestion], article: Article,
+           mentions: Sequence[DateMention]) -> list[Suggestion]:
+    """One suggestion per passage and tag: the best-scoring source's; schedules get ``when``."""
+    found.sort(key=lambda s: (-s.score, s.start, -s.end, s.tag, s.source))
+    kept: list[Suggestion] = []
+    by_tag: dict[str, list[Suggestion]] = {}
+    for suggestion in found:
+        others = by_tag.setdefault(suggestion.tag, [])
+        if any(_same_passage(suggestion.span, other.span) for other in others):
+            continue
+        others.append(suggestion)
+        kept.append(suggestion)
+    out = []
+    for suggestion in kept:
+        if suggestion.tag == SCHEDULE_TAG:
+            suggestion = replace(suggestion, when=_when(suggestion, article, mentions))
+        out.append(suggestion)
+    out.sort(key=lambda s: (s.start, -s.end, s.tag))
+    return out
+
+
+def _when(suggestion: Suggestion, article: Article, mentions: Sequence[DateMention]) -> str:
+    dates = []
+    for mention in mentions:
+        if mention.start >= suggestion.end:
+            break
+        if mention.start >= suggestion.start and mention.when is not None and is_ahead(
+                mention, article.date):
+            iso = mention.when.iso
+            if iso not in dates:
+                dates.append(iso)
+    return ", ".join(dates)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in (m.group(0).lower() for m in _WORD.finditer(text))
+            if w not in _STOPWORDS]
