@@ -217,6 +217,25 @@ def test_strict_and_lenient_matching_are_one_to_one() -> None:
     assert lenient_matches([], [(1, 2)]) == []
 
 
+def test_the_identical_spans_shortcut_changes_no_count() -> None:
+    """_tally pairs identical spans before the lenient sweep; the counts must be what matching
+    everything at once gives (lenient) and what the coverage of every span gives (overlap)."""
+    from tui.agree import _tally
+
+    rng = random.Random(11)
+    for _ in range(400):
+        pool = [(s, s + rng.randint(1, 12)) for s in (rng.randrange(60) for _ in range(8))]
+        a = [rng.choice(pool) for _ in range(rng.randint(1, 8))]
+        b = [rng.choice(pool) for _ in range(rng.randint(1, 8))]
+        tally = _tally(a, b)
+        assert tally.lenient == len(lenient_matches(a, b))
+        a_cover, b_cover = overlap_coverage(a, b), overlap_coverage(b, a)
+        assert tally.a_touching == sum(1 for c in a_cover if c)
+        assert tally.b_touching == sum(1 for c in b_cover if c)
+        assert tally.a_weight == pytest.approx(sum(c / (e - s) for (s, e), c in zip(a, a_cover)))
+        assert tally.b_weight == pytest.approx(sum(c / (e - s) for (s, e), c in zip(b, b_cover)))
+
+
 def test_overlap_measure_is_semeval_2020_task_11() -> None:
     # P = (1/|A|) Σ |a∩b|/|a| over same-tag pairs; R likewise with |b| (Da San Martino 2019).
     assert overlap_coverage([(0, 10)], [(5, 15)]) == [5]

@@ -39,6 +39,25 @@ def test_what_orjson_would_spell_differently_goes_through_json() -> None:
         assert pretty_json(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
+def test_floats_orjson_writes_are_spelled_as_the_standard_library_does() -> None:
+    import random
+
+    import orjson
+
+    from tui.jsonout import _plain_float
+
+    rng = random.Random(7)
+    values = [0.0, -0.0, 1e-4, -1e-4, 9.999999999999998e15, 0.1, 1 / 3, 2 / 3, -0.7003]
+    for _ in range(300_000):
+        x = rng.random() * 10 ** rng.uniform(-6, 18) * rng.choice((1, -1))
+        values += [x, round(x, rng.randint(0, 8))]
+    for x in values:
+        if _plain_float(x):  # what pretty_json hands to orjson
+            assert orjson.dumps(x).decode() == json.dumps(x), x
+    figures = {"f1": 0.6667, "alpha": -0.0123, "kappa": 1.0, "tiny": 1e-05, "n": 3}
+    assert pretty_json(figures) == json.dumps(figures, ensure_ascii=False, indent=2) + "\n"
+
+
 def test_a_lone_surrogate_makes_the_whole_text_ascii_and_it_reads_back() -> None:
     value = {"note": "bad \udc80 byte", "quote": "“Unprecedented”"}
     text = pretty_json(value)

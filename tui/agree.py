@@ -143,13 +143,7 @@ def _counted_figure(matched: int, a_total: int, b_total: int) -> Figure:
 
 def strict_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
     """How many spans of ``a`` have an identical span in ``b`` (one-to-one)."""
-    counts = Counter(b)
-    matched = 0
-    for span in a:
-        if counts[span] > 0:
-            counts[span] -= 1
-            matched += 1
-    return matched
+    return _split_identical(a, b)[0]
 
 
 def _overlapping_pairs(a: Sequence[Interval], b: Sequence[Interval]) -> list[tuple[int, int, int]]:
@@ -263,23 +257,48 @@ class _Tally:
         return strict, lenient, overlap
 
 
+def _split_identical(a: Sequence[Interval], b: Sequence[Interval]
+                     ) -> tuple[int, list[Interval], list[Interval]]:
+    """Pair identical spans one-to-one: ``(pairs, a's rest, b's rest)``."""
+    counts = Counter(b)
+    rest_a = []
+    pairs = 0
+    for span in a:
+        if counts[span] > 0:
+            counts[span] -= 1
+            pairs += 1
+        else:
+            rest_a.append(span)
+    return pairs, rest_a, sorted(counts.elements())
+
+
+def _covered_weight(spans: Sequence[Interval], other: Sequence[Interval]) -> tuple[int, float]:
+    """How many of ``spans`` some span of ``other`` touches, and Σ |span ∩ other| / |span|."""
+    touching, weight = 0, 0.0
+    for (start, end), covered in zip(spans, overlap_coverage(spans, other)):
+        if covered:
+            touching += 1
+            weight += covered / (end - start)
+    return touching, weight
+
+
 def _tally(a: list[Interval], b: list[Interval]) -> _Tally:
     """Every count of the three span measures for one tag of one article."""
     tally = _Tally(a_total=len(a), b_total=len(b))
     if not a or not b:
         return tally
-    tally.strict = strict_matches(a, b)
-    tally.lenient = len(lenient_matches(a, b))
-    a_cover = overlap_coverage(a, b)
-    b_cover = overlap_coverage(b, a)
-    for (start, end), covered in zip(a, a_cover):
-        if covered:
-            tally.a_touching += 1
-            tally.a_weight += covered / (end - start)
-    for (start, end), covered in zip(b, b_cover):
-        if covered:
-            tally.b_touching += 1
-            tally.b_weight += covered / (end - start)
+    identical, rest_a, rest_b = _split_identical(a, b)
+    tally.strict = identical
+    # Identical spans are what lenient matching pairs first anyway: their overlap is the whole
+    # of both spans, which no other pair of either can exceed, and their boundaries are the
+    # closest possible (a test checks this shortcut against lenient_matches). Most spans of
+    # two annotators are identical, so only the rest needs the sweep and the sort.
+    tally.lenient = identical + len(lenient_matches(rest_a, rest_b))
+    # An identical span is covered whole by the other side.
+    touching, weight = _covered_weight(rest_a, b)
+    tally.a_touching, tally.a_weight = identical + touching, identical + weight
+    touching, weight = _covered_weight(rest_b, a)
+    tally.b_touching, tally.b_weight = identical + touching, identical + weight
     return tally
 
 
@@ -412,15 +431,24 @@ def pooled_unitized_alpha(figures: Iterable[UnitizedAlpha]) -> float | None:
 
 
 def cohen_kappa(a: Sequence[Any], b: Sequence[Any]) -> float | None:
-    """Cohen's κ of two annotators' values on the same units (None when chance agreement is 1)."""
-    if len(a) != len(b):
+    """Cohen's κ of two annotators' values on the same units (None when chance agreement is 1).
+
+    The values may be any labels; numpy arrays are taken as they are (the sentence figures pass
+    0/1 arrays of a hundred thousand units).
+    """
+    import numpy as np
+
+    first, second = np.asarray(a), np.asarray(b)
+    if first.shape != second.shape:
         raise ValueError("both annotators need a value for every unit")
-    n = len(a)
+    n = first.size
     if n == 0:
         return None
-    observed = sum(x == y for x, y in zip(a, b)) / n
-    count_a, count_b = Counter(a), Counter(b)
-    expected = sum(count_a[value] * count_b[value] for value in count_a) / (n * n)
+    observed = float(np.mean(first == second))
+    values, index = np.unique(np.concatenate([first, second]), return_inverse=True)
+    share_a = np.bincount(index[:n], minlength=len(values)) / n
+    share_b = np.bincount(index[n:], minlength=len(values)) / n
+    expected = float(np.dot(share_a, share_b))
     if expected >= 1:
         return None
     return (observed - expected) / (1 - expected)
@@ -431,18 +459,18 @@ def fleiss_kappa(counts: Sequence[Sequence[int]]) -> float | None:
 
     Every unit must have the same number (≥ 2) of annotators. None when chance agreement is 1.
     """
-    if not counts:
+    import numpy as np
+
+    table = np.asarray(counts, dtype=float)
+    if table.size == 0:
         return None
-    raters = sum(counts[0])
-    if raters < 2 or any(sum(row) != raters for row in counts):
+    raters = table.sum(axis=1)
+    if table.ndim != 2 or raters[0] < 2 or np.any(raters != raters[0]):
         raise ValueError("Fleiss' kappa needs the same number (>= 2) of annotators on each unit")
-    units = len(counts)
-    agreement = sum(
-        (sum(c * c for c in row) - raters) / (raters * (raters - 1)) for row in counts
-    ) / units
-    categories = len(counts[0])
-    shares = [sum(row[k] for row in counts) / (units * raters) for k in range(categories)]
-    chance = sum(share * share for share in shares)
+    n = raters[0]
+    agreement = float(np.mean(((table * table).sum(axis=1) - n) / (n * (n - 1))))
+    shares = table.sum(axis=0) / table.sum()
+    chance = float(np.dot(shares, shares))
     if chance >= 1:
         return None
     return (agreement - chance) / (1 - chance)
@@ -524,6 +552,8 @@ def disagreements(article: Article, spans: Mapping[str, Sequence[Annotation]]
             reach = item[1]
     found = []
     for cluster in clusters:
+        if _alike(cluster, names):
+            continue  # every annotator has the same spans and tags here: agreement
         cost = _disputed(cluster, names)
         if cost == 0:
             continue
@@ -546,6 +576,15 @@ def disagreements(article: Article, spans: Mapping[str, Sequence[Annotation]]
     return found
 
 
+def _alike(cluster: Sequence[tuple[int, int, str, Annotation]], names: Sequence[str]) -> bool:
+    """Whether every annotator marked exactly the same (start, end, tag) in the cluster."""
+    marks: dict[str, list[tuple[int, int, str]]] = {name: [] for name in names}
+    for start, end, name, annotation in cluster:
+        marks[name].append((start, end, annotation.tag))
+    first = sorted(set(marks[names[0]]))
+    return all(sorted(set(marks[name])) == first for name in names[1:])
+
+
 def _disputed(cluster: Sequence[tuple[int, int, str, Annotation]], names: Sequence[str]) -> int:
     """Code points of the cluster where the annotators' sets of tags are not all the same."""
     events: list[tuple[int, int, str, str]] = []
@@ -553,21 +592,23 @@ def _disputed(cluster: Sequence[tuple[int, int, str, Annotation]], names: Sequen
         events.append((start, 1, name, annotation.tag))
         events.append((end, -1, name, annotation.tag))
     events.sort(key=lambda e: e[0])
-    active: Counter[tuple[str, str]] = Counter()
+    active: dict[str, Counter[str]] = {name: Counter() for name in names}
+    current: dict[str, frozenset[str]] = {name: frozenset() for name in names}
     disputed = 0
     previous = events[0][0]
     index = 0
     while index < len(events):
         position = events[index][0]
-        if position > previous:
-            sets = {frozenset(tag for (who, tag), n in active.items() if who == name and n > 0)
-                    for name in names}
-            if len(sets) > 1:
-                disputed += position - previous
+        if position > previous and len(set(current.values())) > 1:
+            disputed += position - previous
+        touched = set()
         while index < len(events) and events[index][0] == position:
             _, delta, name, tag = events[index]
-            active[(name, tag)] += delta
+            active[name][tag] += delta
+            touched.add(name)
             index += 1
+        for name in touched:  # only the annotators whose tags changed here
+            current[name] = frozenset(tag for tag, n in active[name].items() if n > 0)
         previous = position
     return disputed
 
@@ -730,6 +771,10 @@ def compute_agreement(
         pair_list = [(names[x], names[y]) for x in range(len(names))
                      for y in range(x + 1, len(names))]
 
+    intervals = {name: {article_id: {tag: [(x.start, x.end) for x in found]
+                                     for tag, found in per_tag.items()}
+                        for article_id, per_tag in per_article.items()}
+                 for name, per_article in spans.items()}
     # Pairwise span agreement, tallied per article so the per-article table can use it.
     per_article_tally: dict[tuple[str, str], dict[str, dict[str, _Tally]]] = {}
     pairs: list[PairFigures] = []
@@ -739,12 +784,11 @@ def compute_agreement(
         totals = {tag: _Tally() for tag in tag_list}
         article_tallies: dict[str, dict[str, _Tally]] = {}
         for article_id in common:
-            a_tags = spans[a].get(article_id, {})
-            b_tags = spans[b].get(article_id, {})
+            a_tags = intervals[a].get(article_id, {})
+            b_tags = intervals[b].get(article_id, {})
             row: dict[str, _Tally] = {}
             for tag in tag_list:
-                tally = _tally([(x.start, x.end) for x in a_tags.get(tag, ())],
-                               [(x.start, x.end) for x in b_tags.get(tag, ())])
+                tally = _tally(a_tags.get(tag, []), b_tags.get(tag, []))
                 totals[tag].add(tally)
                 row[tag] = tally
             article_tallies[article_id] = row
@@ -873,54 +917,62 @@ def _sentence_figures(
     pair_list: Sequence[tuple[str, str]],
 ) -> tuple[SentenceFigures, dict[str, int]]:
     """Sentence-level κ and α; also the sentence count of each article."""
-    values: dict[str, dict[str, list[int]]] = {name: {tag: [] for tag in tags} for name in names}
+    import numpy as np
+
     counts: dict[str, int] = {}
+    boundaries = []
     for article in shared:
         sentences = sentence_spans(article.text, article.boilerplate)
         counts[article.id] = len(sentences)
+        boundaries.append(sentences)
+    units = sum(counts.values())
+    # values[name][tag]: 1 where the annotator's spans of the tag touch the sentence.
+    values = {name: {tag: np.zeros(units, dtype=np.uint8) for tag in tags} for name in names}
+    offset = 0
+    for article, sentences in zip(shared, boundaries):
         starts = [s.start for s in sentences]
+        ends = [s.end for s in sentences]
         for name in names:
             per_tag = spans[name].get(article.id, {})
             for tag in tags:
-                marks = [0] * len(sentences)
+                marks = values[name][tag]
                 for annotation in per_tag.get(tag, ()):
-                    # The sentences the annotation touches: those starting before its end and
-                    # ending after its start.
+                    # Sorted, disjoint sentences: the first ending after the annotation's start
+                    # up to the last starting before its end.
+                    first = bisect_right(ends, annotation.start)
                     last = bisect_left(starts, annotation.end)
-                    index = max(0, bisect_right(starts, annotation.start) - 1)
-                    while index < last:
-                        if sentences[index].end > annotation.start:
-                            marks[index] = 1
-                        index += 1
-                values[name][tag].extend(marks)
-    units = sum(counts.values())
+                    if first < last:
+                        marks[offset + first:offset + last] = 1
+        offset += len(sentences)
     figures = SentenceFigures(tuple(names), len(shared), units)
-    columns = {tag: [values[name][tag] for name in names] for tag in tags}
-    columns[ALL_TAGS] = [[v for tag in tags for v in values[name][tag]] for name in names]
-    for tag, matrix in columns.items():
-        n = len(matrix[0]) if matrix else 0
-        positive = sum(sum(row) for row in matrix)
-        prevalence = positive / (n * len(names)) if n else None
-        observed = _mean(
-            sum(x == y for x, y in zip(matrix[i], matrix[j])) / n
-            for i in range(len(names)) for j in range(i + 1, len(names))
-        ) if n else None
-        fleiss = fleiss_kappa([[len(names) - k, k] for k in map(sum, zip(*matrix))]) if n else None
-        alpha = krippendorff_alpha_nominal(matrix) if n else None
-        figures.tags[tag] = {
-            "positive": positive, "prevalence": _round(prevalence), "observed": _round(observed),
-            "fleiss_kappa": _round(fleiss), "krippendorff_alpha": _round(alpha),
-        }
+    columns = {tag: np.stack([values[name][tag] for name in names]) for tag in tags}
+    columns[ALL_TAGS] = np.concatenate([columns[tag] for tag in tags], axis=1)
     index_of = {name: i for i, name in enumerate(names)}
+    for tag, matrix in columns.items():
+        n = matrix.shape[1]
+        positive = int(matrix.sum())
+        if not n:
+            figures.tags[tag] = {"positive": 0, "prevalence": None, "observed": None,
+                                 "fleiss_kappa": None, "krippendorff_alpha": None}
+            continue
+        observed = _mean(float(np.mean(matrix[i] == matrix[j]))
+                         for i in range(len(names)) for j in range(i + 1, len(names)))
+        tagged = matrix.sum(axis=0, dtype=np.int64)
+        fleiss = fleiss_kappa(np.stack([len(names) - tagged, tagged], axis=1))
+        figures.tags[tag] = {
+            "positive": positive, "prevalence": _round(positive / (n * len(names))),
+            "observed": _round(observed), "fleiss_kappa": _round(fleiss),
+            "krippendorff_alpha": _round(krippendorff_alpha_nominal(matrix)),
+        }
     for a, b in pair_list:
         for tag, matrix in columns.items():
             first, second = matrix[index_of[a]], matrix[index_of[b]]
-            n = len(first)
+            n = first.size
             figures.pairs.append({
                 "a": a, "b": b, "tag": tag,
                 "cohen_kappa": _round(cohen_kappa(first, second)) if n else None,
-                "observed": _round(sum(x == y for x, y in zip(first, second)) / n) if n else None,
-                "a_positive": sum(first), "b_positive": sum(second),
+                "observed": _round(float(np.mean(first == second))) if n else None,
+                "a_positive": int(first.sum()), "b_positive": int(second.sum()),
             })
     return figures, counts
 

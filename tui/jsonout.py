@@ -7,9 +7,10 @@ writes, plus a final newline: the store's shards (with sorted keys), the exports
 The standard library's encoder is pure Python as soon as it indents (exporting 100 000
 annotations spent seconds in it, and at a hundred annotations a shard's encoding cost as much as
 its fsync). orjson writes the same bytes for the values newsmark writes (strings, ints, booleans,
-None, lists and dicts with string keys; checked against the standard library over every code
-point in the tests). Anything it would spell differently (a float, an int beyond 64 bits) or
-refuses (a lone surrogate) goes through the standard library, which is slower but the same.
+None, floats between 1e-4 and 1e16, lists and dicts with string keys; checked against the
+standard library over every code point and 600 000 floats in the tests). Anything it would
+spell differently (a float in exponent notation, an int beyond 64 bits) or refuses (a lone
+surrogate) goes through the standard library, which is slower but the same.
 
 A lone surrogate cannot be written as UTF-8. Then the whole text is written with JSON's
 ``\\uXXXX`` escapes for everything outside ASCII (what ``ensure_ascii=True`` writes), so the file
@@ -33,10 +34,17 @@ _OPTIONS = {
 }
 
 
+def _plain_float(value: float) -> bool:
+    """Whether orjson writes this float as the standard library does: both write the shortest
+    repr, and differ only in exponent notation, which neither uses for 0 or 1e-4 <= |x| < 1e16
+    (checked by a test). An agreement figure or a score always qualifies."""
+    return value == 0 or 1e-4 <= abs(value) < 1e16
+
+
 def _orjson_safe(value: Any) -> bool:
     """True if orjson spells ``value`` exactly as the standard library does."""
     if type(value) not in _CONTAINERS:
-        return type(value) in _PLAIN
+        return type(value) in _PLAIN or (type(value) is float and _plain_float(value))
     stack = [value]
     while stack:
         item = stack.pop()
@@ -50,6 +58,10 @@ def _orjson_safe(value: Any) -> bool:
         kinds = set(map(type, values))
         if kinds <= _PLAIN:
             continue
+        if float in kinds:
+            if not all(_plain_float(v) for v in values if type(v) is float):
+                return False
+            kinds.discard(float)
         if not kinds <= _PLAIN | _CONTAINERS:
             return False
         stack.extend(v for v in values if type(v) in _CONTAINERS)
