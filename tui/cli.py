@@ -430,7 +430,7 @@ def _team_selection(args: argparse.Namespace, config: Config, corpus: Corpus) ->
     for article_id in args.article or []:
         if corpus.info(article_id) is None:
             raise UserError(f"no article {article_id!r} in the corpus; `newsmark list` shows ids")
-    for tag in args.tag or []:
+    for tag in getattr(args, "tag", None) or []:
         if config.tag(tag) is None:
             raise UserError(f"unknown tag {tag!r}; the tags are: {', '.join(config.tag_names)}")
     wanted = set(args.article or [])
@@ -551,6 +551,109 @@ def _suggestion_table(suggestions: Sequence[object]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cmd_adjudicate(args: argparse.Namespace) -> int:
+    """Write a curated annotator (gold) from the annotators' work, by a strategy."""
+    from .adjudicate import adjudicate, parse_strategy
+    from .team import load_team
+
+    config = _load_config(args)
+    corpus = _corpus(args.corpus)
+    store = _store(args)
+    target = args.into.strip()
+    if not target:
+        raise UserError("--into needs a name for the curated set, e.g. --into gold")
+    try:
+        strategy = parse_strategy(args.strategy)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    team = load_team(corpus, store, _team_selection(args, config, corpus))
+    if target in team.annotators and target not in team.curated:
+        raise UserError(f"{_printable(target)!r} has annotations of their own, not a curated "
+                        "set; adjudicate never writes an annotator's work: choose another "
+                        "--into name (default gold)")
+    named = list(dict.fromkeys(args.annotator_filter or []))
+    for name in named:
+        if name not in team.annotators:
+            known = ", ".join(team.annotators) or "none yet"
+            raise UserError(f"{_printable(name)!r} has no annotations in these articles; the "
+                            f"annotators are: {_printable(known)}")
+    if target in named:
+        raise UserError(f"{_printable(target)!r} is the curated set being written; it cannot "
+                        "also be a source")
+    sources = named or [n for n in team.annotators if n not in team.curated and n != target]
+    if not sources:
+        raise UserError("no annotators' work to adjudicate in these articles")
+    if strategy.kind == "prefer" and strategy.preferred not in sources:
+        raise UserError(f"prefer:{_printable(strategy.preferred)} names no source annotator; "
+                        f"the sources are: {_printable(', '.join(sources))}")
+    work: dict[str, dict[str, list[Annotation]]] = {}
+    existing: dict[str, list[Annotation]] = {}
+    coded: dict[str, set[str]] = {name: set(team.done.get(name, ())) for name in sources}
+    for annotation in team.annotations:
+        if annotation.annotator == target:
+            existing.setdefault(annotation.article_id, []).append(annotation)
+        elif annotation.annotator in coded:
+            work.setdefault(annotation.article_id, {}).setdefault(
+                annotation.annotator, []).append(annotation)
+            coded[annotation.annotator].add(annotation.article_id)
+    outcome = adjudicate(store, team.articles, work, coded, target=target, strategy=strategy,
+                         existing=existing)
+    print(f"{_printable(target)}: {outcome.added} added, {outcome.updated} updated, "
+          f"{outcome.removed} removed, {outcome.unchanged} unchanged in {outcome.articles} "
+          f"article(s), {outcome.changed_articles} written ({strategy} of "
+          f"{_printable(', '.join(sources))})")
+    if outcome.kept_own or outcome.kept_edited:
+        print(f"newsmark: kept {outcome.kept_own} annotation(s) a curator added and "
+              f"{outcome.kept_edited} edited since the last adjudication", file=sys.stderr)
+    if outcome.single_voter:
+        print(f"newsmark: {len(outcome.single_voter)} article(s) coded by one annotator only: "
+              "their passages are taken as they are", file=sys.stderr)
+    for warning in team.warnings:
+        print(f"newsmark: warning: {_printable(warning)}", file=sys.stderr)
+    return OK
+
+
+def cmd_team_init(args: argparse.Namespace) -> int:
+    """Set the git repository holding the store up for team work (idempotent)."""
+    from .merge import install
+
+    root = args.store or default_store()
+    done = install(root, sys.executable)
+    try:
+        shown = done.attributes.relative_to(done.toplevel)
+    except ValueError:
+        shown = done.attributes
+    where = _printable(str(done.toplevel))
+    if not done.attributes_written and not done.config_written:
+        print(f"{where}: already set up for team work ({shown}, merge driver newsmark)")
+        return OK
+    print(f"{where}: set up for team work")
+    if done.attributes_written:
+        print(f"  wrote {shown}: annotation files merge by annotation id (commit it)")
+    if done.config_written:
+        print(f"  registered the merge driver in .git/config: {_printable(done.driver)}")
+    print("  every clone runs `newsmark team init` once: git copies no merge drivers")
+    return OK
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    """Print, per annotator, the articles done and started and the tags per tag."""
+    from .team import load_team, progress, progress_json, progress_table
+
+    config = _load_config(args)
+    corpus = _corpus(args.corpus)
+    store = _store(args)
+    team = load_team(corpus, store, list(corpus.ids))
+    rows = progress(team, config.tag_names)
+    if args.format == "json":
+        sys.stdout.write(progress_json(rows, len(corpus), config.tag_names))
+    else:
+        sys.stdout.write(progress_table(rows, len(corpus), config.tag_names))
+    for warning in team.warnings:
+        print(f"newsmark: warning: {_printable(warning)}", file=sys.stderr)
+    return OK
+
+
 # --------------------------------------------------------------------- parser
 
 Command = Callable[[argparse.Namespace], int]
@@ -561,7 +664,7 @@ Command = Callable[[argparse.Namespace], int]
 #: this is exactly the parser's list.)
 SUBCOMMANDS = (
     "open", "list", "add", "export", "import", "orphans", "check", "compare", "stats", "serve",
-    "agree", "suggest",
+    "agree", "suggest", "adjudicate", "progress", "team",
 )
 
 
@@ -709,6 +812,47 @@ def build_parser() -> argparse.ArgumentParser:
                    help="table (default) or json")
     _common(p, annotator_flag=False)
     p.set_defaults(func=cmd_agree)
+
+    p = commands.add_parser(
+        "adjudicate", help="write a curated set (gold) from the annotators' work",
+        description="Build a curated annotator from the others' annotations: majority (a "
+        "passage, exact span and tag, marked by more than half of the annotators who coded the "
+        "article), union, intersection, or prefer:NAME (NAME's where NAME coded the article, "
+        "else the majority). Each curated annotation records adjudicated_from. Writes only the "
+        "curated set's shards; running it again changes nothing.",
+    )
+    p.add_argument("--into", metavar="NAME", default="gold",
+                   help="the curated annotator to write (default gold)")
+    p.add_argument("--strategy", metavar="STRATEGY", default="majority",
+                   help="majority (default), union, intersection or prefer:ANNOTATOR")
+    p.add_argument("--article", action="append", metavar="ID",
+                   help="only this article (repeatable)")
+    p.add_argument("--annotator", action="append", dest="annotator_filter", metavar="NAME",
+                   help="adjudicate this annotator's work (repeatable; default: everyone "
+                   "but the curated sets)")
+    _common(p, annotator_flag=False)
+    p.set_defaults(func=cmd_adjudicate)
+
+    p = commands.add_parser("progress",
+                            help="print per annotator: articles done and started, tags per tag")
+    p.add_argument("--format", "-f", default="table", choices=("table", "json"),
+                   help="table (default) or json")
+    _common(p, annotator_flag=False)
+    p.set_defaults(func=cmd_progress)
+
+    p = commands.add_parser("team", help="set a git repository up for team work (team init)")
+    actions = p.add_subparsers(dest="team_command", metavar="ACTION")
+    init = actions.add_parser(
+        "init", help="write .gitattributes and register the merge driver (once per clone)",
+        description="Set up the git repository that holds the store: writes "
+        "<store>/.gitattributes (*.json merge=newsmark) and registers newsmark's merge driver "
+        "in the repository's own config, with the absolute path of this Python, so that one "
+        "annotator's files edited in two clones merge by annotation id. Run it once in every "
+        "clone; running it again changes nothing.",
+    )
+    _common(init, corpus_flag=False, annotator_flag=False)
+    init.set_defaults(func=cmd_team_init)
+    p.set_defaults(func=lambda _args, team=p: team.print_help() or OK)
 
     p = commands.add_parser("check", help="find damaged annotation files (exit 1 if any)")
     p.add_argument("--repair", action="store_true",

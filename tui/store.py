@@ -16,8 +16,12 @@ On-disk layout (one TinyDB file per article and annotator)::
 Why this shape: a tag rewrites one small file (cost proportional to one article's annotations,
 not the corpus), and two people annotating the same article on different machines edit different
 files, so sharing ``annotations/`` through git never produces a merge conflict (one annotator
-working on two machines still can, as with any file edited twice). A shard whose last annotation
-is removed is deleted, and an article without shards is not listed.
+working on two machines still can, as with any file edited twice; ``newsmark team init`` installs
+a merge driver for that, see :mod:`tui.merge`). A shard whose last annotation is removed is
+deleted, and an article without shards is not listed — except in a store set up for team work
+(its ``.gitattributes`` has :data:`TEAM_ATTRIBUTES_LINE`), where the emptied shard stays, with no
+annotations: git then sees an edit, which the driver merges with the other machine's, rather than
+a deletion, which git cannot merge with an edit.
 
 Each shard is pretty, deterministic JSON (UTF-8, two-space indent, sorted keys, annotations in
 :func:`tui.model.sort_key` order, a final newline), so ``git diff`` shows one hunk per change::
@@ -114,6 +118,9 @@ _WINDOWS_RESERVED = frozenset(
     + [f"LPT{i}" for i in range(1, 10)]
 )
 _GITIGNORE = "# newsmark's lock and temporary files: never commit them\n.*.lock\n.*.tmp\n"
+#: The line of ``<store>/.gitattributes`` (written by ``newsmark team init``) that sends shards
+#: to newsmark's git merge driver; it also makes emptied shards stay (see the module docs).
+TEAM_ATTRIBUTES_LINE = "*.json merge=newsmark"
 
 
 class StoreError(UserFacingError):
@@ -476,14 +483,17 @@ class ShardStorage(Storage):
     (see the module docstring). One instance serves one locked operation: it caches the parsed
     file between TinyDB's several reads of one operation, and is thrown away afterwards, so it
     never serves a stale copy. A damaged or newer file raises on read, so TinyDB never gets to
-    write over it. A write of an empty table removes the file.
+    write over it. A write of an empty table removes the file, unless ``keep_empty`` (a team
+    store) and the file exists: then it stays, with no annotations.
     """
 
-    def __init__(self, path: Path, article_id: str, annotator: str) -> None:
+    def __init__(self, path: Path, article_id: str, annotator: str, keep_empty: bool = False
+                 ) -> None:
         super().__init__()
         self.path = Path(path)
         self.article_id = article_id
         self.annotator = annotator
+        self.keep_empty = keep_empty
         self._cache: dict[str, dict[str, Any]] | None = None
         #: The schema of the file as read (None: no file yet).
         self.loaded_schema: int | None = None
@@ -501,7 +511,7 @@ class ShardStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         records = list(data.get(_TABLE, {}).values())
-        if records:
+        if records or (self.keep_empty and self.path.exists()):
             _atomic_write(self.path, _render_shard(self.article_id, self.annotator, records))
         else:
             atomic_unlink(self.path)
@@ -529,6 +539,17 @@ class Store:
         self._busy = 0
         self._idle = threading.Condition()
         self._gitignore_done = False
+        self._team: bool | None = None
+
+    def is_team_store(self) -> bool:
+        """Whether ``newsmark team init`` set this store up for git (read once per Store)."""
+        if self._team is None:
+            try:
+                text = (self.root / ".gitattributes").read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self._team = TEAM_ATTRIBUTES_LINE in (line.strip() for line in text.splitlines())
+        return self._team
 
     def __repr__(self) -> str:
         return f"Store({str(self.root)!r}, annotator={self.annotator!r})"
@@ -712,6 +733,44 @@ class Store:
             # Another process moved or removed it between the scan and the lock: look again.
         return None
 
+    def apply(
+        self,
+        article_id: str,
+        annotator: str,
+        *,
+        put: Iterable[Annotation] = (),
+        remove: Iterable[str] = (),
+    ) -> bool:
+        """Change many annotations of one shard in one locked write (``newsmark adjudicate``).
+
+        Each annotation of ``put`` is added to ``annotator``'s shard of ``article_id``, or
+        replaces the one with its id there; each id of ``remove`` is deleted. Returns False
+        (and writes nothing) when that changes nothing. Raises :class:`StoreError` if an id of
+        ``put`` is another annotator's in this article.
+        """
+        put = [replace(a, annotator=annotator) if a.annotator != annotator else a for a in put]
+        for annotation in put:
+            if annotation.article_id != article_id:
+                raise StoreError(f"annotation {annotation.id} belongs to "
+                                 f"{annotation.article_id!r}, not {article_id!r}")
+        gone = set(remove)
+        with self._writing(article_id, annotator) as (db, others):
+            theirs = {record["id"] for shard in others for record in shard.records}
+            clash = next((a.id for a in put if a.id in theirs), None)
+            if clash is not None:
+                raise StoreError(f"annotation {clash} is already in {article_id!r} as another "
+                                 "annotator's; not written")
+            records = {record["id"]: record for record in _records(db)}
+            before = dict(records)
+            for annotation in put:
+                records[annotation.id] = annotation.to_record()
+            for ident in gone:
+                records.pop(ident, None)
+            if records == before:
+                return False
+            db.storage.write({_TABLE: {str(n): r for n, r in enumerate(records.values(), 1)}})
+            return True
+
     @contextmanager
     def _writing(self, article_id: str, annotator: str) -> Iterator[tuple[TinyDB, list[_Shard]]]:
         """Lock one shard; yield a fresh TinyDB on it and the article's other shards.
@@ -746,7 +805,8 @@ class Store:
                         for shard in [_read_shard(other, article_id)]
                         if shard is not None
                     ]
-                    db = TinyDB(path, article_id, annotator, storage=ShardStorage)
+                    db = TinyDB(path, article_id, annotator, self.is_team_store(),
+                                storage=ShardStorage)
                     db.storage.read()  # reads and validates this shard before any change
                     yield db, others
                 except OSError as error:

@@ -31,4 +31,5 @@ def write(
     writer = csv.DictWriter(stream, fieldnames=COLUMNS, dialect="excel")
     writer.writeheader()
     for row in flat_rows(items, options):
+        row["adjudicated_from"] = "; ".join(row["adjudicated_from"])  # a cell holds text
         writer.writerow(row)

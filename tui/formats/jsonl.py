@@ -3,8 +3,9 @@
 Each line is a JSON object with the keys of :data:`COLUMNS`, in that order: the annotation's
 ``article_id, start, end, tag, text, note, annotator, created, modified, id`` and the article's
 ``title, outlet, date``, then the provenance of an accepted suggestion: ``source``, ``score``
-(0–1, or null) and ``when`` (empty unless a schedule). ``text`` is the quoted passage,
-``article.text[start:end]``.
+(0–1, or null) and ``when`` (empty unless a schedule), and of a curated annotation:
+``adjudicated_from`` (the annotators it was taken from; empty elsewhere). ``text`` is the
+quoted passage, ``article.text[start:end]``.
 Orphaned annotations (whose passage could not be found in the current text) are left out:
 their offsets refer to an older text. ``--offsets utf16`` counts ``start``/``end`` in UTF-16
 code units instead of code points.
@@ -42,7 +43,7 @@ SUFFIX = ".jsonl"
 #: The flat record, in order (shared with the csv format).
 COLUMNS = (
     "article_id", "start", "end", "tag", "text", "note", "annotator", "created", "modified",
-    "id", "title", "outlet", "date", "source", "score", "when",
+    "id", "title", "outlet", "date", "source", "score", "when", "adjudicated_from",
 )
 
 
@@ -70,6 +71,7 @@ def flat_rows(items: Sequence[ExportItem], options: ExportOptions) -> Iterator[d
                 "source": annotation.source,
                 "score": annotation.score,
                 "when": annotation.when,
+                "adjudicated_from": list(annotation.adjudicated_from),
             }
 
 
@@ -143,6 +145,12 @@ def read_flat_row(
             return f"score {score!r} is not a number"
     if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
         return "score is not a number"
+    curated = row.get("adjudicated_from") or []
+    if isinstance(curated, str):  # csv cells are text: names joined by "; "
+        curated = [name.strip() for name in curated.split(";") if name.strip()]
+    if not isinstance(curated, list) or not all(isinstance(n, str) and n for n in curated):
+        return "adjudicated_from is not a list of annotator names"
     result.annotations.append(replace(placed, source=as_str(row.get("source")),
-                                      score=score, when=as_str(row.get("when"))))
+                                      score=score, when=as_str(row.get("when")),
+                                      adjudicated_from=tuple(curated)))
     return None

@@ -10,7 +10,9 @@ annotation per annotator, whose ``result`` has, for each passage, a region::
 and, when it has a note, a ``textarea`` result with the same ``id`` (Label Studio's per-region
 text area, ``value.text`` a list of lines' text). ``newsmark export --format
 labelstudio-config`` prints the matching ``<View>`` config (``Labels`` named ``label``, ``Text``
-named ``text`` reading ``$text``, a per-region ``TextArea`` named ``note``).
+named ``text`` reading ``$text``, a per-region ``TextArea`` named ``note``). A curated set's
+annotation (``newsmark adjudicate``) is marked ``"ground_truth": true``, and each of its regions
+carries ``"meta": {"adjudicated_from": [...]}``, the annotators it was taken from.
 
 Offsets are code points, which is what Label Studio stores since its front end stopped counting
 JavaScript string length (label-studio-frontend PR #308); ``--offsets utf16`` writes UTF-16
@@ -69,18 +71,23 @@ def tasks(items: Sequence[ExportItem], options: ExportOptions) -> list[dict[str,
             for a in group:
                 start = index.to_units(a.start, options.offsets)
                 end = index.to_units(a.end, options.offsets)
-                regions.append({
+                region: dict[str, Any] = {
                     "id": a.id, "from_name": FROM_NAME, "to_name": TO_NAME, "type": "labels",
                     "value": {"start": start, "end": end, "text": a.text, "labels": [a.tag]},
-                })
+                }
+                if a.adjudicated_from:
+                    region["meta"] = {"adjudicated_from": list(a.adjudicated_from)}
+                regions.append(region)
                 if a.note:
                     regions.append({
                         "id": a.id, "from_name": NOTE_NAME, "to_name": TO_NAME,
                         "type": "textarea",
                         "value": {"start": start, "end": end, "text": [a.note]},
                     })
+            # A curated set (newsmark adjudicate) is what Label Studio calls ground truth.
+            curated = all(a.adjudicated_from for a in group)
             entry: dict[str, Any] = {"result": regions, "was_cancelled": False,
-                                     "ground_truth": False}
+                                     "ground_truth": curated}
             created = min((a.created for a in group if a.created), default="")
             modified = max((a.modified for a in group if a.modified), default="")
             if created:

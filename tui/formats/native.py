@@ -164,4 +164,7 @@ def _annotation(record: Any, article_id: str) -> Annotation | str:
     score = record.get("score")
     if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
         return "'score' is not a number"
+    curated = record.get("adjudicated_from", [])
+    if not isinstance(curated, list) or not all(isinstance(n, str) and n for n in curated):
+        return "'adjudicated_from' is not a list of annotator names"
     return Annotation.from_dict({**record, "article_id": article_id})

@@ -9,7 +9,9 @@ annotation. Each annotation follows the model's MUSTs (https://www.w3.org/TR/ann
 - ``body``: the tag as a ``TextualBody`` with ``purpose`` ``tagging``, and the note (when there
   is one) as a ``TextualBody`` with ``purpose`` ``commenting``.
 - ``creator`` a ``Person`` with the annotator's name; ``created``/``modified`` as
-  ``xsd:dateTime`` with a timezone (``Z``); omitted when unknown rather than left empty.
+  ``xsd:dateTime`` with a timezone (``Z``); omitted when unknown rather than left empty. An
+  annotation of a curated set (``newsmark adjudicate``) has several creators: the curated set
+  first, then the annotators it was taken from (its ``adjudicated_from``), each a ``Person``.
 - ``generator``, for an annotation accepted from a suggestion: the ``Software`` agent that
   proposed it, ``{"id": "urn:newsmark:suggester:<source>", "type": "Software",
   "name": "newsmark suggester <source>"}`` (read back as the annotation's ``source``).
@@ -104,6 +106,9 @@ def annotation_object(annotation: Annotation, source: str) -> dict[str, Any]:
     }
     if annotation.annotator:
         result["creator"] = {"type": "Person", "name": annotation.annotator}
+        if annotation.adjudicated_from:
+            result["creator"] = [result["creator"], *({"type": "Person", "name": name}
+                                                      for name in annotation.adjudicated_from)]
     if annotation.created:
         result["created"] = annotation.created
     if annotation.modified:
@@ -232,7 +237,10 @@ def _read_one(item: Any, corpus: CorpusLike, result: ImportResult) -> str | None
     iri = as_str(item.get("id"))
     annotation_id = iri[len("urn:uuid:"):] if iri.startswith("urn:uuid:") else iri
     creator = item.get("creator")
-    if isinstance(creator, list):
+    curated: tuple[str, ...] = ()
+    if isinstance(creator, list):  # a curated annotation: its set, then its sources
+        names = [as_str(c.get("name")) if isinstance(c, dict) else as_str(c) for c in creator]
+        curated = tuple(name for name in names[1:] if name)
         creator = creator[0] if creator else None
     annotator = as_str(creator.get("name")) if isinstance(creator, dict) else as_str(creator)
     generator = item.get("generator")
@@ -252,6 +260,7 @@ def _read_one(item: Any, corpus: CorpusLike, result: ImportResult) -> str | None
             modified=as_str(item.get("modified")),
         ),
         source=suggester,
+        adjudicated_from=curated,
     ))
     return None
 
