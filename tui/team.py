@@ -8,6 +8,7 @@ annotators there are and which of them are curated sets. ``newsmark agree``, ``a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -16,7 +17,8 @@ from .corpus import Corpus
 from .model import Annotation, Article
 from .store import Store, StoreError
 
-__all__ = ["Team", "load_team"]
+__all__ = ["AnnotatorProgress", "Team", "load_team", "progress", "progress_json",
+           "progress_table"]
 
 
 @dataclass
@@ -71,3 +73,83 @@ def load_team(corpus: Corpus, store: Store, article_ids: Sequence[str]) -> Team:
         warnings.append(f"{count} of {name}'s annotations are orphans (their passage is no longer "
                         "in the text) and are left out; `newsmark orphans` lists them")
     return Team(articles, annotations, sorted(names), curated, {}, warnings)
+
+
+@dataclass(frozen=True)
+class AnnotatorProgress:
+    """One annotator's progress: articles done, started (tagged, not done), tags per tag."""
+
+    name: str
+    curated: bool
+    done: tuple[str, ...]
+    started: tuple[str, ...]
+    tags: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        """How many annotations, all tags."""
+        return sum(self.tags.values())
+
+
+def progress(team: Team, tags: Sequence[str]) -> list[AnnotatorProgress]:
+    """Every annotator's progress over the team's articles, by name (curated sets last)."""
+    order = {article.id: n for n, article in enumerate(team.articles)}
+    tagged: dict[str, set[str]] = {}
+    counts: dict[str, Counter[str]] = {}
+    for annotation in team.annotations:
+        tagged.setdefault(annotation.annotator, set()).add(annotation.article_id)
+        counts.setdefault(annotation.annotator, Counter())[annotation.tag] += 1
+    names = sorted(set(tagged) | set(team.done), key=lambda n: (n in team.curated, n))
+    rows = []
+    for name in names:
+        done = {i for i in team.done.get(name, set()) if i in order}
+        started = tagged.get(name, set()) - done
+        tally = counts.get(name, Counter())
+        known = {tag: tally.get(tag, 0) for tag in tags}
+        known.update({tag: n for tag, n in sorted(tally.items()) if tag not in known})
+        rows.append(AnnotatorProgress(name, name in team.curated,
+                                      tuple(sorted(done, key=order.get)),
+                                      tuple(sorted(started, key=order.get)), known))
+    return rows
+
+
+def progress_json(rows: Sequence[AnnotatorProgress], articles: int, tags: Sequence[str]) -> str:
+    """``{"articles": N, "tags": [...], "annotators": [{"name", "curated", "done", "started",
+    "untouched", "done_articles", "started_articles", "tags", "total"}]}``."""
+    from .jsonout import pretty_json
+
+    return pretty_json({
+        "articles": articles,
+        "tags": list(tags),
+        "annotators": [
+            {"name": row.name, "curated": row.curated, "done": len(row.done),
+             "started": len(row.started),
+             "untouched": articles - len(row.done) - len(row.started),
+             "done_articles": list(row.done), "started_articles": list(row.started),
+             "tags": row.tags, "total": row.total}
+            for row in rows
+        ],
+    })
+
+
+def progress_table(rows: Sequence[AnnotatorProgress], articles: int, tags: Sequence[str]) -> str:
+    """The progress as a plain-text table (what ``newsmark progress`` prints)."""
+    from .layout import display_text
+
+    if not rows:
+        return f"Nobody has tagged or marked done any of the {articles} article(s) yet.\n"
+    extra = sorted({tag for row in rows for tag in row.tags} - set(tags))
+    columns = [*tags, *extra]
+    header = ["annotator", "done", "started", "untouched", *columns, "total"]
+    body = []
+    for row in rows:
+        name = display_text(row.name) + (" (curated)" if row.curated else "")
+        body.append([name, str(len(row.done)), str(len(row.started)),
+                     str(articles - len(row.done) - len(row.started)),
+                     *(str(row.tags.get(tag, 0)) for tag in columns), str(row.total)])
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                       for i, (cell, w) in enumerate(zip(r, widths))).rstrip()
+             for r in [header, *body]]
+    lines.append(f"({articles} article(s) in the corpus; started: tagged but not marked done)")
+    return "\n".join(lines) + "\n"
