@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from .lexical import LexicalIndex
+    from .links import Link
     from .semantic import EmbeddingCache
 
 __all__ = [
@@ -83,6 +84,7 @@ __all__ = [
     "Column",
     "Match",
     "Matrix",
+    "OutletCounts",
     "Row",
     "cell_code",
     "cell_for",
@@ -93,6 +95,7 @@ __all__ = [
     "matrix_csv",
     "matrix_json",
     "matrix_table",
+    "outlet_counts",
     "resolve_scorer",
     "story_groups",
 ]
@@ -665,11 +668,13 @@ class Column:
 
 @dataclass(frozen=True)
 class Cell:
-    """One article's side of one row: the match, and the tags on the matched passage there."""
+    """One article's side of one row: the match, the tags on the matched passage there, and
+    the analyst's verdict on it (a :class:`tui.links.Link`, None while there is none)."""
 
     match: Match
     tags: tuple[str, ...] = ()
     annotation_ids: tuple[str, ...] = ()
+    link: Link | None = None
 
 
 @dataclass(frozen=True)
@@ -706,13 +711,16 @@ def _overlap_enough(a: Span, b: Span) -> bool:
     return shared > 0 and shared >= _OVERLAP_SHARE * min(len(a), len(b))
 
 
-def cell_for(match: Match, annotations: Iterable[Annotation]) -> Cell:
-    """The cell for ``match`` given the article's annotations: the tags on the matched span."""
+def cell_for(match: Match, annotations: Iterable[Annotation], link: Link | None = None) -> Cell:
+    """The cell for ``match`` given the article's annotations: the tags on the matched span
+    (on the confirmed span, when a link confirms one)."""
+    span = link.span if link is not None and link.confirmed else match.span
     on = []
-    if match.carried and match.span is not None:
-        on = [a for a in annotations if _overlap_enough(a.span, match.span)]
+    if (match.carried or (link is not None and link.confirmed)) and span is not None:
+        if link is None or link.confirmed:
+            on = [a for a in annotations if _overlap_enough(a.span, span)]
     tags = tuple(dict.fromkeys(a.tag for a in sorted(on, key=lambda a: (a.start, a.tag))))
-    return Cell(match, tags, tuple(a.id for a in on))
+    return Cell(match, tags, tuple(a.id for a in on), link)
 
 
 def columns_of(corpus: Corpus, groups: Sequence[tuple[str, ...]]) -> tuple[Column, ...]:
@@ -745,10 +753,14 @@ def compare(
     annotations: Iterable[Annotation],
     *,
     aligner: Aligner | None = None,
+    links: Iterable[Link] = (),
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Matrix:
     """The passages × articles matrix of ``annotations`` over ``corpus``.
+
+    ``links`` are the analysts' verdicts (:mod:`tui.links`): each cell carries the latest one
+    from any annotation of its row to its article, beside the machine's match.
 
     Rows come in corpus order, then text order; an annotation whose passage is already a row
     (the same span in its article, or the match of a row's passage in another article) joins
@@ -758,7 +770,10 @@ def compare(
     each annotation; if ``cancelled()`` turns true the work stops and the rows so far are
     returned. Annotations of articles not in the corpus, and orphans, are left out.
     """
+    from .links import link_for
+
     aligner = aligner or Aligner(corpus)
+    links = tuple(links)
     order = {article_id: n for n, article_id in enumerate(corpus.ids)}
     usable = sorted(
         (a for a in annotations if a.article_id in order and a.anchor != "orphan"),
@@ -800,13 +815,56 @@ def compare(
                     if same:
                         members.append(other)
                         joined.add(other.id)
-            cells = {column.article_id: cell_for(matches[column.article_id],
-                                                 by_article[column.article_id])
+            ids = [member.id for member in members]
+            cells = {column.article_id: cell_for(
+                         matches[column.article_id], by_article[column.article_id],
+                         link_for(links, ids, column.article_id) if links else None)
                      for column in columns}
             rows.append(Row(annotation, tuple(members), cells))
         if progress is not None:
             progress(done, total)
     return Matrix(columns, tuple(rows), groups, aligner.scorer)
+
+
+@dataclass(frozen=True)
+class OutletCounts:
+    """How many of the matrix's passages one article carries word for word, rewords or drops
+    (an analyst's verdict overrides the machine's: a confirmed cell the machine called absent
+    counts as reworded, a rejected one as dropped), and how many verdicts it has."""
+
+    article_id: str
+    label: str
+    verbatim: int = 0
+    reworded: int = 0
+    dropped: int = 0
+    confirmed: int = 0
+    rejected: int = 0
+
+    @property
+    def total(self) -> int:
+        """The passages tagged elsewhere that this article was matched against."""
+        return self.verbatim + self.reworded + self.dropped
+
+
+def outlet_counts(matrix: Matrix) -> list[OutletCounts]:
+    """Per column, in column order: what it did with the passages tagged in other articles."""
+    counts = []
+    for column in matrix.columns:
+        tally = {"verbatim": 0, "reworded": 0, "dropped": 0, "confirmed": 0, "rejected": 0}
+        for row in matrix.rows:
+            cell = row.cells[column.article_id]
+            kind = cell.match.kind
+            if kind == "source":
+                continue
+            if cell.link is not None:
+                tally["confirmed" if cell.link.confirmed else "rejected"] += 1
+                if not cell.link.confirmed:
+                    kind = "absent"
+                elif kind == "absent":
+                    kind = "reworded"
+            tally["dropped" if kind == "absent" else kind] += 1
+        counts.append(OutletCounts(column.article_id, column.label, **tally))
+    return counts
 
 
 # --------------------------------------------------------------------------- differences
@@ -839,11 +897,14 @@ def diff_words(first: str, second: str) -> tuple[list[tuple[Span, bool]], list[t
 
 
 def cell_code(cell: Cell, markers: Mapping[str, str]) -> str:
-    """A cell in a few characters: ``src`` / ``=`` / ``~87`` / ``-``, then the markers of the
-    tags on the passage there (``= T``)."""
+    """A cell in a few characters: ``src`` / ``=`` / ``~87`` / ``-``, after ``✓`` or ``✗`` when
+    an analyst confirmed or rejected it, then the markers of the tags on the passage there
+    (``= T``, ``✓~66 T``)."""
     match = cell.match
     kind = {"source": "src", "verbatim": "=", "reworded": f"~{match.score}",
             "absent": "-"}[match.kind]
+    if cell.link is not None:
+        kind = ("✓" if cell.link.confirmed else "✗") + kind
     letters = "".join(markers.get(tag, tag[:1].upper()) for tag in cell.tags)
     return f"{kind} {letters}" if letters else kind
 
@@ -876,7 +937,8 @@ def matrix_table(matrix: Matrix, markers: Mapping[str, str], width: int = 100) -
     for column in matrix.columns:
         lines.append(f"{column.label}: {column.article_id}")
     lines.append("src tagged here · = verbatim · ~N reworded (score) · - absent; "
-                 f"letters: tags on the passage there; matched by the {matrix.scorer} scorer")
+                 "letters: tags on the passage there")
+    lines.append(f"✓ confirmed · ✗ rejected by an analyst; scores by the {matrix.scorer} scorer")
     return "\n".join(lines) + "\n"
 
 
@@ -900,7 +962,14 @@ def matrix_json(matrix: Matrix, corpus: Corpus) -> str:
             if span is not None and article is not None else None,
             "tags": list(cell.tags),
             "annotations": list(cell.annotation_ids),
+            "link": None if cell.link is None else link_json(cell.link),
         }
+
+    def link_json(link: Link) -> dict[str, object]:
+        return {"verdict": link.verdict, "start": link.start, "end": link.end,
+                "text": link.text if link.span is not None else None,
+                "annotator": link.annotator, "modified": link.modified, "anchor": link.anchor,
+                "annotation": link.annotation_id}
 
     data = {
         "scorer": matrix.scorer,

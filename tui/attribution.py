@@ -1,0 +1,77 @@
+"""What an outlet did with a passage's attribution and hedges: kept, softened or dropped (no UI).
+
+A tagged passage usually says who said it ("Ushakov said", "according to the Kremlin") and how
+sure it is ("reportedly", "may"). When another outlet carries the passage, it can keep that,
+*soften* it (add hedges: "reportedly", "is said to", "may"; or turn a claim into someone's
+claim), or *drop* it (state as fact what the source attributed to someone). The cue classes:
+
+* **attribution** — a verb of saying (said, says, told, stated, added, warned, claimed...) or a
+  sourcing phrase (according to, cited, quoted, in a statement, sources);
+* **hedges** — reportedly, allegedly, apparently, purportedly, is said to, is believed to,
+  may, might, could, possibly, likely, unconfirmed, appears to, seems to.
+
+:func:`attribution_change` compares the two passages: ``dropped`` when the source attributes
+and the other does not; ``softened`` when the other adds hedges or an attribution the source
+did not have; ``hardened`` when it drops hedges the source had (while keeping any attribution);
+``kept`` otherwise. Words only, no parsing: the cue lists are the documented rule, general to
+English news, not tuned to any text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["CHANGES", "Cues", "attribution_change", "cues"]
+
+#: What :func:`attribution_change` can say.
+CHANGES = ("kept", "softened", "hardened", "dropped")
+
+_SAYING = (
+    r"said|says|say|saying|told|tells|tell|stated|states|added|adds|warned|warns|claimed|claims"
+    r"|insisted|insists|announced|announces|noted|notes|stressed|stresses|emphasi[sz]ed"
+    r"|emphasi[sz]es|asserted|asserts|declared|declares|argued|argues|explained|explains"
+    r"|replied|responded|answered|wrote|writes|tweeted|confirmed|confirms|denied|denies"
+    r"|suggested|suggests|acknowledged|acknowledges|admitted|admits|alleged|alleges|reported"
+)
+_ATTRIBUTION_RE = re.compile(
+    rf"\b(?:{_SAYING})\b|\baccording to\b|\bcited\b|\bquoted\b|\bin a statement\b"
+    r"|\bsources?\b|\bspokes(?:man|woman|person)\b",
+    re.IGNORECASE,
+)
+_HEDGE_RE = re.compile(
+    r"\b(?:reportedly|allegedly|apparently|purportedly|supposedly|possibly|probably|perhaps"
+    r"|likely|unlikely|unconfirmed|may|might|could)\b"
+    r"|\b(?:is|are|was|were) (?:said|believed|thought|understood|reported|alleged) to\b"
+    r"|\b(?:appears?|appeared|seems?|seemed) to\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The attribution and hedge cues found in a passage (as written, in order)."""
+
+    attribution: tuple[str, ...]
+    hedges: tuple[str, ...]
+
+
+def cues(text: str) -> Cues:
+    """The attribution and hedge cues of ``text``."""
+    return Cues(tuple(m.group() for m in _ATTRIBUTION_RE.finditer(text)),
+                tuple(m.group() for m in _HEDGE_RE.finditer(text)))
+
+
+def attribution_change(source: str, other: str) -> tuple[str, Cues, Cues]:
+    """What ``other`` did with ``source``'s attribution and hedges (one of :data:`CHANGES`),
+    and the cues of each."""
+    mine, theirs = cues(source), cues(other)
+    if mine.attribution and not theirs.attribution:
+        change = "dropped"
+    elif len(theirs.hedges) > len(mine.hedges) or (theirs.attribution and not mine.attribution):
+        change = "softened"
+    elif len(theirs.hedges) < len(mine.hedges):
+        change = "hardened"
+    else:
+        change = "kept"
+    return change, mine, theirs
