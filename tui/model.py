@@ -10,6 +10,7 @@ Offsets are Python ``str`` indices (code points) into an article's *normalised* 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -28,6 +29,33 @@ def text_sha256(text: str) -> str:
 def utc_now() -> str:
     """The current time as ISO 8601 UTC with a ``Z`` suffix, to the millisecond."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+#: The longest annotator name, in characters: a person's or a team's name, not a sentence.
+MAX_ANNOTATOR_CHARS = 64
+
+
+def annotator_name(raw: str) -> str:
+    """``raw`` as an annotator name: trimmed, NFC, 1 to :data:`MAX_ANNOTATOR_CHARS` characters.
+
+    Every surface that names an annotator (``--annotator``, ``NEWSMARK_ANNOTATOR``, a served
+    page's ``?annotator=``, the served app's first screen) goes through this one check, so one
+    person is one name everywhere. NFC, because "José" typed on two keyboards must be one
+    annotator. Raises :class:`ValueError` with a sentence saying what is wrong.
+    """
+    name = unicodedata.normalize("NFC", raw.strip())
+    if not name:
+        raise ValueError("the annotator name is empty; give a name such as alice")
+    if len(name) > MAX_ANNOTATOR_CHARS:
+        raise ValueError(f"the annotator name is {len(name)} characters long; "
+                         f"use at most {MAX_ANNOTATOR_CHARS}")
+    for char in name:
+        # Control and format characters (escape sequences, bidi overrides, zero-width marks)
+        # and line breaks would make one name look like another, or break a terminal.
+        if unicodedata.category(char)[0] == "C" or unicodedata.category(char) in ("Zl", "Zp"):
+            raise ValueError(f"the annotator name holds the invisible character U+{ord(char):04X};"
+                             " use letters, digits, spaces and punctuation")
+    return name
 
 
 @dataclass(frozen=True, order=True)
