@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.serving import SEEDS, STOP_BOUND, free_port, open_page, served, session_apps
-from tui.cli import build_parser, main
+from tui.cli import app_asks_annotator, build_parser, main
 from tui.model import MAX_ANNOTATOR_CHARS, annotator_name
 from tui.store import Store
 
@@ -409,3 +409,35 @@ def test_the_server_imports_no_textual() -> None:
                            "sys.modules if m.split('.')[0] == 'textual'))"],
                           capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.skipif(app_asks_annotator(), reason="the app asks for a name now: the page test "
+                    "below runs instead")
+def test_ask_annotator_is_one_line_until_the_app_can_ask(tmp_path: Path) -> None:
+    for args in (["serve", "--port", str(free_port())], ["open"]):
+        done = run_cli(*args, str(SEEDS), "--ask-annotator", "--store", str(tmp_path / "s"),
+                       cwd=tmp_path)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+        assert "--ask-annotator: this version of the app cannot ask" in done.stderr
+
+
+@pytest.mark.skipif(not app_asks_annotator(), reason="the app does not push the name screen "
+                    "(tui/screens/annotator.py) yet: the lead wires it with issue 13's core")
+def test_a_page_without_a_name_asks_for_one(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+
+    async def scenario(url: str) -> None:
+        page = await open_page(url)
+        try:
+            assert await page.read_until("Who is annotating?"), page.screen[-500:]
+            await page.keys(*"frank", "\r", "\r", "c")
+            deadline = time.monotonic() + 20
+            while tags(store) != [("frank", "claim")] and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            assert tags(store) == [("frank", "claim")]
+        finally:
+            await page.close()
+
+    with served(store, "--ask-annotator", "--annotator", "server-user") as server:
+        asyncio.run(scenario(server.url))
+        assert "opened for (asked on the first screen)" in server.output()
