@@ -830,7 +830,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
     p.add_argument("--token", metavar="VALUE", default=None,
                    help="the token the URL must carry (default: $NEWSMARK_TOKEN, else a "
-                   "random one, printed in the start line)")
+                   "random one, printed in the start line); other users of the machine can "
+                   "read a command line, so prefer the variable")
     p.add_argument("--no-token", action="store_true",
                    help="let in anyone who reaches the port; only with --host 127.0.0.1 or ::1")
     p.add_argument("--ask-annotator", action="store_true",
