@@ -4,8 +4,9 @@ A tag's rules come from its table in ``newsmark.toml`` (read by :mod:`tui.config
 a :class:`RuleError` into a one-line ``file:line`` error) or, for the four default tags, from
 ``tui/rules.toml``, which is written in the same language. ``docs/config.md`` documents it:
 
-* **cue classes** (``[tags.cues]``): named lists of words and phrases. Case and quote style are
-  ignored; ``word*`` matches any ending; ``...`` stands for up to four words.
+* **cue classes** (``[tags.cues]``): named lists of words and phrases. Case, quote style and
+  the punctuation around words are ignored; ``word*`` matches any ending; ``...`` stands for up
+  to four words.
 * **pattern classes** (``[tags.patterns]``): named lists of regular expressions (case ignored).
 * **rules** (``[[tags.rules]]``): a rule fires on a sentence holding a cue of every class in
   ``all`` and of none in ``unless``. ``tense`` (``any``, ``future``, ``past``, ``not-past``,
@@ -29,7 +30,7 @@ from functools import cached_property
 from importlib import resources
 from typing import Any
 
-from .dates import DateMention, clause_tense, parse_published
+from .dates import CLAUSE_WORDS, DateMention, clause_tense, parse_published, tense_of
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -40,7 +41,9 @@ __all__ = [
     "BUILT_IN_CLASSES",
     "RuleError",
     "Rule",
+    "RuleSet",
     "TagRules",
+    "prepare",
     "default_rules",
     "parse_tag_rules",
 ]
@@ -58,11 +61,8 @@ NEGATION_REACH = 3
 
 _RULE_FIELDS = ("name", "all", "unless", "tense", "negated", "score")
 _CLASS_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
-_NEGATION_RE = re.compile(
-    r"\b(?:not|no|never|neither|nor|without|nobody|none|hardly|cannot)\b|n[’']t\b",
-    re.IGNORECASE,
-)
-_WORD_RE = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
+_NEGATIONS = frozenset(
+    "not no never neither nor without nobody none hardly cannot".split())
 
 
 class RuleError(ValueError):
@@ -90,15 +90,18 @@ class Rule:
 
 @dataclass(frozen=True)
 class TagRules:
-    """A tag's cue classes (``name -> regex source``) and rules, compiled on first use."""
+    """A tag's cue classes (``name -> cues``), pattern classes (``name -> regexes``) and
+    rules. Matching goes through a :class:`RuleSet` (one pass per sentence for many tags)."""
 
     tag: str
-    classes: Mapping[str, str] = field(default_factory=dict)
+    cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    patterns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
 
-    @cached_property
-    def _compiled(self) -> dict[str, re.Pattern[str]]:
-        return {name: re.compile(source, re.IGNORECASE) for name, source in self.classes.items()}
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """The names of the tag's classes, cue and pattern alike."""
+        return tuple(dict.fromkeys((*self.cues, *self.patterns)))
 
     @cached_property
     def needs_dates(self) -> bool:
@@ -106,15 +109,9 @@ class TagRules:
         return any(name in BUILT_IN_CLASSES for rule in self.rules for name in
                    (*rule.all, *rule.unless))
 
-    def matches(self, text: str, start: int, end: int) -> dict[str, list[tuple[int, int]]]:
-        """The cues of each class found in ``text[start:end]``, as ``(start, end)`` pairs."""
-        found: dict[str, list[tuple[int, int]]] = {}
-        for name, regex in self._compiled.items():
-            spans = [(m.start(), m.end()) for m in regex.finditer(text, start, end)
-                     if m.end() > m.start()]
-            if spans:
-                found[name] = spans
-        return found
+    @cached_property
+    def _alone(self) -> RuleSet:
+        return RuleSet({self.tag: self})
 
     def fired(
         self,
@@ -127,26 +124,405 @@ class TagRules:
         """The rules that fire on the sentence ``text[start:end]``, each with the span of the
         cue that made it fire (its first class's first cue). ``dates`` are the date mentions
         of the sentence, for the built-in classes."""
-        if not self.rules:
-            return []
-        found = self.matches(text, start, end)
-        if self.needs_dates:
-            _date_classes(found, dates, published)
-        fired = []
-        for rule in self.rules:
-            if any(name not in found for name in rule.all):
-                continue
-            if any(name in found for name in rule.unless):
-                continue
-            cue_start, cue_end = found[rule.all[0]][0]
-            if not _tense_ok(rule.tense, text, cue_start, cue_end, start, end):
-                continue
-            if rule.negated != "any":
-                negated = is_negated(text, cue_start, start)
-                if negated != (rule.negated == "yes"):
+        return self._alone.fire(text, start, end, dates, published).get(self.tag, [])
+
+
+#: Characters that separate words as spaces do ("talks—and", "US/Russia"), and quote and dash
+#: variants, mapped one character to one so that offsets into the copy are offsets into the text.
+_SEPARATORS = str.maketrans({**{ch: " " for ch in "—–/()[]{}…"},
+                             "’": "'", "‘": "'", "‐": "-", "‑": "-"})
+#: Characters stripped from either end of a word before it is compared with the cues.
+_EDGE_PUNCTUATION = "\"'“”«»‹›.,;:!?*"
+_GAP = ("gap", "")
+#: Words (at most) that "..." in a cue stands for.
+GAP_WORDS = 4
+
+
+def _normal(word: str) -> str:
+    return word.translate(_SEPARATORS).lower().strip(_EDGE_PUNCTUATION)
+
+
+def _lowered(piece: str) -> str:
+    """``piece`` lower-cased, keeping its length (so offsets into it hold)."""
+    lowered = piece.lower()
+    if len(lowered) == len(piece):
+        return lowered
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in piece)
+
+
+@dataclass(frozen=True)
+class _Cue:
+    elements: tuple[tuple[str, str], ...]  # ("word", w) | ("prefix", stem) | _GAP
+    owners: tuple[tuple[str, str], ...]  # (tag, class) pairs this cue belongs to
+
+
+class RuleSet:
+    """The rules of several tags, compiled together for speed.
+
+    A sentence is split into words once; dictionary lookups (and set operations in C) find the
+    cues of every class of every tag; tense and negation are read only for the rules whose
+    classes are all there. 1 MB of news is about 6 000 sentences.
+    """
+
+    def __init__(self, tag_rules: Mapping[str, TagRules]) -> None:
+        self.tag_rules = dict(tag_rules)
+        words: dict[str, list[tuple[str, str]]] = {}
+        stems: dict[str, list[tuple[str, tuple[tuple[str, str], ...]]]] = {}
+        phrases: dict[str, list[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]]]
+        phrases = {}
+        grouped: dict[tuple[tuple[str, str], ...], list[tuple[str, str]]] = {}
+        # Stems shorter than the index key ("un*"): tried on every word.
+        self._short_stems: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+        self._short_phrases: list[tuple[tuple[tuple[str, str], ...],
+                                        tuple[tuple[str, str], ...]]] = []
+        for tag, rules in self.tag_rules.items():
+            for name, cues in rules.cues.items():
+                for cue in cues:
+                    grouped.setdefault(cue_elements(cue), []).append((tag, name))
+        for elements, owned in grouped.items():
+            owners = tuple(dict.fromkeys(owned))
+            kind, value = elements[0]
+            if len(elements) > 1 and kind == "prefix" and len(value) < _PREFIX_KEY:
+                self._short_phrases.append((elements, owners))
+            elif len(elements) > 1:
+                phrases.setdefault(value if kind == "word" else "*" + value[:_PREFIX_KEY],
+                                   []).append((elements, owners))
+            elif kind == "word":
+                words.setdefault(value, []).extend(owners)
+            elif len(value) < _PREFIX_KEY:
+                self._short_stems.append((value, owners))
+            else:
+                stems.setdefault(value[:_PREFIX_KEY], []).append((value, owners))
+        self._words = {word: tuple(owners) for word, owners in words.items()}
+        self._word_keys = frozenset(self._words)
+        self._stems = stems
+        self._phrases = phrases
+        # Every word met so far, and what it can start (see _entry); and those that start any.
+        self._cache: dict[str, tuple[Any, ...] | None] = {}
+        self._cued: set[str] = set()
+        self._patterns = [((tag, name), re.compile(pattern, re.IGNORECASE))
+                          for tag, rules in self.tag_rules.items()
+                          for name, patterns in rules.patterns.items() for pattern in patterns]
+        self.needs_dates = any(rules.needs_dates for rules in self.tag_rules.values())
+
+    def matches(self, text: str, start: int, end: int,
+                prepared: str | None = None) -> dict[tuple[str, str], tuple[int, int]]:
+        """The first cue of each ``(tag, class)`` found in ``text[start:end]``, as offsets.
+
+        ``prepared`` is :func:`prepare` of ``text``, if the caller has it.
+        """
+        sentence = _Sentence(text, start, end, prepared)
+        return {owner: sentence.offsets(*words) for owner, words in self._hits(sentence).items()}
+
+    def _hits(self, sentence: _Sentence) -> dict[tuple[str, str], tuple[int, int]]:
+        """``(tag, class) -> (first word, last word)`` of its first cue in the sentence."""
+        words = sentence.words
+        distinct = set(words)
+        cache = self._cache
+        unseen = distinct.difference(cache)
+        for word in unseen:
+            cache[word] = self._entry(word)
+            if cache[word] is not None:
+                self._cued.add(word)
+        hits: dict[tuple[str, str], tuple[int, int]] = {}
+        for word in self._cued.intersection(distinct):
+            single, phrases = cache[word]  # type: ignore[misc]
+            position = words.index(word)
+            for owner in single:
+                found = hits.get(owner)
+                if found is None or found[0] > position:
+                    hits[owner] = (position, position)
+            for elements, owners in phrases:
+                kind, second = elements[1]
+                if kind == "word" and second not in distinct:
+                    continue  # the phrase's second word is not in the sentence at all
+                at = _phrase_at(words, elements, start=position)
+                if at is None:
                     continue
-            fired.append((rule, cue_start, cue_end))
-        return fired
+                for owner in owners:
+                    found = hits.get(owner)
+                    if found is None or found[0] > at[0]:
+                        hits[owner] = at
+        for owner, pattern in self._patterns:
+            if owner not in hits and sentence.pattern(pattern) is not None:
+                hits[owner] = (-1, -1)  # a pattern's span is its match (see _span)
+        return hits
+
+    def _entry(self, word: str) -> tuple[tuple[tuple[str, str], ...], tuple[Any, ...]] | None:
+        """What a word can start: the classes it is a cue of alone, and the phrase cues that
+        begin with it. None if nothing (most words)."""
+        single: list[tuple[str, str]] = list(self._words.get(word, ()))
+        for stem, owners in (*self._stems.get(word[:_PREFIX_KEY], ()), *self._short_stems):
+            if word.startswith(stem):
+                single.extend(owners)
+        phrases = list(self._phrases.get(word, ()))
+        for elements, owners in (*self._phrases.get("*" + word[:_PREFIX_KEY], ()),
+                                 *self._short_phrases):
+            if word.startswith(elements[0][1]):
+                phrases.append((elements, owners))
+        if not single and not phrases:
+            return None
+        return tuple(dict.fromkeys(single)), tuple(phrases)
+
+    def fire(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        dates: Sequence[DateMention] = (),
+        published: str = "",
+        prepared: str | None = None,
+        *,
+        spans: bool = True,
+    ) -> dict[str, list[tuple[Rule, int, int]]]:
+        """Per tag, the rules that fire on the sentence ``text[start:end]`` (see
+        :meth:`TagRules.fired`). ``prepared`` is :func:`prepare` of ``text``, if at hand;
+        with ``spans=False`` the cue offsets are left out (given as ``-1, -1``): a caller
+        that wants only which rules fired saves finding them."""
+        sentence = _Sentence(text, start, end, prepared)
+        hits = self._hits(sentence)
+        built_in: dict[str, tuple[int, int]] = {}
+        if self.needs_dates and dates:
+            built_in["@date"] = (dates[0].start, dates[0].end)
+            ahead = [m for m in dates if is_ahead(m, published)]
+            if ahead:
+                built_in["@future-date"] = (ahead[0].start, ahead[0].end)
+        result: dict[str, list[tuple[Rule, int, int]]] = {}
+        for tag, rules in self.tag_rules.items():
+            fired = []
+            for rule in rules.rules:
+                head = rule.all[0]
+                if (tag, head) not in hits and head not in built_in:
+                    continue  # most rules stop here
+                if len(rule.all) > 1 and not all(
+                        (tag, name) in hits or name in built_in for name in rule.all[1:]):
+                    continue
+                if rule.unless and any(
+                        (tag, name) in hits or name in built_in for name in rule.unless):
+                    continue
+                word = -1 if head in built_in else hits[(tag, head)][0]
+                if rule.tense != "any":
+                    if word >= 0:
+                        tense = sentence.tense_at(word)
+                    else:
+                        cue_start, cue_end = built_in[head] if head in built_in else self._span(
+                            sentence, (tag, head), hits[(tag, head)])
+                        tense = clause_tense(text, cue_start, cue_end, start, end)
+                    if not _tense_matches(rule.tense, tense):
+                        continue
+                if rule.negated != "any":
+                    if word >= 0:
+                        negated = sentence.negated_at(word)
+                    else:
+                        cue_start = (built_in[head] if head in built_in else self._span(
+                            sentence, (tag, head), hits[(tag, head)]))[0]
+                        negated = is_negated(text, cue_start, start, sentence.prepared)
+                    if negated != (rule.negated == "yes"):
+                        continue
+                if not spans:
+                    cue_start = cue_end = -1
+                elif head in built_in:
+                    cue_start, cue_end = built_in[head]
+                else:
+                    cue_start, cue_end = self._span(sentence, (tag, head), hits[(tag, head)])
+                fired.append((rule, cue_start, cue_end))
+            if fired:
+                result[tag] = fired
+        return result
+
+    def _span(self, sentence: _Sentence, owner: tuple[str, str],
+              words: tuple[int, int]) -> tuple[int, int]:
+        if words[0] >= 0:
+            return sentence.offsets(*words)
+        for pattern_owner, pattern in self._patterns:
+            if pattern_owner == owner:
+                match = sentence.pattern(pattern)
+                if match is not None:
+                    return match.start(), match.end()
+        return sentence.start, sentence.start  # pragma: no cover - a hit has a span
+
+
+def prepare(text: str) -> str:
+    """``text`` as the rules read it: lower case, dashes and brackets as spaces, one quote and
+    one hyphen style — character for character, so offsets into it are offsets into ``text``.
+
+    Computing it once per article saves doing it per sentence (see :meth:`RuleSet.fire`).
+    """
+    prepared = _lowered(text)
+    for old, new in _REPLACEMENTS:
+        if old in prepared:
+            prepared = prepared.replace(old, new)
+    return prepared
+
+
+#: :data:`_SEPARATORS` as (old, new) pairs: a few ``str.replace`` calls over a whole article
+#: are much faster than ``str.translate`` with a dictionary.
+_REPLACEMENTS = tuple((chr(old), new) for old, new in _SEPARATORS.items())
+
+
+class _Sentence:
+    """One sentence split into normalised words, with the way back to offsets."""
+
+    __slots__ = ("text", "start", "end", "prepared", "piece", "raw", "words", "_offsets",
+                 "_patterns", "_tenses", "_sentence_tense")
+
+    def __init__(self, text: str, start: int, end: int, prepared: str | None = None) -> None:
+        self.text, self.start, self.end = text, start, end
+        self.prepared = prepared
+        self.piece = (prepared[start:end] if prepared is not None
+                      else _lowered(text[start:end]).translate(_SEPARATORS))
+        self.raw = self.piece.split()
+        self.words = [word.strip(_EDGE_PUNCTUATION) for word in self.raw]
+        self._offsets: list[int] | None = None
+        self._patterns: dict[re.Pattern[str], re.Match[str] | None] = {}
+        self._tenses: dict[tuple[int, int], str] = {}
+        self._sentence_tense: str | None = None
+
+    def clause_at(self, word: int) -> tuple[int, int]:
+        """The words ``[first, last)`` of the clause holding word ``word``: up to punctuation
+        or a clause-opening word ("which", "while", "but"...) on either side — the clauses of
+        :func:`tui.dates.clause_tense`, read from words instead of characters."""
+        for first, last in self._tenses:  # a clause already read holds most later cues
+            if first <= word < last:
+                return first, last
+        raw, words = self.raw, self.words
+        first = word
+        while first > 0 and not _ends_clause(raw[first - 1]) and not _opens_clause(
+                raw[first], words[first]):
+            first -= 1
+        last = word + 1
+        while last < len(raw) and not _ends_clause(raw[last - 1]) and not _opens_clause(
+                raw[last], words[last]):
+            last += 1
+        return first, last
+
+    def tense_at(self, word: int) -> str:
+        """The tense of the clause holding word ``word`` (see :func:`tui.dates.clause_tense`)."""
+        clause = self.clause_at(word)
+        found = self._tenses.get(clause)
+        if found is None:
+            tense = tense_of(" ".join(self.raw[clause[0]:clause[1]]))
+            if tense is None:
+                if self._sentence_tense is None:
+                    self._sentence_tense = tense_of(self.piece) or ""
+                tense = self._sentence_tense
+            found = self._tenses[clause] = tense
+        return found
+
+    def negated_at(self, word: int) -> bool:
+        """Whether a negation stands at most :data:`NEGATION_REACH` words before word
+        ``word``, in its clause (see :func:`is_negated`)."""
+        raw, words = self.raw, self.words
+        for before in range(word - 1, max(-1, word - NEGATION_REACH - 2), -1):
+            if _ends_clause(raw[before]):
+                break
+            if words[before] in _NEGATIONS or words[before].endswith("n't"):
+                return True
+        return False
+
+    def offsets(self, first: int, last: int) -> tuple[int, int]:
+        """The text offsets of words ``first`` to ``last``, without their edge punctuation."""
+        known = self._offsets
+        if known is None:
+            known = self._offsets = []
+        if len(known) <= last:  # found word by word, as far as needed
+            raw, piece = self.raw, self.piece
+            cursor = known[-1] + len(raw[len(known) - 1]) if known else 0
+            for word in raw[len(known) : last + 1]:
+                cursor = piece.find(word, cursor)
+                known.append(cursor)
+                cursor += len(word)
+        raw = self.raw
+        lead = len(raw[first]) - len(raw[first].lstrip(_EDGE_PUNCTUATION))
+        trail = len(raw[last].rstrip(_EDGE_PUNCTUATION))
+        return self.start + self._offsets[first] + lead, self.start + self._offsets[last] + trail
+
+    def pattern(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
+        """The first match of ``pattern`` in the sentence (searched once)."""
+        if pattern not in self._patterns:
+            match = pattern.search(self.text, self.start, self.end)
+            self._patterns[pattern] = match if match and match.end() > match.start() else None
+        return self._patterns[pattern]
+
+
+def _may_start(element: tuple[str, str], present: set[str]) -> bool:
+    kind, value = element
+    if kind == "word":
+        return value in present
+    return any(word.startswith(value) for word in present)
+
+
+def _phrase_at(
+    words: list[str], elements: Sequence[tuple[str, str]], start: int = 0
+) -> tuple[int, int] | None:
+    """The first ``(first word, last word)`` from ``start`` where the cue ``elements`` match."""
+    kind, value = elements[0]
+    if kind == "word":
+        position = start - 1
+        while True:
+            try:
+                position = words.index(value, position + 1)  # a scan in C
+            except ValueError:
+                return None
+            last = _match_from(elements, 1, words, position + 1)
+            if last >= 0:
+                return position, last - 1
+    for position in range(start, len(words)):
+        if words[position].startswith(value):
+            last = _match_from(elements, 1, words, position + 1)
+            if last >= 0:
+                return position, last - 1
+    return None
+
+
+#: How many leading characters of a prefix cue's stem index it (stems are at least this long
+#: or shorter ones are matched through their whole stem as the key: see RuleSet).
+_PREFIX_KEY = 3
+
+
+def _match_from(elements: Sequence[tuple[str, str]], k: int, words: Sequence[str],
+                j: int) -> int:
+    """Where (exclusive word index) ``elements[k:]`` match ``words`` from ``j``, or -1."""
+    if k == len(elements):
+        return j
+    kind, value = elements[k]
+    if kind == "gap":
+        for skip in range(GAP_WORDS + 1):
+            if j + skip > len(words):
+                break
+            found = _match_from(elements, k + 1, words, j + skip)
+            if found >= 0:
+                return found
+        return -1
+    if j >= len(words):
+        return -1
+    word = words[j]
+    if word == value if kind == "word" else word.startswith(value):
+        return _match_from(elements, k + 1, words, j + 1)
+    return -1
+
+
+def cue_elements(cue: str) -> tuple[tuple[str, str], ...]:
+    """A cue as the words it matches: ``("word", w)``, ``("prefix", stem)`` or a gap.
+
+    Raises ValueError for a cue with no word in it.
+    """
+    elements: list[tuple[str, str]] = []
+    for part in cue.translate(_SEPARATORS).split():
+        if part == "...":
+            elements.append(_GAP)
+            continue
+        wildcard = part.endswith("*")
+        word = _normal(part.rstrip("*"))
+        if word:
+            elements.append(("prefix" if wildcard else "word", word))
+    while elements and elements[0] == _GAP:
+        elements.pop(0)
+    while elements and elements[-1] == _GAP:
+        elements.pop()
+    if not elements:
+        raise ValueError("has no word")
+    return tuple(elements)
 
 
 def combined_score(scores: Sequence[float]) -> float:
@@ -158,24 +534,34 @@ def combined_score(scores: Sequence[float]) -> float:
     return round(min(max(best, 0.99), best + AGREEMENT_BONUS * (len(scores) - 1)), 3)
 
 
-def is_negated(text: str, cue_start: int, lower: int = 0) -> bool:
+def is_negated(text: str, cue_start: int, lower: int = 0, prepared: str | None = None) -> bool:
     """Whether a negation ("not", "no", "never", "-n't"...) stands at most
-    :data:`NEGATION_REACH` words before ``cue_start``, in the same clause."""
-    window_start = max(lower, cue_start - 60)
-    window = text[window_start:cue_start]
-    for stop in (",", ";", ":", "(", "“", '"', "—"):
+    :data:`NEGATION_REACH` words before ``cue_start``, in the same clause.
+
+    ``prepared`` is :func:`prepare` of ``text``, if the caller has it.
+    """
+    begin = max(lower, cue_start - 60)
+    window = (prepared[begin:cue_start] if prepared is not None
+              else _lowered(text[begin:cue_start]).translate(_SEPARATORS))
+    for stop in (",", ";", ":", "“", '"'):
         cut = window.rfind(stop)
         if cut >= 0:
             window = window[cut + 1 :]
-    words = _WORD_RE.findall(window)
-    near = " ".join(words[-(NEGATION_REACH + 1):])
-    return bool(_NEGATION_RE.search(near))
+    near = [word.strip(_EDGE_PUNCTUATION) for word in window.split()[-(NEGATION_REACH + 1):]]
+    return any(word in _NEGATIONS or word.endswith("n't") for word in near)
 
 
-def _tense_ok(wanted: str, text: str, start: int, end: int, lower: int, upper: int) -> bool:
+def _ends_clause(raw: str) -> bool:
+    return raw[-1] in ",;:”\"" if raw else False
+
+
+def _opens_clause(raw: str, word: str) -> bool:
+    return raw[0] in "“\"" or word in CLAUSE_WORDS
+
+
+def _tense_matches(wanted: str, tense: str) -> bool:
     if wanted == "any":
         return True
-    tense = clause_tense(text, start, end, lower, upper)
     if wanted == "future":
         return tense == "future"
     if wanted == "past":
@@ -183,17 +569,6 @@ def _tense_ok(wanted: str, text: str, start: int, end: int, lower: int, upper: i
     if wanted == "not-past":
         return tense != "past"
     return tense != "future"  # not-future
-
-
-def _date_classes(
-    found: dict[str, list[tuple[int, int]]], dates: Sequence[DateMention], published: str
-) -> None:
-    base = parse_published(published)
-    if dates:
-        found["@date"] = [(m.start, m.end) for m in dates]
-    ahead = [(m.start, m.end) for m in dates if is_ahead(m, base)]
-    if ahead:
-        found["@future-date"] = ahead
 
 
 def is_ahead(mention: DateMention, published: Any) -> bool:
@@ -213,37 +588,6 @@ def is_ahead(mention: DateMention, published: Any) -> bool:
 # --------------------------------------------------------------------------- reading rules
 
 
-def cue_regex(cue: str) -> str:
-    """The regular expression of one cue word or phrase (see the module docstring).
-
-    Raises ValueError for a cue with no word in it.
-    """
-    words = cue.strip().split()
-    if not words or all(word in ("...", "*") for word in words):
-        raise ValueError("has no word")
-    parts = []
-    for word in words:
-        if word == "...":
-            parts.append(r"(?:\s+\S+){0,4}?")
-            continue
-        wildcard = word.endswith("*")
-        stem = word.rstrip("*")
-        piece = "".join("['’]" if ch in "'’" else ("[-‐‑]" if ch == "-" else re.escape(ch))
-                        for ch in stem)
-        if wildcard:
-            piece += r"[\w’'-]*"
-        parts.append(piece)
-    body = ""
-    for index, part in enumerate(parts):
-        if index and not part.startswith(r"(?:\s+"):
-            body += r"\s+"
-        body += part
-    lead = r"(?<![\w’'])" if words[0][:1].isalnum() else ""
-    last = words[-1]
-    tail = r"(?![\w’'])" if not last.endswith("*") and last[-1:].isalnum() else ""
-    return lead + body + tail
-
-
 def parse_tag_rules(tag: str, table: Mapping[str, Any]) -> TagRules | None:
     """The rules of one tag table (its ``cues``, ``patterns`` and ``rules`` keys), checked.
 
@@ -252,7 +596,7 @@ def parse_tag_rules(tag: str, table: Mapping[str, Any]) -> TagRules | None:
     """
     if not any(key in table for key in ("cues", "patterns", "rules")):
         return None
-    sources: dict[str, list[str]] = {}
+    sources: dict[str, dict[str, list[str]]] = {"cues": {}, "patterns": {}}
     for kind in ("cues", "patterns"):
         value = table.get(kind, {})
         if isinstance(value, list):  # cues = ["a", "b"]: one class, named after the kind
@@ -272,7 +616,7 @@ def parse_tag_rules(tag: str, table: Mapping[str, Any]) -> TagRules | None:
             for item in items:
                 if kind == "cues":
                     try:
-                        regex = cue_regex(item)
+                        cue_elements(item)
                     except ValueError:
                         raise RuleError(where, f"cue {item!r} in {name} has no word; write "
                                         'a word or phrase such as "warn*" or "no plans"'
@@ -284,10 +628,10 @@ def parse_tag_rules(tag: str, table: Mapping[str, Any]) -> TagRules | None:
                         raise RuleError(where, f"pattern {item!r} in {name} is not a regular "
                                         f"expression ({error}); fix it or write it as a cue"
                                         ) from None
-                    regex = item
-                sources.setdefault(name, []).append(regex)
-    classes = {name: "|".join(f"(?:{regex})" for regex in regexes)
-               for name, regexes in sources.items()}
+                sources[kind].setdefault(name, []).append(item)
+    cues = {name: tuple(items) for name, items in sources["cues"].items()}
+    patterns = {name: tuple(items) for name, items in sources["patterns"].items()}
+    classes = {**cues, **patterns}
     raw_rules = table.get("rules")
     if raw_rules is None:
         # Classes without rules: each class is a rule of its own.
@@ -297,7 +641,7 @@ def parse_tag_rules(tag: str, table: Mapping[str, Any]) -> TagRules | None:
             raise RuleError(("rules",), "rules must be [[tags.rules]] tables (two brackets), "
                             "or rules = [] for none")
         rules = tuple(_rule(index, raw, classes) for index, raw in enumerate(raw_rules))
-    return TagRules(tag, classes, rules)
+    return TagRules(tag, cues, patterns, rules)
 
 
 def _rule(index: int, raw: Mapping[str, Any], classes: Mapping[str, str]) -> Rule:

@@ -30,9 +30,11 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 from .compare import Aligner, fold
@@ -40,7 +42,7 @@ from .config import Config
 from .corpus import Corpus
 from .dates import DateMention, find_dates
 from .model import Annotation, Article, Span, utc_now
-from .rules import TagRules, combined_score, is_ahead
+from .rules import RuleSet, TagRules, combined_score, is_ahead, prepare
 from .sentences import sentence_spans
 
 __all__ = [
@@ -64,6 +66,10 @@ DEFAULT_MIN_SCORE = 0.5
 SCHEDULE_TAG = "schedule"
 #: How many passages of a tag the "own" suggester needs before it suggests that tag.
 OWN_MIN_EXAMPLES = 3
+#: The compare match score (a calibrated probability that the article carries the passage,
+#: 0-100) an outlet's counterpart needs to be suggested: carrying a fact is not carrying its
+#: tag, so more than "likely" is asked (measured in bench/suggest.py: see bench/README.md).
+OUTLET_MIN_SCORE = 70
 #: Two suggestions of one tag overlapping by this share of the shorter are one suggestion.
 _SAME_PASSAGE = 0.5
 #: An outlet passage is looked for only in articles sharing this share of its words.
@@ -188,6 +194,7 @@ class Suggestions:
     annotations: Sequence[Annotation] = ()
     annotator: str = ""
     _aligner: Aligner | None = field(default=None, init=False, repr=False)
+    _rule_set: RuleSet | None = field(default=None, init=False, repr=False)
     _own: dict[str, dict[str, float]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -205,8 +212,7 @@ class Suggestions:
         """Every suggestion for ``article`` in text order, one per passage and tag (the best
         source's), before rejections and annotations are taken out (see :func:`pending`)."""
         sentences = sentence_spans(article.text, article.boilerplate)
-        needs_dates = "dates" in self.sources or any(
-            rules.needs_dates for rules in self._tag_rules().values()) or (
+        needs_dates = "dates" in self.sources or self._rules_compiled().needs_dates or (
             self.config.tag(SCHEDULE_TAG) is not None)
         mentions = find_dates(article.text, article.date) if needs_dates else []
         found: list[Suggestion] = []
@@ -222,15 +228,20 @@ class Suggestions:
 
     # -- the suggesters -------------------------------------------------------------------
 
-    def _tag_rules(self) -> dict[str, TagRules]:
-        return {tag.name: rules for tag in self.config.tags
+    def _rules_compiled(self) -> RuleSet:
+        if self._rule_set is None:
+            tag_rules: dict[str, TagRules] = {
+                tag.name: rules for tag in self.config.tags
                 if (rules := self.config.rules_for(tag.name)) is not None}
+            self._rule_set = RuleSet(tag_rules)
+        return self._rule_set
 
     def _rules(self, article: Article, sentences: Sequence[Span],
                mentions: Sequence[DateMention]) -> list[Suggestion]:
         text = article.text
         out = []
-        tag_rules = self._tag_rules()
+        rule_set = self._rules_compiled()
+        prepared = prepare(text)
         cursor = 0
         for sentence in sentences:
             while cursor < len(mentions) and mentions[cursor].end <= sentence.start:
@@ -240,11 +251,11 @@ class Suggestions:
             while index < len(mentions) and mentions[index].start < sentence.end:
                 inside.append(mentions[index])
                 index += 1
-            for tag, rules in tag_rules.items():
-                fired = rules.fired(text, sentence.start, sentence.end, inside, article.date)
-                if fired:
-                    score = combined_score([rule.score for rule, _, _ in fired])
-                    out.append(_suggestion(article, sentence, tag, score, "rules"))
+            fired = rule_set.fire(text, sentence.start, sentence.end, inside, article.date,
+                                  prepared, spans=False)
+            for tag, rules in fired.items():
+                score = combined_score([rule.score for rule, _, _ in rules])
+                out.append(_suggestion(article, sentence, tag, score, "rules"))
         return out
 
     def _dates(self, article: Article, sentences: Sequence[Span],
@@ -292,7 +303,7 @@ class Suggestions:
                 if not words or len(words & target_words) < _OUTLET_WORD_SHARE * len(words):
                     continue
                 match = aligner.match(annotation.text, article.id, folded=needle)
-                if not match.carried or match.span is None:
+                if not match.carried or match.span is None or match.score < OUTLET_MIN_SCORE:
                     continue
                 span = match.span
                 if self._whole_sentences(annotation):
@@ -424,32 +435,65 @@ def _same_passage(a: Span, b: Span) -> bool:
 
 def _merge(found: list[Suggestion], article: Article,
            mentions: Sequence[DateMention]) -> list[Suggestion]:
-    """One suggestion per passage and tag: the best-scoring source's; schedules get ``when``."""
-    found.sort(key=lambda s: (-s.score, s.start, -s.end, s.tag, s.source))
-    kept: list[Suggestion] = []
+    """One suggestion per passage and tag: the best-scoring source's; schedules get ``when``.
+
+    Suggestions of a tag are swept in text order in clusters of overlapping ones; a cluster of
+    one (by far the most common: a sentence one source suggested) is kept as it is, a larger
+    one keeps its best, then the next best that is not the same passage, and so on.
+    """
     by_tag: dict[str, list[Suggestion]] = {}
     for suggestion in found:
-        others = by_tag.setdefault(suggestion.tag, [])
-        if any(_same_passage(suggestion.span, other.span) for other in others):
-            continue
-        others.append(suggestion)
-        kept.append(suggestion)
+        by_tag.setdefault(suggestion.tag, []).append(suggestion)
+    kept: list[Suggestion] = []
+    for suggestions in by_tag.values():
+        suggestions.sort(key=attrgetter("start"))
+        cluster: list[Suggestion] = []
+        reach = -1
+        for suggestion in suggestions:
+            if cluster and suggestion.start >= reach:
+                kept.extend(_best_of(cluster))
+                cluster = []
+            cluster.append(suggestion)
+            reach = max(reach, suggestion.end) if len(cluster) > 1 else suggestion.end
+        if cluster:
+            kept.extend(_best_of(cluster))
     out = []
+    mention_starts = [mention.start for mention in mentions]
     for suggestion in kept:
         if suggestion.tag == SCHEDULE_TAG:
-            suggestion = replace(suggestion, when=_when(suggestion, article, mentions))
+            when = _when(suggestion, article, mentions, mention_starts)
+            if when:
+                suggestion = replace(suggestion, when=when)
         out.append(suggestion)
     out.sort(key=lambda s: (s.start, -s.end, s.tag))
     return out
 
 
-def _when(suggestion: Suggestion, article: Article, mentions: Sequence[DateMention]) -> str:
+def _best_of(cluster: list[Suggestion]) -> list[Suggestion]:
+    if len(cluster) == 1:
+        return cluster
+    cluster.sort(key=lambda s: (-s.score, s.start, -s.end, s.source))
+    chosen: list[Suggestion] = []
+    for suggestion in cluster:
+        if not any(_overlap_half(suggestion.start, suggestion.end, other.start, other.end)
+                   for other in chosen):
+            chosen.append(suggestion)
+    return chosen
+
+
+def _overlap_half(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    shared = min(a_end, b_end) - max(a_start, b_start)
+    return shared > 0 and shared >= _SAME_PASSAGE * min(a_end - a_start, b_end - b_start)
+
+
+def _when(suggestion: Suggestion, article: Article, mentions: Sequence[DateMention],
+          starts: Sequence[int]) -> str:
     dates = []
-    for mention in mentions:
+    for index in range(bisect_left(starts, suggestion.start), len(mentions)):
+        mention = mentions[index]
         if mention.start >= suggestion.end:
             break
-        if mention.start >= suggestion.start and mention.when is not None and is_ahead(
-                mention, article.date):
+        if mention.when is not None and is_ahead(mention, article.date):
             iso = mention.when.iso
             if iso not in dates:
                 dates.append(iso)
