@@ -152,3 +152,21 @@ def test_the_fast_scan_finds_what_the_grammar_finds_on_real_text(seeds: Path) ->
                 if not (m.lastgroup == "mo" and m.group("mo_m") in _VERB_MONTHS
                         and not m.group("mo_lead"))]
         assert fast == plain, text[:60]
+
+
+def test_reading_against_a_reference_date_gives_what_the_library_gives() -> None:
+    """Dates are read against a reference date of the same weekday (or month and day) and
+    moved back: the same answers as reading each against its own publication date."""
+    from datetime import timedelta
+
+    from tui.dates import _parse, _shifted_parse
+
+    cases = [("January 9", "year"), ("December 31", "year"), ("March 1", "year"),
+             ("February 28", "year"), ("June", "year"), ("Wednesday", "week"),
+             ("Sunday", "week"), ("next Tuesday", "week"), ("tomorrow", "week")]
+    for days in range(0, 800, 37):
+        base = date(2019, 11, 3) + timedelta(days=days)
+        for phrase, cycle in cases:
+            for prefer in ("future", "past"):
+                assert _shifted_parse(phrase, base, prefer, cycle) == _parse(
+                    phrase, base, prefer), (phrase, base, prefer)

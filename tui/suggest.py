@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -72,8 +73,6 @@ OWN_MIN_EXAMPLES = 3
 OUTLET_MIN_SCORE = 70
 #: Two suggestions of one tag overlapping by this share of the shorter are one suggestion.
 _SAME_PASSAGE = 0.5
-#: An outlet passage is looked for only in articles sharing this share of its words.
-_OUTLET_WORD_SHARE = 0.3
 
 _CALLED_OFF = re.compile(
     r"\b(?:call(?:ed|s)? off|cancel\w*|postpon\w*|scrap(?:ped|s)?|pulled out of|shelved"
@@ -203,6 +202,7 @@ class Suggestions:
             raise ValueError(f"unknown suggester {unknown[0]!r}; the suggesters are "
                              + ", ".join(SOURCES))
         self._sentences: dict[str, list[Span]] = {}
+        self._matches: dict[str, dict[str, Any]] = {}
         self._by_article: dict[str, list[Annotation]] = {}
         for annotation in self.annotations:
             if annotation.anchor != "orphan":
@@ -282,15 +282,8 @@ class Suggestions:
     def _outlets(self, article: Article) -> list[Suggestion]:
         if self.corpus is None or not self._by_article:
             return []
-        if self._aligner is None:
-            self._aligner = Aligner(self.corpus)
-        aligner = self._aligner
-        try:
-            target_words = set(aligner.folded(article.id).text.split())
-        except KeyError:
-            return []
         known = set(self.config.tag_names)
-        target_sentences = sentence_spans(article.text, article.boilerplate)
+        target_sentences: list[Span] | None = None
         out = []
         for article_id, tagged in self._by_article.items():
             if article_id == article.id:
@@ -298,21 +291,34 @@ class Suggestions:
             for annotation in tagged:
                 if annotation.tag not in known:
                     continue
-                needle = fold(annotation.text)[0]
-                words = set(needle.split())
-                if not words or len(words & target_words) < _OUTLET_WORD_SHARE * len(words):
-                    continue
-                match = aligner.match(annotation.text, article.id, folded=needle)
-                if not match.carried or match.span is None or match.score < OUTLET_MIN_SCORE:
+                match = self._counterparts(annotation).get(article.id)
+                if (match is None or not match.carried or match.span is None
+                        or match.score < OUTLET_MIN_SCORE):
                     continue
                 span = match.span
                 if self._whole_sentences(annotation):
                     # A tagged sentence suggests the sentence(s) its counterpart is in, not
                     # just the words the two share.
+                    if target_sentences is None:
+                        target_sentences = sentence_spans(article.text, article.boilerplate)
                     span = _snap(span, target_sentences)
                 out.append(_suggestion(article, span, annotation.tag,
                                        round(match.score / 100, 3), "outlets"))
         return out
+
+    def _counterparts(self, annotation: Annotation) -> dict[str, Any]:
+        """The compare match of an annotation in every article (one call for all of them,
+        kept: the corpus is matched once per annotation, not once per article)."""
+        found = self._matches.get(annotation.id)
+        if found is None:
+            if self._aligner is None:
+                # The lexical scorer unless NEWSMARK_SCORER names one: on the seeds it suggests
+                # as well as the semantic one (bench/README.md) without embedding every
+                # sentence of the corpus first.
+                scorer = "auto" if os.environ.get("NEWSMARK_SCORER") else "lexical"
+                self._aligner = Aligner(self.corpus, scorer=scorer)  # type: ignore[arg-type]
+            found = self._matches[annotation.id] = self._aligner.align(annotation)
+        return found
 
     def _whole_sentences(self, annotation: Annotation) -> bool:
         """Whether an annotation covers whole sentences of its article (as a tag by key does)."""
@@ -392,7 +398,7 @@ def pending(
         by_tag.setdefault(annotation.tag, []).append(annotation.span)
     out = []
     for suggestion in suggestions:
-        if suggestion.key in keys:
+        if keys and suggestion.key in keys:
             continue
         if any(_same_passage(suggestion.span, span) for span in by_tag.get(suggestion.tag, ())):
             continue
