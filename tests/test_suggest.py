@@ -104,17 +104,18 @@ def test_rule_problems_name_the_file_and_line() -> None:
             '[[tags.rules]]\nall = ["measures"]\ntense = "soon"\n')
     with pytest.raises(ConfigError) as error:
         parse_config(text, "newsmark.toml")
-    assert str(error.value).startswith("newsmark.toml:15: rule 2 names class 'measures'")
+    assert str(error.value).startswith(
+        "newsmark.toml:15: tag 2 (sanction): rule 2 names class 'measures'")
     assert "\n" not in str(error.value)
     cases = {
         '[[tags]]\nname = "x"\n[tags.cues]\nbad = "warn"\n':
-            "newsmark.toml:4: cues.bad must be a list of strings",
+            "newsmark.toml:4: tag 1 (x): cues.bad must be a list of strings",
         '[[tags]]\nname = "x"\n[tags.patterns]\nbad = ["(unclosed"]\n':
-            "newsmark.toml:4: pattern '(unclosed' in bad is not a regular expression",
+            "newsmark.toml:4: tag 1 (x): pattern '(unclosed' in bad is not a regular expression",
         '[[tags]]\nname = "x"\ncues = ["a"]\n[[tags.rules]]\nall = ["cues"]\nscore = 3\n':
-            "newsmark.toml:6: score of rule 1 must be a number above 0 and at most 1",
+            "newsmark.toml:6: tag 1 (x): score of rule 1 must be a number above 0 and at most 1",
         '[[tags]]\nname = "x"\ncues = ["a"]\n[[tags.rules]]\nall = ["cues"]\nwhen = 1\n':
-            "newsmark.toml:6: unknown key 'when' in rule 1",
+            "newsmark.toml:6: tag 1 (x): unknown key 'when' in rule 1",
         '[suggest]\nsources = ["rules", "magic"]\n':
             "newsmark.toml:2: unknown suggester 'magic' in [suggest] sources",
         '[suggest]\nmin_score = 1.5\n': "newsmark.toml:2: min_score in [suggest] must be",
@@ -286,3 +287,31 @@ def test_a_bad_filter_exits_2_with_one_line_and_writes_nothing(
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith(f"newsmark: {message}") and done.stderr.count("\n") == 1
     assert not store.exists()
+
+
+def test_the_documented_rules_example_is_a_valid_config() -> None:
+    doc = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    section = doc[doc.index("### The rules language"):]
+    example = section[section.index("```toml") + len("```toml"):section.index("```\n", 10)]
+    config = parse_config(example, "docs/config.md")
+    rules = config.rules_for("sanction")
+    assert [rule.name for rule in rules.rules] == ["measure imposed"]
+    assert set(rules.classes) == {"measure", "imposer", "amount"}
+
+
+def test_stats_show_each_suggester_per_tag(seeds: Path, tmp_path: Path) -> None:
+    store = tmp_path / "annotations"
+    common = ["--corpus", str(seeds), "--store", str(store)]
+    accepted = newsmark("suggest", "--accept", "--article", "002_a34abba263e9470d", "--tag",
+                        "denial", *common, cwd=tmp_path)
+    assert accepted.returncode == 0, accepted.stderr
+    done = newsmark("stats", "--format", "json", *common, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = {(r["source"], r["tag"]): r for r in json.loads(done.stdout)["suggestions"]}
+    denial = rows[("rules", "denial")]
+    assert denial["accepted"] == int(accepted.stdout.split()[0]) >= 1
+    assert denial["suggested"] >= denial["accepted"] and denial["rate"] == 1.0
+    claim = rows[("rules", "claim")]
+    assert claim["accepted"] == 0 and claim["suggested"] > 0 and claim["rate"] is None
+    table = newsmark("stats", *common, cwd=tmp_path).stdout
+    assert "Suggestions per source and tag" in table and "rules    denial" in table

@@ -445,18 +445,43 @@ def _embedding_progress() -> Callable[[int, int], None]:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    """Print the tag counts per article, outlet, day and annotator."""
-    from .stats import compute_stats, stats_json, stats_table
+    """Print the tag counts per article, outlet, day and annotator, and per suggester."""
+    from .stats import compute_stats, stats_json, stats_table, suggestions_table
 
     config = _load_config(args)
     corpus = _corpus(args.corpus)
-    stats = compute_stats(corpus, _all_annotations(corpus, _store(args)), config.tag_names)
+    store = _store(args)
+    annotations = _all_annotations(corpus, store)
+    stats = compute_stats(corpus, annotations, config.tag_names)
+    counts = _suggestion_counts(config, corpus, store, annotations)
     if args.format == "json":
-        sys.stdout.write(stats_json(stats))
+        sys.stdout.write(stats_json(stats, counts))
     else:
         labels = {a.id: f"{a.id}  {a.outlet}" if a.outlet else a.id for a in corpus}
         sys.stdout.write(stats_table(stats, labels))
+        sys.stdout.write("\n" + suggestions_table(counts))
     return OK
+
+
+def _suggestion_counts(config: Config, corpus: Corpus, store: Store,
+                       annotations: Sequence[Annotation]) -> list:
+    """Per suggester and tag, over every annotator: accepted, rejected, and still shown to
+    the store's annotator (the suggesters run for that)."""
+    from .suggest import Rejection, Suggestions, pending, source_counts
+
+    engine = Suggestions(config, sources=config.suggest.sources, corpus=corpus,
+                         annotations=annotations, annotator=store.annotator)
+    rejections: list[Rejection] = []
+    shown = []
+    for article in corpus:
+        records = store_rejection_records(store, article.id)
+        rejections += [Rejection.from_dict(r) for r in records]
+        mine = [a for a in annotations if a.article_id == article.id
+                and a.annotator == store.annotator]
+        keys = {r.key for r in rejections if r.annotator == store.annotator}
+        shown += [s for s in pending(engine.for_article(article), mine, keys)
+                  if s.score >= config.suggest.min_score]
+    return source_counts(annotations, rejections, shown)
 
 
 def _team_selection(args: argparse.Namespace, config: Config, corpus: Corpus) -> list[str]:
@@ -548,7 +573,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             store.add(accept(suggestion, article, annotator=annotator))
             counts[suggestion.source] = counts.get(suggestion.source, 0) + 1
         detail = ", ".join(f"{source} {n}" for source, n in sorted(counts.items()))
-        print(f"{len(found)} suggestion(s) accepted as {annotator}'s annotations"
+        print(f"{len(found)} suggestion(s) accepted as annotations by {annotator}"
               + (f" ({detail})" if detail else ""))
         return OK
     records = [suggestion.to_dict() for _, suggestion in found]
@@ -566,10 +591,17 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 def store_rejections(store: Store, article_id: str, annotator: str) -> set[str]:
     """The keys of the suggestions ``annotator`` rejected in the article."""
+    return {str(record.get("key", "")) for record in store_rejection_records(store, article_id)
+            if record.get("annotator", annotator) == annotator}
+
+
+def store_rejection_records(store: Store, article_id: str) -> list[dict]:
+    """Every annotator's rejection records of the article (the store's ``rejections``
+    section; none until the store's shard sections land, see issue 15's notes)."""
     records = getattr(store, "records", None)
     if records is None:  # pragma: no cover - until the store's shard sections land
-        return set()
-    return {str(record.get("key", "")) for record in records(article_id, "rejections", annotator)}
+        return []
+    return list(records(article_id, "rejections"))
 
 
 def _suggestion_table(suggestions: Sequence[object]) -> str:

@@ -303,7 +303,7 @@ class _Checker:
             except RuleError as error:
                 label = f"tag {index + 1} ({table['name']})"
                 raise self.fail(self.where.rule(index, error.path),
-                                f"{error.problem} in {label}") from None
+                                f"{label}: {error.problem}") from None
             if parsed is not None:
                 found[table["name"]] = parsed
         return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.text import Text
 
@@ -19,7 +20,7 @@ from .jsonout import pretty_json
 from .layout import display_text
 from .model import Annotation, TagDef
 
-__all__ = ["Stats", "bar", "compute_stats", "stats_json", "stats_table"]
+__all__ = ["Stats", "bar", "compute_stats", "stats_json", "stats_table", "suggestions_table"]
 
 #: The outlet label of articles whose outlet is unknown.
 UNKNOWN_OUTLET = "(outlet unknown)"
@@ -89,9 +90,11 @@ def compute_stats(
     )
 
 
-def stats_json(stats: Stats) -> str:
+def stats_json(stats: Stats, suggestions: Sequence[Any] | None = None) -> str:
     """The counts as JSON: ``{"tags", "total", "per_article", "per_outlet", "per_day",
-    "per_annotator"}``, each count a ``{tag: n}`` object with every tag."""
+    "per_annotator"}``, each count a ``{tag: n}`` object with every tag; with ``suggestions``
+    (:func:`tui.suggest.source_counts`), also ``"suggestions"``: a list of ``{"source", "tag",
+    "suggested", "accepted", "rejected", "rate"}``."""
 
     def full(counter: Counter[str]) -> dict[str, int]:
         return {tag: counter.get(tag, 0) for tag in stats.tags}
@@ -104,7 +107,29 @@ def stats_json(stats: Stats) -> str:
         "per_day": {k: full(v) for k, v in stats.per_day.items()},
         "per_annotator": {k: full(v) for k, v in stats.per_annotator.items()},
     }
+    if suggestions is not None:
+        data["suggestions"] = [
+            {"source": c.source, "tag": c.tag, "suggested": c.suggested,
+             "accepted": c.accepted, "rejected": c.rejected, "rate": c.rate}
+            for c in suggestions]
     return pretty_json(data)
+
+
+def suggestions_table(suggestions: Sequence[Any]) -> str:
+    """Per suggester and tag (:func:`tui.suggest.source_counts`): suggested, accepted,
+    rejected and the acceptance rate, as the plain text section ``newsmark stats`` ends with."""
+    lines = ["Suggestions per source and tag"]
+    if not suggestions:
+        return "\n".join([*lines, "  (none)", ""]) + "\n"
+    rows = [("source", "tag", "suggested", "accepted", "rejected", "rate")]
+    rows += [(c.source, display_text(c.tag), str(c.suggested), str(c.accepted),
+              str(c.rejected), "-" if c.rate is None else f"{c.rate:.0%}") for c in suggestions]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
+        cells += [cell.rjust(width) for cell, width in zip(row[2:], widths[2:], strict=True)]
+        lines.append("  " + "  ".join(cells))
+    return "\n".join(lines) + "\n\n"
 
 
 def stats_table(stats: Stats, labels: Mapping[str, str] | None = None) -> str:

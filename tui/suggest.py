@@ -50,11 +50,13 @@ __all__ = [
     "DEFAULT_SOURCES",
     "SOURCES",
     "Rejection",
+    "SourceCount",
     "Suggestion",
     "Suggestions",
     "accept",
     "pending",
     "rejection_key",
+    "source_counts",
 ]
 
 #: Every suggester, by name.
@@ -415,6 +417,47 @@ def accept(
                                 now=now)
     return replace(annotation, source=suggestion.source, score=suggestion.score,
                    when=suggestion.when)
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    """How one suggester did for one tag: suggested (accepted + rejected + still shown),
+    accepted, rejected, and the acceptance rate of those decided (None before any)."""
+
+    source: str
+    tag: str
+    suggested: int
+    accepted: int
+    rejected: int
+
+    @property
+    def rate(self) -> float | None:
+        """Accepted out of accepted and rejected (None when neither happened yet)."""
+        decided = self.accepted + self.rejected
+        return round(self.accepted / decided, 3) if decided else None
+
+
+def source_counts(
+    annotations: Iterable[Annotation],
+    rejections: Iterable[Rejection],
+    shown: Iterable[Suggestion],
+) -> list[SourceCount]:
+    """Per suggester and tag: what it suggested, what was accepted and rejected (the
+    statistics that show which rules earn their keep). ``annotations`` are the store's (those
+    with a ``source`` count as accepted), ``shown`` the suggestions still pending."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for annotation in annotations:
+        if annotation.source:
+            counts.setdefault((annotation.source, annotation.tag), [0, 0, 0])[0] += 1
+    for rejection in rejections:
+        counts.setdefault((rejection.source, rejection.tag), [0, 0, 0])[1] += 1
+    for suggestion in shown:
+        counts.setdefault((suggestion.source, suggestion.tag), [0, 0, 0])[2] += 1
+    order = {name: n for n, name in enumerate(SOURCES)}
+    return [SourceCount(source, tag, sum(c), c[0], c[1])
+            for (source, tag), c in sorted(counts.items(),
+                                           key=lambda item: (order.get(item[0][0], 99),
+                                                             item[0]))]
 
 
 # --------------------------------------------------------------------------- helpers
