@@ -315,3 +315,16 @@ def test_stats_show_each_suggester_per_tag(seeds: Path, tmp_path: Path) -> None:
     assert claim["accepted"] == 0 and claim["suggested"] > 0 and claim["rate"] is None
     table = newsmark("stats", *common, cwd=tmp_path).stdout
     assert "Suggestions per source and tag" in table and "rules    denial" in table
+
+
+def test_the_suggestion_benchmark_runs(tmp_path: Path) -> None:
+    """bench/suggest.py stays runnable: its quality tables come out for both sets."""
+    table = tmp_path / "quality.md"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "suggest.py"), "--quality",
+                           "--markdown", str(table)], capture_output=True, text=True,
+                          timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = table.read_text(encoding="utf-8")
+    for row in ("### seeds", "### heldout", "| baseline: plain lexicon |", "| rules |",
+                "| all (default: rules, dates, outlets) |"):
+        assert row in text
