@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -314,7 +315,8 @@ def test_stats_show_each_suggester_per_tag(seeds: Path, tmp_path: Path) -> None:
     claim = rows[("rules", "claim")]
     assert claim["accepted"] == 0 and claim["suggested"] > 0 and claim["rate"] is None
     table = newsmark("stats", *common, cwd=tmp_path).stdout
-    assert "Suggestions per source and tag" in table and "rules    denial" in table
+    assert "Suggestions per source and tag" in table
+    assert re.search(r"\n  rules +denial +\d+ +[1-9]\d* +0 +100%\n", table), table
 
 
 def test_the_suggestion_benchmark_runs(tmp_path: Path) -> None:
