@@ -99,7 +99,9 @@ def timed(action: Callable[[Any], object], argument: Any) -> float:
 
 def count_all(store: Store) -> int:
     """Load every annotation of the store, as an export does."""
-    return sum(1 for _ in store.all_annotations())
+    annotations, problems = store.read_all()
+    assert not problems, problems
+    return len(annotations)
 
 
 def count_all_naive(path: Path) -> int:

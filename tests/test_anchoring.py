@@ -176,7 +176,7 @@ def test_the_two_versions_of_one_seed_article() -> None:
     """Seeds 000 and 001 are two versions of one article: every sentence of 000 is re-anchored
     in 001's text; moves land on the matching passage and no two land on the same one."""
     corpus = load_corpus([SEEDS])
-    old, new = corpus.articles[0], corpus.articles[1]
+    old, new = corpus.load_all()[0], corpus.load_all()[1]
     target = Article(id=old.id, path=new.path, text=new.text)
     results = [
         (span, reanchor(annotate(old, span.start, span.end), target))
@@ -311,7 +311,7 @@ def test_property_never_moved_to_a_lookalike_passage(
     assert reanchor(annotation, edited).anchor == "orphan"
 
 
-SEED_ARTICLES = load_corpus([SEEDS]).articles
+SEED_ARTICLES = load_corpus([SEEDS]).load_all()
 
 
 @PROPERTY

@@ -49,7 +49,7 @@ EXPECTED_METADATA = {
     },
     "001_bf000ff86f6a5f51": {
         # No title line: the standfirst's first sentence, shortened.
-        "title": "A phone call between the Russian President and his US counterpart revolved…",
+        "title": "A phone call between the Russian President and his US counterpart revolved arou…",
         "outlet": "",
         "date": "2021-12-31",  # " date 2021-12-31 A phone call ..."
     },

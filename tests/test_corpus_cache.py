@@ -32,7 +32,7 @@ def test_lazy_corpus_matches_the_eager_one(tmp_path: Path, seeds: Path) -> None:
         assert loaded is not None and loaded.text == article.text
         assert loaded.boilerplate == article.boilerplate and loaded.title == article.title
     assert [s.path.name for s in corpus.skipped] == ["binary.txt"]
-    assert [a.id for a in corpus.articles] == list(corpus.ids)
+    assert [a.id for a in corpus.load_all()] == list(corpus.ids)
     assert len(corpus) == 5 and corpus.get("nope") is None
 
 
@@ -115,9 +115,9 @@ def test_an_article_deleted_after_listing_is_none_with_a_reason(tmp_path: Path,
 
 def test_an_eager_corpus_still_works(seeds: Path) -> None:
     eager = load_corpus([seeds])
-    built = Corpus(eager.articles, ())
+    built = Corpus(eager.load_all(), ())
     assert built.ids == eager.ids
-    assert built.get(eager.ids[0]) is eager.articles[0]
+    assert built.get(eager.ids[0]) is eager.load_all()[0]
     assert isinstance(built.infos[0], ArticleInfo) and built.pending == 0
 
 

@@ -58,7 +58,7 @@ def tags(store: Path) -> list[tuple[str, str]]:
     """(annotator, tag) of every annotation in the store on disk."""
     if not store.exists():
         return []
-    return sorted((a.annotator, a.tag) for a in Store(store, annotator="reader").all_annotations())
+    return sorted((a.annotator, a.tag) for a in Store(store, annotator="reader").read_all()[0])
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,

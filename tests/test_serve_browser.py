@@ -65,7 +65,7 @@ def tags(store: Path) -> set[tuple[str, str, str]]:
     """(annotator, tag, quote) of every annotation on disk."""
     if not store.exists():
         return set()
-    return {(a.annotator, a.tag, a.text) for a in Store(store, annotator="r").all_annotations()}
+    return {(a.annotator, a.tag, a.text) for a in Store(store, annotator="r").read_all()[0]}
 
 
 class DevTools:

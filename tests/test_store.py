@@ -153,15 +153,31 @@ def test_remove_from_whichever_shard_holds_it(store: Store, article: Article) ->
     assert store.annotations(article.id) == []
 
 
-def test_all_annotations_of_every_article(
+def test_read_all_reads_every_article_and_names_the_damaged_ones(
     store: Store, article: Article, other_article: Article
 ) -> None:
     made = [tag(article, 0, 5), tag(other_article, 3, 8), tag(article, 1, 2, annotator="bob")]
     for annotation in made:
         store.add(annotation)
-    everything = list(store.all_annotations())
-    assert sorted(everything, key=lambda a: a.id) == sorted(made, key=lambda a: a.id)
-    assert list(store.all_annotations([other_article.id])) == [made[1]]
+    everything, problems = store.read_all()
+    assert problems == []
+    assert everything == sorted(made[::2], key=sort_key) + [made[1]]  # article by article
+    assert store.read_all([other_article.id]) == ([made[1]], [])
+    assert store.read_all(["not-in-the-store"]) == ([], [])
+
+    # A damaged shard costs its own article's annotations, named; the others are still read.
+    bob = store.shard_path(article.id, "bob")
+    bob.write_bytes(b'{"schema": 1, "annot')
+    everything, problems = store.read_all()
+    assert everything == [made[1]]
+    assert [problem.path for problem in problems] == [bob]
+    assert str(bob) in problems[0].message and "check --repair" in problems[0].message
+    newer = store.shard_path(other_article.id, "alice")
+    newer.write_text(newer.read_text("utf-8").replace('"schema": 1', '"schema": 99'), "utf-8")
+    everything, problems = store.read_all([other_article.id, article.id])
+    assert everything == []
+    assert [problem.path for problem in problems] == [newer, bob]
+    assert "newer newsmark" in problems[0].message
 
 
 def test_unicode_and_markup_survive_a_round_trip(store: Store) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config, load_config
 from .corpus import Corpus, CorpusCache, default_corpus_paths, load_corpus
+from .editing import shorten
 from .errors import UserFacingError
 from .model import Annotation, Span, annotator_name
 from .store import Store, StoreError
@@ -246,7 +247,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             count = article.text.count(quote)
             where = f"only {count} time(s)" if count else "nowhere"
             raise UserError(
-                f"the quote {_printable(shorten_arg(quote))!r} occurs {where} in {article.id}"
+                f"the quote {_printable(shorten(quote))!r} occurs {where} in {article.id}"
             )
     else:
         span = _parse_span(args.span)
@@ -260,10 +261,6 @@ def cmd_add(args: argparse.Namespace) -> int:
     _store(args).add(annotation)
     print(annotation.id)
     return OK
-
-
-def shorten_arg(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -283,8 +280,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     wanted_tags = set(args.tag or [])
     wanted_annotators = set(getattr(args, "annotator_filter", None) or [])
     items = []
-    for article in corpus:
-        if wanted_articles and article.id not in wanted_articles:
+    for article_id in corpus.ids:
+        if wanted_articles and article_id not in wanted_articles:
+            continue  # before reading it: `--article ID` reads one file, not the corpus
+        article = corpus.get(article_id)
+        if article is None:
             continue
         annotations = tuple(
             a for a in store.annotations(article.id)
@@ -350,7 +350,7 @@ def cmd_orphans(args: argparse.Namespace) -> int:
             print("\t".join([
                 _printable(article_id), annotation.id, annotation.anchor, annotation.tag,
                 f"{annotation.start}:{annotation.end}", _printable(annotation.annotator),
-                _printable(shorten_arg(annotation.text)) + where,
+                _printable(shorten(annotation.text)) + where,
             ]))
     what = "orphaned or fuzzy" if args.fuzzy else "orphaned"
     print(f"{listed} of {total} annotation(s) {what}", file=sys.stderr)
@@ -389,11 +389,14 @@ def _printable(text: str) -> str:
     return display_text(text).replace("\n", " ")
 
 
-def _all_annotations(corpus: Corpus, store: Store) -> list[Annotation]:
-    annotations: list[Annotation] = []
-    for article in corpus:
-        annotations.extend(store.annotations(article.id))
-    return annotations
+def _read_all(corpus: Corpus, store: Store) -> tuple[list[Annotation], int]:
+    """The annotations of the corpus's articles, and an exit code: a damaged file is named on
+    stderr and left out, and the command then exits 1 (as ``check`` does) after its output."""
+    annotations, problems = store.read_all(corpus.ids)
+    for problem in problems:
+        print(f"newsmark: {_printable(problem.message)}; its annotations are left out",
+              file=sys.stderr)
+    return annotations, DAMAGED if problems else OK
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -404,8 +407,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     corpus = _corpus(args.corpus)
     aligner = Aligner(corpus, scorer=args.scorer)
     progress = _embedding_progress() if aligner.scorer == "semantic" else None
-    matrix = compare(corpus, _all_annotations(corpus, _store(args)), aligner=aligner,
-                     progress=progress)
+    annotations, code = _read_all(corpus, _store(args))
+    matrix = compare(corpus, annotations, aligner=aligner, progress=progress)
     if progress is not None:
         progress(0, 0)
     markers = {tag.name: tag.marker for tag in config.tags}
@@ -419,7 +422,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         sys.stdout.write(matrix_csv(matrix, markers))
     else:
         sys.stdout.write(matrix_table(matrix, markers))
-    return OK
+    return code
 
 
 def _embedding_progress() -> Callable[[int, int], None]:
@@ -451,16 +454,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
     config = _load_config(args)
     corpus = _corpus(args.corpus)
     store = _store(args)
-    annotations = _all_annotations(corpus, store)
+    annotations, code = _read_all(corpus, store)
     stats = compute_stats(corpus, annotations, config.tag_names)
     counts = _suggestion_counts(config, corpus, store, annotations)
     if args.format == "json":
         sys.stdout.write(stats_json(stats, counts))
     else:
-        labels = {a.id: f"{a.id}  {a.outlet}" if a.outlet else a.id for a in corpus}
+        labels = {a.id: f"{a.id}  {a.outlet}" if a.outlet else a.id for a in corpus.infos}
         sys.stdout.write(stats_table(stats, labels))
         sys.stdout.write("\n" + suggestions_table(counts))
-    return OK
+    return code
 
 
 def _suggestion_counts(config: Config, corpus: Corpus, store: Store,
@@ -553,8 +556,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     store = _store(args)
     annotator = _annotator(args)
     sources = tuple(dict.fromkeys(args.source)) if args.source else config.suggest.sources
+    annotations, problems = store.read_all(corpus.ids)
+    if problems:  # suggestions must not be made as if a damaged file's tags were not there
+        raise UserError(problems[0].message)
     engine = Suggestions(config, sources=sources, corpus=corpus,
-                         annotations=_all_annotations(corpus, store), annotator=annotator)
+                         annotations=annotations, annotator=annotator)
     wanted_articles = set(args.article or [])
     wanted_tags = set(args.tag or [])
     found = []
@@ -609,7 +615,7 @@ def _suggestion_table(suggestions: Sequence[object]) -> str:
     for s in suggestions:
         rows.append([_printable(s.article_id), f"{s.start}:{s.end}", s.tag,  # type: ignore[attr-defined]
                      f"{s.score:.2f}", s.source, s.when or "-",  # type: ignore[attr-defined]
-                     _printable(shorten_arg(s.text))])  # type: ignore[attr-defined]
+                     _printable(shorten(s.text, 60))])  # type: ignore[attr-defined]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
              for row in rows]

@@ -26,6 +26,7 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Any
 
+from tui.editing import shorten
 from tui.model import Article, Span
 from tui.sentences import paragraph_spans, sentence_spans
 
@@ -302,15 +303,6 @@ def _first_date(text: str) -> str:
     return ""
 
 
-def _shorten(sentence: str, limit: int = _SHORT_TITLE_CHARS) -> str:
-    if len(sentence) <= limit:
-        return sentence
-    cut = sentence.rfind(" ", 0, limit)
-    if cut <= limit // 2:
-        cut = limit
-    return sentence[:cut].rstrip(" ,;:–-") + "…"
-
-
 def guess_metadata(text: str, boilerplate: Sequence[Span] = ()) -> dict[str, str]:
     """Guess ``{"title", "outlet", "date"}`` from an article's text ("" when unknown).
 
@@ -373,7 +365,7 @@ def _guess_title(text: str, boilerplate: Sequence[Span]) -> str:
         return line
     sentences = sentence_spans(line)
     sentence = line[sentences[0].start : sentences[0].end] if sentences else line
-    return _shorten(sentence.rstrip("."))
+    return shorten(sentence.rstrip("."), _SHORT_TITLE_CHARS)
 
 
 # --------------------------------------------------------------------------- loading
@@ -524,8 +516,8 @@ class Corpus:
     *lazy* corpus instead: it knows every article's :class:`ArticleInfo` (id, path, title,
     outlet, date) and reads an article's text only when :meth:`get` asks for it, keeping the
     last :data:`LOADED_ARTICLES_KEPT` loaded. Both kinds answer the same questions; iterating
-    or :attr:`articles` loads every article (one at a time when iterating), so code that needs
-    only titles should use :attr:`infos`.
+    or :meth:`load_all` loads every article (one at a time when iterating), so code that needs
+    only ids, titles, outlets or dates should use :attr:`ids` and :attr:`infos`.
     """
 
     def __init__(
@@ -594,10 +586,19 @@ class Corpus:
         infos = self._infos
         return tuple(infos[article_id] for article_id in self._ids)
 
+    def load_all(self) -> tuple[Article, ...]:
+        """Every article, loaded: reads every file not in memory (up to the whole corpus).
+
+        Code that needs only ids, titles, outlets or dates uses :attr:`ids` and :attr:`infos`,
+        which read no file; code that needs a few texts uses :meth:`get`.
+        """
+        return tuple(self)
+
     @property
     def articles(self) -> tuple[Article, ...]:
-        """Every article, loaded (reads each file not in memory: prefer :attr:`infos`)."""
-        return tuple(self)
+        """Deprecated name of :meth:`load_all`, kept only until its last callers (tui/compare.py
+        and the compare and stats screens) have moved; do not use it in new code."""
+        return self.load_all()
 
     def __iter__(self) -> Iterator[Article]:
         for article_id in self._ids:

@@ -72,10 +72,6 @@ class Span:
     def __len__(self) -> int:
         return self.end - self.start
 
-    def contains(self, offset: int) -> bool:
-        """True if ``offset`` lies inside the span."""
-        return self.start <= offset < self.end
-
     def overlaps(self, other: Span) -> bool:
         """True if the two spans share at least one code point."""
         return self.start < other.end and other.start < self.end

@@ -57,15 +57,16 @@ def compute_stats(
 ) -> Stats:
     """Count ``annotations`` of the articles of ``corpus`` (others are left out).
 
-    Tags outside ``tags`` (from an older tag set) are counted after them, by name.
+    Tags outside ``tags`` (from an older tag set) are counted after them, by name. Only ids and
+    outlets are needed, so no article file is read (:attr:`Corpus.infos`).
     """
-    per_article: dict[str, Counter[str]] = {article.id: Counter() for article in corpus}
+    per_article: dict[str, Counter[str]] = {article_id: Counter() for article_id in corpus.ids}
     per_outlet: dict[str, Counter[str]] = {}
     per_day: dict[str, Counter[str]] = {}
     per_annotator: dict[str, Counter[str]] = {}
     total: Counter[str] = Counter()
     for annotation in annotations:
-        article = corpus.get(annotation.article_id)
+        article = corpus.info(annotation.article_id)
         if article is None:
             continue
         tag = annotation.tag

@@ -145,7 +145,8 @@ class ReadOnlyStoreError(StoreError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One file :meth:`Store.check` found wrong, and why (one line, names the file)."""
+    """One file :meth:`Store.check` or :meth:`Store.read_all` found wrong, and why (one line,
+    names the file)."""
 
     path: Path
     message: str
@@ -633,14 +634,28 @@ class Store:
                 ids.append(article_id)
         return sorted(ids)
 
-    def all_annotations(self, article_ids: Iterable[str] | None = None) -> Iterator[Annotation]:
-        """Every annotation of ``article_ids`` (default: all articles), article by article.
+    def read_all(
+        self, article_ids: Iterable[str] | None = None
+    ) -> tuple[list[Annotation], list[Problem]]:
+        """Every annotation of ``article_ids`` (default: every article in the store), and what
+        could not be read.
 
-        Raises :class:`DamagedFileError` at the first damaged shard: an export must not be
-        silently incomplete (run :meth:`check` first to list them all).
+        Annotations come article by article (in the order given), each article's in
+        :func:`tui.model.sort_key` order. An article with a damaged, newer or unreadable shard
+        contributes none of its annotations and one :class:`Problem` (naming the file) instead;
+        the other articles are still read. Callers that must not be silently incomplete (an
+        export) check that ``problems`` is empty.
         """
+        annotations: list[Annotation] = []
+        problems: list[Problem] = []
         for article_id in self.article_ids() if article_ids is None else article_ids:
-            yield from self.annotations(article_id)
+            try:
+                annotations.extend(self.annotations(article_id))
+            except DamagedFileError as error:
+                problems.append(Problem(error.path, str(error)))
+            except StoreError as error:
+                problems.append(Problem(self.article_dir(article_id), str(error)))
+        return annotations, problems
 
     def counts(self, article_id: str) -> dict[str, int]:
         """How many annotations of ``article_id`` carry each tag (tags in name order)."""

@@ -9,11 +9,14 @@ import uuid
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tui.anchoring import reanchor
 from tui.errors import UserFacingError
 from tui.model import CONTEXT_CHARS, Annotation, Article, sort_key, text_sha256, utc_now
+
+if TYPE_CHECKING:
+    from tui.corpus import ArticleInfo
 
 __all__ = [
     "CODEPOINTS",
@@ -86,11 +89,15 @@ class ImportResult:
 
 
 class CorpusLike(Protocol):
-    """What an import needs of a corpus: its articles, and one by id."""
+    """What an import needs of a corpus: its articles' infos, one article by id, and (to find
+    an article by its text) every article, loaded."""
 
-    articles: tuple[Article, ...]
+    @property
+    def infos(self) -> tuple[ArticleInfo, ...]: ...
 
     def get(self, article_id: str) -> Article | None: ...
+
+    def load_all(self) -> tuple[Article, ...]: ...
 
 
 # ------------------------------------------------------------------------------ offsets
@@ -272,7 +279,7 @@ def find_article(
         from tui.corpus import normalise
 
         wanted = normalise(text)
-        for article in corpus.articles:
+        for article in corpus.load_all():
             if article.text == wanted:
                 return article
     return None

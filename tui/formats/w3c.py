@@ -269,10 +269,10 @@ def _article(source: str, corpus: CorpusLike) -> Article | None:
     """The article a source IRI names: its file URI, or a last path segment that is an id."""
     if not source:
         return None
-    for article in corpus.articles:
+    for info in corpus.infos:  # paths are known without reading any article
         try:
-            if article.path.resolve().as_uri() == source:
-                return article
+            if info.path.resolve().as_uri() == source:
+                return corpus.get(info.id)
         except ValueError:
             continue
     # `--source-base` IRIs end in the percent-encoded id, after a "/" or (URNs) a ":".
