@@ -283,7 +283,32 @@ BAD = {
     "reserved key": (
         '[[tags]]\nname = "claim"\n[[tags]]\nname = "jab"\n  key = "j"  # jab\n',
         5,
-        "key 'j' in tag 2 (jab) is one of newsmark's own keys; use one of c, d, s, t",
+        # c is claim's (the first free letter of its name): only d, s and t are free.
+        "key 'j' in tag 2 (jab) is one of newsmark's own keys; use one of d, s, t, or key = \"\"",
+    ),
+    "a fifth tag's key when no letter is free": (
+        "".join(ONE_TAG.format(name=name) for name in ("claim", "threat", "denial", "schedule"))
+        + '[[tags]]\nname = "sanction"\nkey = "x"\n',
+        11,
+        "key 'x' in tag 5 (sanction) is one of newsmark's own keys; every free letter is another "
+        'tag\'s: write key = "" for none (the number key 5 stays)',
+    ),
+    "a letter that is not free names only the free ones": (
+        '[[tags]]\nname = "claim"\n[[tags]]\nname = "threat"\n[[tags]]\nname = "x"\nkey = "C"\n',
+        7,
+        "key 'C' in tag 3 (x) is not one lowercase letter; use one of d, s, or key = \"\"",
+    ),
+    "a key an earlier tag takes from its name": (
+        '[[tags]]\nname = "claim"\n[[tags]]\nname = "cost"\nkey = "c"\n',
+        5,
+        "key 'c' in tag 2 (cost) is already tag 1 (claim)'s, the first free letter of its name; "
+        'give tag 1 a key of its own (key = "" for none), or give tag 2 one of d, s, t',
+    ),
+    "a fifth tag taking the first tag's key": (
+        "".join(ONE_TAG.format(name=name) for name in ("claim", "threat", "denial", "schedule"))
+        + '[[tags]]\nname = "sanction"\nkey = "c"\n',
+        11,
+        "key 'c' in tag 5 (sanction) is already tag 1 (claim)'s",
     ),
     "upper-case key": ('[[tags]]\nname = "a"\nkey = "C"\n', 3, "is not one lowercase letter"),
     "two-letter key": ('[[tags]]\nname = "a"\nkey = "cd"\n', 3, "is not one lowercase letter"),

@@ -11,7 +11,8 @@ full example)::
     [[tags]]                 # one table per tag, 1 to 9 of them, in the order of keys 1-9
     name = "claim"           # required: lowercase letters, digits, - or _; unique
     key = "c"                # optional: one free lowercase letter (see RESERVED_KEYS);
-                             #   default: a free letter of the name; "" for none
+                             #   default: the first letter of the name that neither newsmark
+                             #   nor an earlier tag has (a later tag may not take it); "" for none
     colour = "#5fafff"       # optional: a colour Rich understands ("red", "#rrggbb",
                              #   "color(33)"); default: the next of a palette that stays
                              #   distinct in 256 and in 16 colours
@@ -375,11 +376,16 @@ class _Checker:
                 f"{len(value)} tags, but at most {MAX_TAGS} fit the number keys 1-9; "
                 f"remove {len(value) - MAX_TAGS}",
             )
+        # The keys the tags will have, known before each tag is checked, so that a key error
+        # suggests only letters no other tag has.
+        self.planned = _planned_keys(
+            [(table.get("name"), table.get("key")) for table in value], self.reserved
+        )
         fields = [self.fields(index, table) for index, table in enumerate(value)]
         self.check_unique(fields, "name", "tag name", "give each tag its own name")
         self.check_unique(fields, "key", "key", 'pick another key, or key = "" for none')
         self.check_unique(fields, "marker", "marker", "pick another character")
-        keys = _assign_keys(fields, self.reserved)
+        keys = self.keys(fields)
         colours = _assign_colours(fields)
         markers = _assign_markers(fields)
         return tuple(
@@ -445,17 +451,47 @@ class _Checker:
             return key
         if not _LETTER.fullmatch(key):
             raise self.fail(
-                line,
-                f"key {_show(key)} in {label} is not one lowercase letter; use one of "
-                f'{_free_keys(self.reserved)}, or key = "" for none (the number key stays)',
+                line, f"key {_show(key)} in {label} is not one lowercase letter; "
+                + self.free_advice(index),
             )
         if key in self.reserved:
             raise self.fail(
-                line,
-                f"key {_show(key)} in {label} is one of newsmark's own keys; use one of "
-                f'{_free_keys(self.reserved)}, or key = "" for none (the number key stays)',
+                line, f"key {_show(key)} in {label} is one of newsmark's own keys; "
+                + self.free_advice(index),
             )
         return key
+
+    def free_advice(self, index: int) -> str:
+        """What the ``index``-th tag can use instead: the letters neither newsmark nor another
+        tag has, or (when there are none) no key."""
+        others = {key for other, key in enumerate(self.planned) if other != index}
+        free = _free_keys(set(self.reserved) | others)
+        number = f"the number key {index + 1} stays"
+        if free == "none":
+            return f'every free letter is another tag\'s: write key = "" for none ({number})'
+        return f'use one of {free}, or key = "" for none ({number})'
+
+    def keys(self, fields: list[dict[str, str]]) -> list[str]:
+        """Every tag's key: its own, else the first letter of its name that neither newsmark nor
+        an earlier tag has, else none. A key given to a later tag that an earlier tag takes
+        this way is an error, not a silent steal of the earlier tag's key."""
+        keys = _planned_keys([(tag["name"], tag.get("key")) for tag in fields], self.reserved)
+        for later, tag in enumerate(fields):
+            key = tag.get("key")
+            for earlier in range(later):
+                if key and "key" not in fields[earlier] and keys[earlier] == key:
+                    others = {k for other, k in enumerate(keys) if other != later}
+                    free = _free_keys(set(self.reserved) | others)
+                    instead = (f"tag {later + 1} one of {free}" if free != "none"
+                               else f'tag {later + 1} key = "" (no other letter is free)')
+                    raise self.fail(
+                        self.where.tag(later, "key"),
+                        f"key {_show(key)} in tag {later + 1} ({tag['name']}) is already tag "
+                        f"{earlier + 1} ({fields[earlier]['name']})'s, the first free letter of "
+                        f"its name; give tag {earlier + 1} a key of its own (key = \"\" for "
+                        f"none), or give {instead}",
+                    )
+        return keys
 
     def colour(self, index: int, label: str, colour: str) -> str:
         line = self.where.tag(index, "colour")
@@ -526,14 +562,19 @@ def _free_keys(reserved: Iterable[str]) -> str:
     return ", ".join(free) if free else "none"
 
 
-def _assign_keys(fields: list[dict[str, str]], reserved: frozenset[str]) -> list[str]:
-    """Given keys stay; a tag without one gets the first free letter of its name, or none."""
-    taken = set(reserved) | {tag["key"] for tag in fields if tag.get("key")}
+def _planned_keys(tags: list[tuple[Any, Any]], reserved: frozenset[str]) -> list[str]:
+    """The key of each ``(name, key)`` tag, in order: its own key (a key that is not a free
+    lowercase letter counts as none: it is an error of its own), else the first letter of its
+    name that is neither reserved nor an earlier tag's key, else none (``""``)."""
+    taken = set(reserved)
     keys = []
-    for tag in fields:
-        key = tag.get("key")
+    for name, key in tags:
         if key is None:
-            key = next((ch for ch in tag["name"] if _LETTER.fullmatch(ch) and ch not in taken), "")
+            letters = name if isinstance(name, str) else ""
+            key = next((ch for ch in letters if _LETTER.fullmatch(ch) and ch not in taken), "")
+        elif not (isinstance(key, str) and _LETTER.fullmatch(key) and key not in reserved):
+            key = ""
+        if key:
             taken.add(key)
         keys.append(key)
     return keys
