@@ -186,6 +186,10 @@ def test_bundled_seeds_are_the_seeds_byte_for_byte(seeds: Path) -> None:
     names = sorted(p.name for p in seeds.glob("*.txt"))
     assert len(names) == 5
     assert names == sorted(p.name for p in bundled_seeds().glob("*.txt"))
+    sidecars = sorted(p.name for p in seeds.glob("*.meta.json"))
+    assert sidecars == sorted(p.name for p in bundled_seeds().glob("*.meta.json"))
+    for name in sidecars:
+        assert (seeds / name).read_bytes() == (bundled_seeds() / name).read_bytes()
     for name in names:
         assert (seeds / name).read_bytes() == (bundled_seeds() / name).read_bytes()
         if shared.exists():
@@ -229,3 +233,85 @@ def test_opening_the_app_does_not_import_the_export_formats() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_001_is_rt_in_list_stats_and_compare_alike(tmp_path: Path, seeds: Path) -> None:
+    """One outlet per article, whichever way it is read: the list's cached infos, the loaded
+    article (stats, compare) and compare's version group all say RT for seed 001."""
+    rt2 = "001_bf000ff86f6a5f51"
+    common = ["--corpus", str(seeds), "--store", str(tmp_path / "store")]
+    added = run("add", rt2, "claim", "--quote", "Unprecedented sanctions", *common)
+    assert added.returncode == 0, added.stderr
+    for _ in range(2):  # the first run fills the metadata cache, the second reads from it
+        listed = run("list", *common)
+        row = next(line for line in listed.stdout.splitlines() if line.startswith(rt2))
+        assert row.split()[2] == "RT"
+    stats = json.loads(run("stats", "--format", "json", *common).stdout)
+    assert stats["per_outlet"] == {"RT": {"claim": 1, "threat": 0, "denial": 0, "schedule": 0}}
+    columns = json.loads(run("compare", "--format", "json", *common).stdout)["columns"]
+    column = next(c for c in columns if c["article"] == rt2)
+    assert (column["outlet"], column["label"]) == ("RT", "RT v2")
+    corpus = load_corpus([seeds])
+    assert corpus.info(rt2).outlet == corpus.get(rt2).outlet == "RT"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("lst", "list"), ("chek", "check"),
+                                              ("exprot", "export"), ("Stats", "stats")])
+def test_a_mistyped_command_says_what_was_meant(tmp_path: Path, typed: str, meant: str) -> None:
+    done = run(typed, "--store", str(tmp_path / "store"), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith(f"newsmark: unknown command {typed!r} — did you mean {meant}?")
+    assert done.stderr.count("\n") == 1
+    assert not (tmp_path / "store").exists()
+
+
+def test_a_path_called_like_a_mistyped_command_is_opened(tmp_path: Path) -> None:
+    # `newsmark lst --help` shows the opener's help only if "lst" was taken as a PATH to open
+    # (without a terminal the app itself cannot start here).
+    assert run("lst", "--help", cwd=tmp_path).returncode == 2
+    (tmp_path / "lst").write_text("An article called lst.\n", encoding="utf-8")
+    done = run("lst", "--help", cwd=tmp_path)
+    assert done.returncode == 0 and "usage: newsmark [-h]" in done.stdout
+    done = run("list", "--corpus", "lst", "--store", str(tmp_path / "s"), cwd=tmp_path)
+    assert done.returncode == 0 and "An article called lst" in done.stdout
+
+
+def test_a_word_that_is_no_command_and_no_path_is_one_line(tmp_path: Path) -> None:
+    done = run("frobnicate", "--store", str(tmp_path / "store"), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith("newsmark: 'frobnicate' is neither a command nor a file")
+    assert "list" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_check_takes_corpus_and_names_articles_it_lacks(tmp_path: Path, seeds: Path) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "gone.txt").write_text("An article that will be renamed.\n", encoding="utf-8")
+    store = ["--store", str(tmp_path / "store")]
+    both = ["--corpus", str(seeds), "--corpus", str(extra)]
+    assert run("add", ARTICLE, "claim", "--quote", "Ushakov said", *both, *store).returncode == 0
+    assert run("add", "gone", "claim", "--quote", "renamed", *both, *store).returncode == 0
+
+    done = run("check", *both, *store)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"{tmp_path / 'store'}: all annotation files are sound."]
+
+    done = run("check", "--corpus", str(seeds), *store)
+    assert done.returncode == 0  # not damage: the exit code says only that
+    lines = done.stdout.splitlines()
+    assert lines[0] == (
+        f"{tmp_path / 'store' / 'gone'}: article 'gone' (1 annotation(s)) is not in the corpus; "
+        "its annotations are kept but not shown (give its file with --corpus; `newsmark "
+        "orphans` lists them)"
+    )
+    assert lines[1].endswith("all annotation files are sound.")
+
+    # A damaged shard of such an article is reported as damage, without a count.
+    shard = tmp_path / "store" / "gone" / "tester.json"
+    shard.write_bytes(b"{")
+    done = run("check", "--corpus", str(seeds), *store)
+    assert done.returncode == 1
+    assert "article 'gone' is not in the corpus" in done.stdout
+    assert f"{shard}: " in done.stdout and "damaged" in done.stdout
+    assert run("check", "--corpus", str(tmp_path / "missing"), *store).returncode == 2

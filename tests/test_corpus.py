@@ -50,7 +50,9 @@ EXPECTED_METADATA = {
     "001_bf000ff86f6a5f51": {
         # No title line: the standfirst's first sentence, shortened.
         "title": "A phone call between the Russian President and his US counterpart revolved arou…",
-        "outlet": "",
+        # Its text names no outlet; it is the second version of 000's RT report, and its
+        # sidecar (001_bf000ff86f6a5f51.meta.json) says so.
+        "outlet": "RT",
         "date": "2021-12-31",  # " date 2021-12-31 A phone call ..."
     },
     "002_a34abba263e9470d": {
@@ -139,6 +141,12 @@ def test_every_seed_loads_with_its_stem_as_id() -> None:
 @pytest.mark.parametrize("stem", SEED_STEMS)
 def test_seed_metadata_is_guessed_right(stem: str) -> None:
     assert load_article(SEEDS / f"{stem}.txt").metadata() == EXPECTED_METADATA[stem]
+
+
+def test_only_the_sidecar_knows_001s_outlet() -> None:
+    text = (SEEDS / "001_bf000ff86f6a5f51.txt").read_text("utf-8")
+    assert guess_metadata(text)["outlet"] == ""
+    assert json.loads((SEEDS / "001_bf000ff86f6a5f51.meta.json").read_bytes()) == {"outlet": "RT"}
 
 
 @pytest.mark.parametrize("stem", SEED_STEMS)

@@ -8,6 +8,8 @@ nothing is written by a command that fails.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import difflib
 import gc
 import getpass
 import json
@@ -358,9 +360,12 @@ def cmd_orphans(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Report damaged store files (exit 1 if any); with --repair, move them aside."""
+    """Report damaged store files (exit 1 if any); with --repair, move them aside. Also name
+    the store's articles that are not in the corpus (their annotations are shown nowhere)."""
     store = _store(args)
+    corpus = _corpus(args.corpus)
     problems = store.check()
+    _report_not_in_corpus(store, corpus, {problem.path.parent for problem in problems})
     if not problems:
         print(f"{store.root}: all annotation files are sound.")
         return OK
@@ -380,6 +385,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"{len(problems)} damaged file(s); `newsmark check --repair` moves them aside.",
           file=sys.stderr)
     return DAMAGED
+
+
+def _report_not_in_corpus(store: Store, corpus: Corpus, damaged: set[Path]) -> None:
+    """One line per article of the store that the corpus does not have: not damage (the exit
+    code stays), but its annotations are shown by no command run on this corpus."""
+    known = set(corpus.ids)
+    for article_id in store.article_ids():
+        if article_id in known:
+            continue
+        folder = store.article_dir(article_id)
+        count = ""
+        if folder not in damaged:
+            with contextlib.suppress(StoreError):
+                count = f" ({len(store.annotations(article_id))} annotation(s))"
+        print(_printable(
+            f"{folder}: article {article_id!r}{count} is not in the corpus; its annotations are "
+            "kept but not shown (give its file with --corpus; `newsmark orphans` lists them)"
+        ))
 
 
 def _printable(text: str) -> str:
@@ -939,10 +962,15 @@ def build_parser() -> argparse.ArgumentParser:
     init.set_defaults(func=cmd_team_init)
     p.set_defaults(func=lambda _args, team=p: team.print_help() or OK)
 
-    p = commands.add_parser("check", help="find damaged annotation files (exit 1 if any)")
+    p = commands.add_parser(
+        "check", help="find damaged annotation files (exit 1 if any)",
+        description="Find damaged annotation files (exit 1 if any), and name the store's "
+        "articles that are not in the corpus: their annotations are kept but no command shows "
+        "them (that alone does not change the exit code).",
+    )
     p.add_argument("--repair", action="store_true",
                    help="move damaged files aside (they are kept) so the store works again")
-    _common(p, corpus_flag=False)
+    _common(p)
     p.set_defaults(func=cmd_check)
 
     parser.subcommand_names = tuple(commands.choices)  # type: ignore[attr-defined]
@@ -965,6 +993,22 @@ def build_opener() -> argparse.ArgumentParser:
     return opener
 
 
+def _mistyped_command(first: str) -> str | None:
+    """The one-line error for a first argument that is no path and looks like a command name
+    gone wrong (``newsmark lst``), else None: a path that exists is always opened, even one
+    called like a command."""
+    if first.startswith("-") or os.path.lexists(first):
+        return None
+    close = difflib.get_close_matches(first.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
+    if close:
+        return (f"unknown command {first!r} — did you mean {close[0]}? (nor is it a file or "
+                "folder here; newsmark --help lists the commands)")
+    if "/" not in first and os.sep not in first and "." not in first:
+        return (f"{first!r} is neither a command nor a file or folder here; the commands are "
+                f"{', '.join(SUBCOMMANDS)}, and a PATH opens the app on it")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (and exits with it as a script)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -974,6 +1018,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     use_subcommands = bool(args_list) and (
         args_list[0] in SUBCOMMANDS or args_list[0] in ("-h", "--help")
     )
+    if not use_subcommands and args_list:
+        mistyped = _mistyped_command(args_list[0])
+        if mistyped is not None:
+            print(f"newsmark: {mistyped}", file=sys.stderr)
+            return USAGE
     parser = build_parser() if use_subcommands else build_opener()
     try:
         args = parser.parse_args(args_list)
