@@ -21,6 +21,7 @@ from tinydb import TinyDB
 
 from tui.model import Annotation, Article, Span, sort_key
 from tui.store import (
+    ANNOTATIONS_SCHEMA,
     SCHEMA_VERSION,
     DamagedFileError,
     NewerSchemaError,
@@ -266,7 +267,7 @@ def test_files_are_pretty_deterministic_json(tmp_path: Path, article: Article) -
     assert one == two
     doc = json.loads(one)
     assert one.endswith(b"}\n") and b'\n  "annotations": [\n' in one
-    assert doc["schema"] == SCHEMA_VERSION == 1
+    assert doc["schema"] == ANNOTATIONS_SCHEMA == 1  # no sections: what every newsmark reads
     assert doc["article_id"] == article.id and doc["annotator"] == "alice"
     assert [a["id"] for a in doc["annotations"]] == ["id-x", "id-0", "id-1", "id-2"]
     assert one == (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
@@ -453,7 +454,7 @@ def test_plain_tinydb_file_is_read_and_migrated_on_write(store: Store, article: 
     new = tag(article, 0, 5)
     store.add(new)
     doc = json.loads(shard.read_text())
-    assert doc["schema"] == SCHEMA_VERSION and "_default" not in doc
+    assert doc["schema"] == ANNOTATIONS_SCHEMA and "_default" not in doc
     assert store.annotations(article.id) == [new, old]
 
 
@@ -754,7 +755,7 @@ def test_shards_are_the_standard_librarys_sorted_indented_json(records: list, no
     records = [{**r, "id": f"id-{i}", "note": note} for i, r in enumerate(records)]
     rendered = _render_shard("art", "alice", records)
     doc = {
-        "schema": SCHEMA_VERSION,
+        "schema": ANNOTATIONS_SCHEMA,
         "article_id": "art",
         "annotator": "alice",
         "annotations": sorted(records, key=_record_key),

@@ -626,11 +626,12 @@ def store_rejections(store: Store, article_id: str, annotator: str) -> set[str]:
 
 def store_rejection_records(store: Store, article_id: str) -> list[dict]:
     """Every annotator's rejection records of the article (the store's ``rejections``
-    section; none until the store's shard sections land, see issue 15's notes)."""
-    records = getattr(store, "records", None)
-    if records is None:  # pragma: no cover - until the store's shard sections land
+    section), each carrying its annotator; none for an article with a damaged shard (the
+    commands report that file once, from :meth:`Store.read_all`)."""
+    try:
+        return store.records(article_id, "rejections")
+    except StoreError:
         return []
-    return list(records(article_id, "rejections"))
 
 
 def _suggestion_table(suggestions: Sequence[object]) -> str:

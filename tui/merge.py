@@ -39,6 +39,7 @@ from .durable import atomic_write
 from .model import Annotation
 from .store import (
     _GITIGNORE,
+    SECTIONS,
     TEAM_ATTRIBUTES_LINE,
     DamagedFileError,
     StoreError,
@@ -136,11 +137,12 @@ def merge_shards(base: bytes, ours: bytes, theirs: bytes, path: str | Path) -> M
             merged[section] = chosen
     records = merged.pop("annotations", [])
     extra = {k: v for k, v in merged.items() if k not in ("article_id", "annotator")}
-    if extra:
-        # Sections this newsmark does not write itself: keep them, in the store's JSON style.
+    unknown = sorted(set(extra) - set(SECTIONS))
+    if unknown:
         raise MergeRefused(f"the shard has sections this newsmark does not know "
-                           f"({', '.join(sorted(extra))}); upgrade newsmark to merge it")
-    data = _render_shard(merged["article_id"], merged["annotator"], records)
+                           f"({', '.join(unknown)}); upgrade newsmark to merge it")
+    data = _render_shard(merged["article_id"], merged["annotator"], records,
+                         {name: extra[name] for name in SECTIONS if name in extra})
     try:
         _parse_shard(data, path, merged["article_id"], merged["annotator"])
     except StoreError as error:  # pragma: no cover - a bug of ours: refuse, never write it

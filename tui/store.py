@@ -17,11 +17,11 @@ Why this shape: a tag rewrites one small file (cost proportional to one article'
 not the corpus), and two people annotating the same article on different machines edit different
 files, so sharing ``annotations/`` through git never produces a merge conflict (one annotator
 working on two machines still can, as with any file edited twice; ``newsmark team init`` installs
-a merge driver for that, see :mod:`tui.merge`). A shard whose last annotation is removed is
-deleted, and an article without shards is not listed — except in a store set up for team work
-(its ``.gitattributes`` has :data:`TEAM_ATTRIBUTES_LINE`), where the emptied shard stays, with no
-annotations: git then sees an edit, which the driver merges with the other machine's, rather than
-a deletion, which git cannot merge with an edit.
+a merge driver for that, see :mod:`tui.merge`). A shard is deleted when its last record of any
+kind is removed, and an article without shards is not listed — except in a store set up for
+team work (its ``.gitattributes`` has :data:`TEAM_ATTRIBUTES_LINE`), where the emptied shard
+stays, with no annotations: git then sees an edit, which the driver merges with the other
+machine's, rather than a deletion, which git cannot merge with an edit.
 
 Each shard is pretty, deterministic JSON (UTF-8, two-space indent, sorted keys, annotations in
 :func:`tui.model.sort_key` order, a final newline), so ``git diff`` shows one hunk per change::
@@ -33,9 +33,21 @@ Each shard is pretty, deterministic JSON (UTF-8, two-space indent, sorted keys, 
       "schema": 1
     }
 
-TinyDB sees the same data as its usual ``{"_default": {"1": record, ...}}``: the
-:class:`ShardStorage` translates between the two, so document ids (which TinyDB renumbers
-freely) never reach the file and cannot cause diffs.
+**Sections.** Besides its annotations, a shard may hold other lists of flat records, each keyed
+by a string ``id`` (see :data:`SECTIONS`): ``rejections`` (suggestions the annotator rejected),
+``links`` (alignments between a tagged passage and a span of another article, confirmed or
+rejected) and ``status`` (the annotator's status of the article, such as done). A record's
+values are strings, integers, finite floats, booleans or null; it carries its ``annotator``.
+A section's records are written sorted by ``id``; an empty section is left out of the file, so
+a shard without sections is byte for byte what newsmark wrote before sections existed. A shard
+that holds a section says ``"schema": 2``: a newsmark that knows only schema 1 refuses it
+(:class:`NewerSchemaError`) instead of reading its annotations and dropping the rest when it
+next writes. A shard without sections stays ``"schema": 1``, readable by every newsmark. Use
+:meth:`Store.records`, :meth:`Store.put_record` and :meth:`Store.remove_record`.
+
+TinyDB sees the same data as its usual ``{"_default": {"1": record, ...}}``, one more table per
+section: the :class:`ShardStorage` translates between the two, so document ids (which TinyDB
+renumbers freely) never reach the file and cannot cause diffs.
 
 Names: article ids and annotator names become file names by percent-encoding every byte outside
 ``[A-Za-z0-9_.-]`` (and a leading or trailing dot), so ``../../etc/passwd`` is the single
@@ -55,7 +67,9 @@ Guarantees:
   re-reads the shard under it (a fresh TinyDB per operation: no stale cache).
 - **Schema version.** Every file carries ``"schema"``. A newer one is refused
   (:class:`NewerSchemaError`); an older one is read and migrated when next written. Schema 0 is
-  a plain TinyDB ``JSONStorage`` file (``{"_default": {...}}``).
+  a plain TinyDB ``JSONStorage`` file (``{"_default": {...}}``); 1 holds annotations only; 2
+  also holds sections. A key at the top of a shard that newsmark does not know is damage, not
+  ignored (ignoring it would drop it at the next write).
 - **Damaged files are never overwritten.** A truncated, non-JSON or ill-formed shard raises
   :class:`DamagedFileError` for its article (reads and writes); :meth:`Store.check` lists it and
   :meth:`Store.repair` moves it aside as ``<name>.json.damaged-<UTC time>``.
@@ -72,13 +86,14 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import math
 import os
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import MISSING, dataclass, replace
+from dataclasses import MISSING, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -98,8 +113,17 @@ try:
 except ImportError:  # pragma: no cover - Windows: fall back to the filelock package
     fcntl = None  # type: ignore[assignment]
 
-#: The version of the shard format this newsmark writes (and the newest it reads).
-SCHEMA_VERSION: int = 1
+#: The newest shard schema this newsmark reads: 2, written by a shard that holds a section.
+SCHEMA_VERSION: int = 2
+
+#: The schema of a shard that holds only annotations (readable by every newsmark since 1).
+ANNOTATIONS_SCHEMA: int = 1
+
+#: The sections a shard may hold besides ``annotations``: lists of flat records keyed by ``id``.
+SECTIONS: tuple[str, ...] = ("links", "rejections", "status")
+
+_HEADER_KEYS = frozenset({"schema", "article_id", "annotator", "annotations"})
+_TOP_KEYS = _HEADER_KEYS | frozenset(SECTIONS)
 
 #: How long a write waits for another process to release a shard before giving up.
 LOCK_TIMEOUT = 10.0
@@ -368,6 +392,8 @@ class _Shard:
     article_id: str
     annotator: str
     records: list[dict[str, Any]]
+    #: The non-empty sections, by name (see :data:`SECTIONS`).
+    sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def _parse_shard(
@@ -425,6 +451,14 @@ def _parse_shard(
         )
         records = doc.get("annotations")
         _require(isinstance(records, list), path, "'annotations' is not a list")
+        if len(doc) > len(_HEADER_KEYS):  # a section, or a key nobody should have written
+            unknown = sorted(set(doc) - _TOP_KEYS)
+            if unknown:
+                _require(
+                    False, path,
+                    f"unknown key {unknown[0]!r} at its top; newsmark writes only "
+                    f"{', '.join(sorted(_TOP_KEYS))}",
+                )
 
     assert isinstance(file_article, str) and isinstance(file_annotator, str)
     _require(
@@ -451,7 +485,49 @@ def _parse_shard(
     if len(seen) != len(records):
         duplicate = next(id for id, n in Counter(r["id"] for r in records).items() if n > 1)
         _require(False, path, f"annotation id {duplicate!r} appears twice")
-    return _Shard(schema, file_article, file_annotator, records)
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for name in SECTIONS:
+        if name in doc:
+            section = doc[name]
+            _require(isinstance(section, list), path, f"{name!r} is not a list")
+            for index, record in enumerate(section):
+                problem = _section_record_problem(record, file_annotator)
+                if problem is not None:
+                    _require(False, path, f"{name} record #{index + 1} {problem}")
+            ids = Counter(record["id"] for record in section)
+            if len(ids) != len(section):
+                duplicate = next(id for id, n in ids.items() if n > 1)
+                _require(False, path, f"{name} id {duplicate!r} appears twice")
+            if section:
+                sections[name] = section
+    return _Shard(schema, file_article, file_annotator, records, sections)
+
+
+_SECTION_VALUES = (str, int, float, bool, type(None))
+
+
+def _section_record_problem(record: Any, annotator: str) -> str | None:
+    """What is wrong with one record of a section (see :data:`SECTIONS`), or None."""
+    if type(record) is not dict:
+        return "is not an object"
+    ident = record.get("id")
+    if type(ident) is not str or not ident:
+        return "has no string 'id'"
+    for key, value in record.items():
+        if type(key) is not str:  # pragma: no cover - JSON keys are always strings
+            return "has a key that is not a string"
+        if not isinstance(value, _SECTION_VALUES):
+            return f"{ident!r} is not flat: {key!r} holds {type(value).__name__}"
+        if type(value) is float and not math.isfinite(value):
+            return f"{ident!r} holds {value!r} in {key!r}, which JSON cannot spell"
+    if record.get("annotator", annotator) != annotator:
+        return f"{ident!r} belongs to annotator {record['annotator']!r}, not {annotator!r}"
+    return None
+
+
+def _check_section(section: str) -> None:
+    if section not in SECTIONS:
+        raise ValueError(f"unknown section {section!r}; the sections are {', '.join(SECTIONS)}")
 
 
 def _read_shard(
@@ -467,25 +543,37 @@ def _read_shard(
     return _parse_shard(data, path, article_id, annotator)
 
 
-def _render_shard(article_id: str, annotator: str, records: list[dict[str, Any]]) -> bytes:
-    doc = {
-        "schema": SCHEMA_VERSION,
+def _render_shard(
+    article_id: str,
+    annotator: str,
+    records: list[dict[str, Any]],
+    sections: dict[str, list[dict[str, Any]]] | None = None,
+) -> bytes:
+    """A shard's bytes: schema 1 with annotations only, schema 2 when a section has records
+    (empty sections are left out, records sorted by id)."""
+    doc: dict[str, Any] = {
+        "schema": ANNOTATIONS_SCHEMA,
         "article_id": article_id,
         "annotator": annotator,
         "annotations": sorted(records, key=_record_key),
     }
+    for name, section in (sections or {}).items():
+        if section:
+            doc[name] = sorted(section, key=lambda record: record["id"])
+            doc["schema"] = SCHEMA_VERSION
     return pretty_json(doc, sort_keys=True).encode("utf-8")
 
 
 class ShardStorage(Storage):
     """A TinyDB storage for one shard: atomic, deterministic writes; validated reads.
 
-    TinyDB sees ``{"_default": {"1": record, ...}}``; the file holds the documented shard shape
-    (see the module docstring). One instance serves one locked operation: it caches the parsed
-    file between TinyDB's several reads of one operation, and is thrown away afterwards, so it
-    never serves a stale copy. A damaged or newer file raises on read, so TinyDB never gets to
-    write over it. A write of an empty table removes the file, unless ``keep_empty`` (a team
-    store) and the file exists: then it stays, with no annotations.
+    TinyDB sees ``{"_default": {"1": record, ...}}`` and one table per non-empty section (named
+    as in :data:`SECTIONS`); the file holds the documented shard shape (see the module
+    docstring). One instance serves one locked operation: it caches the parsed file between
+    TinyDB's several reads of one operation, and is thrown away afterwards, so it never serves a
+    stale copy. A damaged or newer file raises on read, so TinyDB never gets to write over it. A
+    write in which every table is empty removes the file, unless ``keep_empty`` (a team store)
+    and the file exists: then it stays, with no annotations.
     """
 
     def __init__(self, path: Path, article_id: str, annotator: str, keep_empty: bool = False
@@ -506,14 +594,18 @@ class ShardStorage(Storage):
                 return None
             self.loaded_schema = shard.schema
             self._cache = {
-                _TABLE: {str(number): record for number, record in enumerate(shard.records, 1)}
+                name: {str(number): record for number, record in enumerate(records, 1)}
+                for name, records in ((_TABLE, shard.records), *shard.sections.items())
             }
         return self._cache
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         records = list(data.get(_TABLE, {}).values())
-        if records or (self.keep_empty and self.path.exists()):
-            _atomic_write(self.path, _render_shard(self.article_id, self.annotator, records))
+        sections = {name: list(data.get(name, {}).values()) for name in SECTIONS}
+        if records or any(sections.values()) or (self.keep_empty and self.path.exists()):
+            _atomic_write(
+                self.path, _render_shard(self.article_id, self.annotator, records, sections)
+            )
         else:
             atomic_unlink(self.path)
         self._cache = data
@@ -664,6 +756,27 @@ class Store:
         )
         return dict(sorted(tally.items()))
 
+    def records(
+        self, article_id: str, section: str, annotator: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The records of ``section`` (one of :data:`SECTIONS`) for ``article_id``: every
+        annotator's (by annotator, then id) when ``annotator`` is None, else that one's (by id).
+
+        Each record is a fresh dict carrying its ``annotator``. Raises :class:`DamagedFileError`
+        (naming the file) if a shard read is damaged or newer.
+        """
+        _check_section(section)
+        if annotator is None:
+            shards = self._shards(article_id)
+        else:
+            found = _read_shard(self.shard_path(article_id, annotator), article_id, annotator)
+            shards = [found] if found is not None else []
+        return [
+            {**record, "annotator": shard.annotator}
+            for shard in shards
+            for record in sorted(shard.sections.get(section, ()), key=lambda r: r["id"])
+        ]
+
     def stamp(self, article_id: str) -> tuple:
         """A cheap token that changes whenever any shard of ``article_id`` changes on disk.
 
@@ -783,8 +896,62 @@ class Store:
                 records.pop(ident, None)
             if records == before:
                 return False
-            db.storage.write({_TABLE: {str(n): r for n, r in enumerate(records.values(), 1)}})
+            # The other tables (the shard's sections) are written back as they were.
+            tables = dict(db.storage.read() or {})
+            tables[_TABLE] = {str(n): r for n, r in enumerate(records.values(), 1)}
+            db.storage.write(tables)
             return True
+
+    def put_record(
+        self, article_id: str, section: str, record: dict[str, Any], annotator: str | None = None
+    ) -> None:
+        """Add ``record`` to ``section`` of ``article_id``, or replace the one with its ``id``;
+        on disk (fsynced) when this returns.
+
+        It goes to ``annotator``'s shard: by default the record's own ``annotator``, else
+        :attr:`annotator`; it is stored carrying that name. A record is flat: a non-empty string
+        ``id`` and values that are strings, integers, finite floats, booleans or None (else
+        ``ValueError``, and nothing is written). Raises as :meth:`add` does for damaged shards
+        and stores that cannot be written.
+        """
+        _check_section(section)
+        owner = annotator or record.get("annotator") or self.annotator
+        if not isinstance(owner, str):
+            raise ValueError(f"the annotator of a record is a string, not {owner!r}")
+        if record.get("annotator", owner) != owner:
+            raise ValueError(
+                f"record {record.get('id')!r} names annotator {record['annotator']!r}, "
+                f"not {owner!r}"
+            )
+        stored = {**record, "annotator": owner}
+        problem = _section_record_problem(stored, owner)
+        if problem is not None:
+            raise ValueError(f"a {section} record {problem}")
+        with self._writing(article_id, owner) as (db, _):
+            table = db.table(section)
+            found = table.search(Query().id == stored["id"])
+            if found:
+                table.update(_replace_with(stored), doc_ids=[found[0].doc_id])
+            else:
+                table.insert(stored)
+
+    def remove_record(
+        self, article_id: str, section: str, record_id: str, annotator: str | None = None
+    ) -> dict[str, Any] | None:
+        """Delete the record ``record_id`` from ``section`` of ``annotator``'s shard (default
+        :attr:`annotator`); return it (None if there was none). The shard is deleted when it
+        holds nothing else."""
+        _check_section(section)
+        owner = annotator or self.annotator
+        if not os.path.lexists(self.shard_path(article_id, owner)):
+            return None  # nothing to remove: create no folder, take no lock
+        with self._writing(article_id, owner) as (db, _):
+            table = db.table(section)
+            found = table.search(Query().id == record_id)
+            if not found:
+                return None
+            table.remove(doc_ids=[found[0].doc_id])
+            return {**found[0], "annotator": owner}
 
     @contextmanager
     def _writing(self, article_id: str, annotator: str) -> Iterator[tuple[TinyDB, list[_Shard]]]:
@@ -1039,9 +1206,9 @@ def _records(db: TinyDB) -> Iterable[dict[str, Any]]:
 
 _FIELDS = frozenset(Annotation.__dataclass_fields__)
 _DEFAULTS = {
-    name: field.default
-    for name, field in Annotation.__dataclass_fields__.items()
-    if field.default is not MISSING
+    name: spec.default
+    for name, spec in Annotation.__dataclass_fields__.items()
+    if spec.default is not MISSING
 }
 _REQUIRED = _FIELDS - _DEFAULTS.keys()
 # Records of hand-made annotations leave out the provenance fields (Annotation.to_record).

@@ -16,9 +16,15 @@ Modes:
 ``term-cooperative``
     install a SIGTERM handler that only sets a flag (what the app does), add in a loop and
     stop cleanly after the add in progress, exiting 0.
+``sections N GO``
+    like ``burst``, but steps cycle through an annotation and a record in each section
+    (``put_record``); every fifth step replaces a record written four steps before.
+``sections-loop``
+    print ``READY``, then do the steps of ``sections`` until killed.
 
 After each ``add`` returns, the child prints the annotation's id on its own line and flushes:
-that line is the acknowledgement the tests rely on.
+that line is the acknowledgement the tests rely on. After a ``put_record`` it prints
+``SECTION:ID:N`` (the record's section, id and its ``n`` value).
 """
 
 from __future__ import annotations
@@ -54,6 +60,21 @@ def make(article_id: str, annotator: str, number: int) -> Annotation:
     )
 
 
+def section_step(store: Store, article_id: str, annotator: str, number: int) -> str:
+    """One write of the ``sections`` modes; returns its acknowledgement line."""
+    if number % 4 == 0:
+        annotation = make(article_id, annotator, number)
+        store.add(annotation)
+        return annotation.id
+    section = tui.store.SECTIONS[number % 4 - 1]
+    # Every fifth write replaces this process's record of four steps before (same section).
+    target = number - 4 if number % 5 == 0 and number >= 4 else number
+    record_id = f"{annotator}-{os.getpid()}-{target}"
+    store.put_record(article_id, section, {"id": record_id, "n": number, "score": number / 7,
+                                           "done": number % 2 == 0, "note": "“x”"})
+    return f"{section}:{record_id}:{number}"
+
+
 def say(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
@@ -72,6 +93,20 @@ def main() -> int:
             store.add(annotation)
             say(annotation.id)
         return 0
+    if mode == "sections":
+        count, go = int(rest[0]), Path(rest[1])
+        say("READY")
+        while not go.exists():
+            time.sleep(0.001)
+        for number in range(count):
+            say(section_step(store, article_id, annotator, number))
+        return 0
+    if mode == "sections-loop":
+        say("READY")
+        number = 0
+        while True:
+            say(section_step(store, article_id, annotator, number))
+            number += 1
     if mode == "loop":
         say("READY")
         number = 0
