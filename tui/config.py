@@ -548,13 +548,11 @@ class _Checker:
 
 
 def reserved_keys() -> frozenset[str]:
-    """:data:`RESERVED_KEYS` and every single key bound in :mod:`tui.keys` right now."""
-    try:
-        from .keys import KEYS  # imported late: tui.keys imports this module
-    except ImportError:  # pragma: no cover - only while the package is half-installed
-        return RESERVED_KEYS
-    bound = {key.strip() for entry in KEYS for key in entry.keys.split(",")}
-    return RESERVED_KEYS | {key for key in bound if len(key) == 1}
+    """The letters a tag may not take: those newsmark binds in the reader or on the main screen
+    (:func:`tui.keys.reserved_letters`, which also keeps a few for planned features)."""
+    from .keys import reserved_letters
+
+    return reserved_letters()
 
 
 def _free_keys(reserved: Iterable[str]) -> str:

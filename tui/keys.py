@@ -1,144 +1,263 @@
-"""The one table of key bindings: the footer, the help screen, the command palette and the
-README all read it (no Textual import; the app turns it into Bindings).
+"""The one table of key bindings (no Textual): every binding of every screen and widget is built
+from it by :func:`tui.bindings.bindings`, and the footer, the help screen, the command palette,
+the README's key table and the ``[keys]`` remapping in ``newsmark.toml`` all read it.
 
-Tag keys are not listed here: they come from the tag set in the config (:mod:`tui.config`).
+Each entry has an ``id``. That id is what ``[keys]`` in the config names (``next_sentence =
+"l"``), and it becomes the Textual ``Binding`` id, so Textual's keymap rebinds it.
+
+Where an action runs says what it may do. An action without a namespace belongs to the widget
+or screen of its scope and only changes what that widget shows (the reader's cursor, the list's
+highlight). An action that changes annotations, opens a prompt or a screen, or moves the focus
+is the app's (``app.…``): it runs in the same step that handles the key, so keys typed ahead
+reach what the key opened (see :mod:`tui.typeahead`).
+
+Tags are bound through nine slots, ``tag_1`` … ``tag_9``: the config's tag set gives each
+slot its keys (its number and its letter) and a slot without a tag is disabled.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from .model import TagDef
+
+#: The scopes, with what the help screen calls them. ``main`` is the main screen (the list or
+#: panel, and the reader): its keys work whichever of its panes has the focus.
+SCOPES: dict[str, str] = {
+    "main": "anywhere",
+    "reader": "reader",
+    "list": "article list",
+    "filter": "list filter",
+    "panel": "panel",
+    "compare": "compare screen",
+    "stats": "statistics",
+    "help": "help",
+    "prompt": "prompts",
+    "picker": "tag picker",
+    "confirm": "confirmations",
+}
+
+#: A scope's keys are active together with its parent's: a key may be bound once in the two.
+PARENT_SCOPE: dict[str, str] = {"reader": "main", "list": "main", "panel": "main"}
+
+#: How many tag slots there are (the number keys 1-9).
+TAG_SLOTS = 9
 
 
 @dataclass(frozen=True)
 class Key:
-    """A key (or comma-separated keys) bound to an action in one scope.
+    """One binding: ``keys`` (comma-separated Textual key names) run ``action`` in ``scope``.
 
-    ``scope`` is where it applies: ``"app"`` everywhere, ``"reader"`` when the reader has the
-    focus, ``"list"`` when the article list has it, ``"panel"`` in the annotation panel.
-    ``show`` puts it in the footer.
+    ``id`` names it in ``[keys]`` and in Textual's keymap. ``description`` is the footer's short
+    label and ``help`` the longer text of the help screen and palette. ``show`` puts it in the
+    footer; ``key_display`` is how the footer spells its key.
     """
 
+    id: str
     keys: str
     action: str
     description: str
     group: str
-    scope: str = "app"
-    show: bool = True
+    scope: str
+    show: bool = False
     key_display: str | None = None
-    priority: bool = False
     help: str = ""
-    """A longer description for the help screen and the palette (default: ``description``)."""
+    priority: bool = False
 
     @property
     def long_description(self) -> str:
         return self.help or self.description
 
+    @property
+    def key_list(self) -> list[str]:
+        """The key names, one per key."""
+        return [name.strip() for name in self.keys.split(",") if name.strip()]
+
+
+def _k(id: str, keys: str, action: str, description: str, group: str, scope: str,
+       **more: object) -> Key:
+    return Key(id, keys, action, description, group, scope, **more)  # type: ignore[arg-type]
+
 
 KEYS: tuple[Key, ...] = (
-    # Moving about
-    Key("tab", "switch_pane", "Switch pane", "Move", show=False),
-    Key("enter", "open_article", "Open", "Move", scope="list",
-        help="Open the highlighted article in the reader"),
-    Key("j", "cursor_down", "Down", "Move", scope="list", show=False,
-        help="Next article (also down)"),
-    Key("k", "cursor_up", "Up", "Move", scope="list", show=False,
-        help="Previous article (also up)"),
-    Key("j,down", "next_sentence", "Next", "Move", scope="reader", key_display="j",
-        help="Next sentence"),
-    Key("k,up", "previous_sentence", "Previous sentence", "Move", scope="reader",
-        key_display="k", show=False),
-    Key("pagedown,space", "page_down", "Page down", "Move", scope="reader", show=False),
-    Key("pageup", "page_up", "Page up", "Move", scope="reader", show=False),
-    Key("home", "first_sentence", "First sentence", "Move", scope="reader", show=False),
-    Key("end,G", "last_sentence", "Last sentence", "Move", scope="reader", show=False),
-    Key("greater_than_sign", "next_annotation", "Next annotation", "Move", scope="reader",
-        show=False, key_display=">"),
-    Key("less_than_sign", "previous_annotation", "Previous annotation", "Move",
-        scope="reader", show=False, key_display="<"),
-    Key("p", "next_untagged", "Next untagged paragraph", "Move", scope="reader", show=False),
-    Key("P", "previous_untagged", "Previous untagged paragraph", "Move", scope="reader",
-        show=False),
-    # Selecting a passage
-    Key("shift+down,J", "grow_selection", "Grow selection by a sentence", "Select",
-        scope="reader", show=False, key_display="J"),
-    Key("shift+up,K", "shrink_selection", "Shrink selection by a sentence", "Select",
-        scope="reader", show=False, key_display="K"),
-    Key("left_square_bracket", "move_start(-1)", "Start one word earlier", "Select",
-        scope="reader", show=False, key_display="["),
-    Key("right_square_bracket", "move_start(1)", "Start one word later", "Select",
-        scope="reader", show=False, key_display="]"),
-    Key("left_curly_bracket", "move_end(-1)", "End one word earlier", "Select",
-        scope="reader", show=False, key_display="{"),
-    Key("right_curly_bracket", "move_end(1)", "End one word later", "Select",
-        scope="reader", show=False, key_display="}"),
-    Key("escape", "reset_selection", "Back to the current sentence; clear the search",
-        "Select", scope="reader", show=False, key_display="esc"),
-    # Searching
-    Key("slash", "search", "Search", "Search", scope="reader", key_display="/",
-        help="Search the article"),
-    Key("n", "note_or_next_match", "Next match (while searching), else edit the note",
-        "Search", scope="reader", show=False),
-    Key("N", "previous_match", "Previous match", "Search", scope="reader", show=False),
-    Key("slash,f", "filter", "Filter", "Search", scope="list", key_display="/",
-        help="Filter the articles by title, outlet or id"),
-    Key("o", "cycle_sort", "Sort", "Search", scope="list",
-        help="Sort the articles by file, title, outlet, date or tags"),
-    # Annotating
-    Key("x", "remove_annotation", "Untag", "Annotate", scope="reader",
-        help="Remove the tag under the cursor"),
-    Key("e", "edit_note", "Edit the note of the tag here (or of the next tag)", "Annotate",
-        scope="reader", show=False),
-    Key("r", "retag", "Change the tag here to another", "Annotate", scope="reader",
-        show=False),
-    Key("equals_sign", "resize", "Fit the active annotation to the selection", "Annotate",
-        scope="reader", show=False, key_display="="),
-    Key("u", "undo", "Undo", "Annotate"),
-    Key("ctrl+r", "redo", "Redo", "Annotate", show=False),
-    # The annotation panel
-    Key("a", "toggle_panel", "Panel", "Panel",
-        help="Show the annotation panel in place of the article list, or back"),
-    Key("j", "cursor_down", "Down", "Panel", scope="panel", show=False,
-        help="Next annotation (also down)"),
-    Key("k", "cursor_up", "Up", "Panel", scope="panel", show=False,
-        help="Previous annotation (also up)"),
-    Key("enter", "jump", "Jump", "Panel", scope="panel",
-        help="Show the annotation in the reader"),
-    Key("x", "delete", "Delete", "Panel", scope="panel", help="Delete the annotation"),
-    Key("e", "edit_note", "Note", "Panel", scope="panel", help="Edit the annotation's note"),
-    Key("r", "retag", "Retag", "Panel", scope="panel", help="Change the annotation's tag"),
-    # Comparing articles
-    Key("m", "compare", "Compare", "Compare", show=False,
-        help="Compare outlets: which articles carry each tagged passage, and how"),
-    Key("g", "stats", "Stats", "Compare", show=False,
-        help="Statistics: tags per article, outlet, day and annotator, as bar charts"),
-    # The app
-    Key("question_mark", "help", "Keys", "App", key_display="?", help="Show every key"),
-    Key("q", "quit", "Quit", "App", help="Quit (everything is already saved)"),
+    # ------------------------------------------------------------------ tagging (the reader)
+    *(
+        _k(f"tag_{slot}", str(slot), f"app.tag({slot})", "Tag", "Tag", "reader",
+           show=slot == 1)
+        for slot in range(1, TAG_SLOTS + 1)
+    ),
+    _k("untag", "x", "app.untag", "Untag", "Annotate", "reader", show=True,
+       help="Remove the tag under the cursor"),
+    _k("retag", "r", "app.retag", "Retag", "Annotate", "reader",
+       help="Change the tag under the cursor to another (a one-key picker)"),
+    _k("note", "e", "app.note", "Note", "Annotate", "reader",
+       help="Edit the note of the tag under the cursor (with no tag: a note for the next tag)"),
+    _k("resize", "equals_sign", "app.resize", "Fit", "Annotate", "reader", key_display="=",
+       help="Fit the picked tag to the selection"),
+    _k("undo", "u", "app.undo", "Undo", "Annotate", "main", show=True,
+       help="Undo the last change of the session (add, remove, retag, note, resize)"),
+    _k("redo", "ctrl+r", "app.redo", "Redo", "Annotate", "main", help="Redo what was undone"),
+    # ------------------------------------------------------------------ moving in the reader
+    _k("next_sentence", "j,down", "next_sentence", "Next", "Move", "reader", show=True,
+       key_display="j", help="Next sentence"),
+    _k("previous_sentence", "k,up", "previous_sentence", "Previous", "Move", "reader",
+       key_display="k", help="Previous sentence"),
+    _k("page_down", "pagedown,space", "page_down", "Page down", "Move", "reader",
+       help="The sentence a screen further down"),
+    _k("page_up", "pageup", "page_up", "Page up", "Move", "reader",
+       help="The sentence a screen further up"),
+    _k("first_sentence", "home", "first_sentence", "First", "Move", "reader",
+       help="The first sentence"),
+    _k("last_sentence", "end,G", "last_sentence", "Last", "Move", "reader",
+       help="The last sentence (and the lines after it)"),
+    _k("next_tag", "greater_than_sign", "next_annotation", "Next tag", "Move", "reader",
+       key_display=">", help="Pick the next tagged passage"),
+    _k("previous_tag", "less_than_sign", "previous_annotation", "Previous tag", "Move",
+       "reader", key_display="<", help="Pick the previous tagged passage"),
+    _k("next_untagged", "p", "next_untagged", "Next untagged", "Move", "reader",
+       help="The next paragraph that holds no tag"),
+    _k("previous_untagged", "P", "previous_untagged", "Previous untagged", "Move", "reader",
+       help="The previous paragraph that holds no tag"),
+    # ------------------------------------------------------------------ selecting
+    _k("grow", "shift+down,J", "grow_selection", "Grow", "Select", "reader", key_display="J",
+       help="Grow the selection by a sentence"),
+    _k("shrink", "shift+up,K", "shrink_selection", "Shrink", "Select", "reader",
+       key_display="K", help="Shrink the selection by a sentence"),
+    _k("start_earlier", "left_square_bracket", "move_start(-1)", "Start earlier", "Select",
+       "reader", key_display="[", help="Move the selection's start one word earlier"),
+    _k("start_later", "right_square_bracket", "move_start(1)", "Start later", "Select",
+       "reader", key_display="]", help="Move the selection's start one word later"),
+    _k("end_earlier", "left_curly_bracket", "move_end(-1)", "End earlier", "Select", "reader",
+       key_display="{", help="Move the selection's end one word earlier"),
+    _k("end_later", "right_curly_bracket", "move_end(1)", "End later", "Select", "reader",
+       key_display="}", help="Move the selection's end one word later"),
+    _k("reset_selection", "escape", "reset_selection", "Reset", "Select", "reader",
+       key_display="esc", help="Clear the search, else back to the current sentence"),
+    # ------------------------------------------------------------------ searching
+    _k("search", "slash", "app.search", "Search", "Search", "reader", show=True,
+       key_display="/", help="Search the article (any case); a paste searches for it"),
+    _k("next_match", "n", "app.next_match_or_note", "Next match", "Search", "reader",
+       help="The next search match (with no search shown: edit the note, as e)"),
+    _k("previous_match", "N", "previous_match", "Previous match", "Search", "reader",
+       help="The previous search match"),
+    # ------------------------------------------------------------------ the article list
+    _k("open", "enter", "app.open_article", "Open", "Articles", "list", show=True,
+       help="Read the highlighted article"),
+    _k("list_down", "j,down", "cursor_down", "Down", "Articles", "list", key_display="j",
+       help="The next article (it shows in the reader)"),
+    _k("list_up", "k,up", "cursor_up", "Up", "Articles", "list", key_display="k",
+       help="The previous article"),
+    _k("list_page_down", "pagedown,space", "page_down", "Page down", "Articles", "list",
+       help="A screen of articles down"),
+    _k("list_page_up", "pageup", "page_up", "Page up", "Articles", "list",
+       help="A screen of articles up"),
+    _k("list_first", "home", "first", "First", "Articles", "list", help="The first article"),
+    _k("list_last", "end,G", "last", "Last", "Articles", "list", help="The last article"),
+    _k("filter", "slash,f", "app.filter", "Filter", "Articles", "list", show=True,
+       key_display="/", help="Filter the articles by title, outlet or id; a paste filters"),
+    _k("clear_filter", "escape", "app.clear_filter", "Clear filter", "Articles", "list",
+       key_display="esc", help="Clear the filter"),
+    _k("sort", "o", "cycle_sort", "Sort", "Articles", "list", show=True,
+       help="Sort by file, title, outlet, date or tags"),
+    _k("filter_done", "enter,down", "app.filter_done", "Done", "Articles", "filter",
+       help="Keep the filter and go back to the list"),
+    _k("filter_close", "escape", "app.clear_filter", "Clear", "Articles", "filter",
+       key_display="esc", help="Clear the filter and go back to the list"),
+    # ------------------------------------------------------------------ the annotation panel
+    _k("panel", "a", "app.toggle_panel", "Panel", "Panel", "main", show=True,
+       help="The annotation panel in the list's place, or back"),
+    _k("panel_jump", "enter", "app.panel_jump", "Jump", "Panel", "panel", show=True,
+       help="Show the highlighted annotation in the reader"),
+    _k("panel_down", "j,down", "cursor_down", "Down", "Panel", "panel", key_display="j",
+       help="The next annotation"),
+    _k("panel_up", "k,up", "cursor_up", "Up", "Panel", "panel", key_display="k",
+       help="The previous annotation"),
+    _k("panel_page_down", "pagedown,space", "page_down", "Page down", "Panel", "panel",
+       help="A screen of annotations down"),
+    _k("panel_page_up", "pageup", "page_up", "Page up", "Panel", "panel",
+       help="A screen of annotations up"),
+    _k("panel_first", "home", "first", "First", "Panel", "panel",
+       help="The first annotation"),
+    _k("panel_last", "end,G", "last", "Last", "Panel", "panel", help="The last annotation"),
+    _k("panel_delete", "x", "app.panel_delete", "Delete", "Panel", "panel", show=True,
+       help="Delete the highlighted annotation"),
+    _k("panel_note", "e", "app.panel_note", "Note", "Panel", "panel", show=True,
+       help="Edit the highlighted annotation's note"),
+    _k("panel_retag", "r", "app.panel_retag", "Retag", "Panel", "panel", show=True,
+       help="Change the highlighted annotation's tag"),
+    # ------------------------------------------------------------------ other screens
+    _k("compare", "m", "app.compare", "Compare", "Screens", "main",
+       help="Compare outlets: which articles carry each tagged passage, and how"),
+    _k("stats", "g", "app.stats", "Stats", "Screens", "main",
+       help="Statistics: tags per article, outlet, day and annotator, as bar charts"),
+    _k("switch_pane", "tab", "app.switch_pane", "Pane", "Screens", "main",
+       help="Switch between the left pane (articles or annotations) and the reader"),
+    _k("help", "question_mark", "app.help", "Keys", "Screens", "main", show=True,
+       key_display="?", help="Every key (this screen)"),
+    _k("quit", "q", "app.quit", "Quit", "Screens", "main", show=True,
+       help="Quit (everything is already saved)"),
+    # the compare screen
+    _k("compare_open", "enter", "app.compare_open", "Open", "Compare", "compare", show=True,
+       help="Open the selected article at the passage"),
+    _k("compare_tag", "t", "app.compare_tag", "Tag it here", "Compare", "compare", show=True,
+       help="Tag the passage in the selected article with the row's tag (u undoes)"),
+    _k("compare_undo", "u", "app.compare_undo", "Undo", "Compare", "compare", show=True,
+       help="Undo the last change of the session"),
+    _k("compare_redo", "ctrl+r", "app.compare_redo", "Redo", "Compare", "compare",
+       help="Redo what was undone"),
+    _k("compare_down", "j", "cursor_down", "Down", "Compare", "compare",
+       help="The next passage (also down)"),
+    _k("compare_up", "k", "cursor_up", "Up", "Compare", "compare",
+       help="The previous passage (also up)"),
+    _k("compare_right", "l", "cursor_right", "Right", "Compare", "compare",
+       help="The next article (also right)"),
+    _k("compare_left", "h", "cursor_left", "Left", "Compare", "compare",
+       help="The previous article (also left)"),
+    _k("compare_close", "escape,m,q", "app.close_screen", "Back", "Compare", "compare",
+       show=True, key_display="esc", help="Back to the reader"),
+    # the statistics screen and the help screen
+    _k("stats_down", "j,down", "scroll_down", "Down", "Statistics", "stats",
+       help="Scroll down"),
+    _k("stats_up", "k,up", "scroll_up", "Up", "Statistics", "stats", help="Scroll up"),
+    _k("stats_page_down", "pagedown,space", "page_down", "Page down", "Statistics", "stats",
+       help="Scroll a screen down"),
+    _k("stats_page_up", "pageup", "page_up", "Page up", "Statistics", "stats",
+       help="Scroll a screen up"),
+    _k("stats_close", "escape,g,q", "app.close_screen", "Back", "Statistics", "stats",
+       show=True, key_display="esc", help="Back to the reader"),
+    _k("help_down", "j,down", "scroll_down", "Down", "Help", "help", help="Scroll down"),
+    _k("help_up", "k,up", "scroll_up", "Up", "Help", "help", help="Scroll up"),
+    _k("help_page_down", "pagedown,space", "page_down", "Page down", "Help", "help",
+       help="Scroll a screen down"),
+    _k("help_page_up", "pageup", "page_up", "Page up", "Help", "help",
+       help="Scroll a screen up"),
+    _k("help_close", "escape,q,question_mark", "app.close_screen", "Close", "Help", "help",
+       show=True, key_display="esc", help="Close the help"),
+    # prompts, the tag picker and confirmations
+    _k("prompt_accept", "enter", "accept", "Accept", "Prompts", "prompt", show=True,
+       priority=True, help="Accept what is typed"),
+    _k("prompt_cancel", "escape", "cancel", "Cancel", "Prompts", "prompt", show=True,
+       key_display="esc", priority=True, help="Close without a change"),
+    *(
+        _k(f"tag_{slot}", str(slot), f"pick({slot})", "Pick", "Prompts", "picker",
+           show=False)
+        for slot in range(1, TAG_SLOTS + 1)
+    ),
+    _k("picker_cancel", "escape", "cancel", "Cancel", "Prompts", "picker", show=True,
+       key_display="esc", help="Close the picker without a change"),
+    _k("confirm_yes", "y,enter", "answer(True)", "Yes", "Prompts", "confirm", show=True,
+       key_display="y", help="Yes, do it"),
+    _k("confirm_no", "n,escape", "answer(False)", "No", "Prompts", "confirm", show=True,
+       key_display="n", help="No, leave things as they are"),
 )
 
-
-def tag_keys(tags: tuple[TagDef, ...]) -> tuple[Key, ...]:
-    """Bindings for a tag set: its number key and its letter key each apply the tag."""
-    return tuple(
-        Key(
-            ",".join(k for k in (tag.number, tag.key) if k),
-            f"tag('{tag.name}')",
-            f"Tag {tag.name}",
-            "Tag",
-            scope="reader",
-            show=False,
-            key_display=tag.number or tag.key,
-        )
-        for tag in tags
-    )
-
-
-def display_keys(key: Key) -> str:
-    """How the help screen spells a key: ``j, down``."""
-    return ", ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in key.keys.split(","))
-
+#: Keys Textual itself binds on every screen (shown in the help, not remappable here).
+BUILTIN_KEYS: tuple[Key, ...] = (
+    _k("command_palette", "ctrl+p", "command_palette", "Palette", "Screens", "main",
+       help="The command palette: every action by name, with its key; themes too"),
+)
 
 #: How keys are spelled for people.
 KEY_NAMES = {
@@ -148,11 +267,91 @@ KEY_NAMES = {
     "equals_sign": "=", "escape": "esc", "space": "space",
 }
 
+#: Key names Textual gives to some characters (the rest follow their Unicode names).
+_REPLACED_NAMES = {
+    "solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
+    "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore",
+}
 
-def bindings_for(scope: str) -> list[tuple[str, str, str, bool, str | None]]:
-    """``(keys, action, description, show, key_display)`` for every key of ``scope``."""
-    return [
-        (k.keys, k.action, k.description, k.show, k.key_display)
-        for k in KEYS
-        if k.scope == scope
-    ]
+
+def key_name(key: str) -> str:
+    """The Textual name of a key as a person may write it: ``">"`` → ``greater_than_sign``;
+    names (``ctrl+l``, ``down``) are returned as they are."""
+    key = key.strip()
+    if len(key) == 1 and not key.isalnum():
+        try:
+            name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+        except ValueError:
+            return key
+        return _REPLACED_NAMES.get(name, name)
+    return key
+
+
+def keys_of(scope: str) -> tuple[Key, ...]:
+    """The entries of one scope, in table order."""
+    return tuple(key for key in KEYS if key.scope == scope)
+
+
+def by_id(key_id: str) -> list[Key]:
+    """Every entry with this id (the tag slots have one in the reader and one in the picker)."""
+    return [key for key in KEYS if key.id == key_id]
+
+
+#: The ids ``[keys]`` may name: every entry but the tag slots (a tag's keys are its number and
+#: its ``key`` in ``[[tags]]``).
+REMAPPABLE: frozenset[str] = frozenset(
+    key.id for key in KEYS if not key.id.startswith("tag_")
+)
+
+
+def tag_keymap(tags: Sequence[TagDef]) -> dict[str, str]:
+    """The keys of each tag slot: its number and its letter, for the tag set given."""
+    keymap = {}
+    for slot, tag in enumerate(tags[:TAG_SLOTS], 1):
+        keymap[f"tag_{slot}"] = ",".join(k for k in (tag.number, tag.key) if k)
+    return keymap
+
+
+def effective(keymap: Mapping[str, str] | None = None) -> tuple[Key, ...]:
+    """The table with ``keymap`` (id → keys) applied, as Textual's keymap applies it."""
+    if not keymap:
+        return KEYS
+    return tuple(replace(key, keys=keymap[key.id]) if key.id in keymap else key for key in KEYS)
+
+
+def display_keys(key: Key) -> str:
+    """How the help screen spells a key: ``j, down``."""
+    return ", ".join(KEY_NAMES.get(name, name) for name in key.key_list)
+
+
+def conflicts(keys: Iterable[Key]) -> list[tuple[Key, Key, str]]:
+    """Pairs of entries that one key would trigger at once: ``(earlier, later, key)``.
+
+    Two entries conflict when they share a key in one scope, or in a scope and its parent (the
+    main screen's keys work in each of its panes). Entries with the same id (a tag slot in the
+    reader and in the picker) never conflict."""
+    entries = list(keys)
+    found = []
+    for index, later in enumerate(entries):
+        for earlier in entries[:index]:
+            if earlier.id == later.id:
+                continue
+            related = (earlier.scope == later.scope
+                       or PARENT_SCOPE.get(earlier.scope) == later.scope
+                       or PARENT_SCOPE.get(later.scope) == earlier.scope)
+            if not related:
+                continue
+            shared = [name for name in later.key_list if name in earlier.key_list]
+            if shared:
+                found.append((earlier, later, shared[0]))
+    return found
+
+
+def reserved_letters() -> frozenset[str]:
+    """Single letters bound in the reader or on the main screen: a tag's letter may not be one
+    of these (today's, and letters kept for planned features)."""
+    bound = {
+        name for key in KEYS if key.scope in ("reader", "main") and not key.id.startswith("tag_")
+        for name in key.key_list if len(name) == 1 and name.isalpha()
+    }
+    return frozenset(bound | set("w v h l y z b i".split()))

@@ -1,0 +1,112 @@
+"""What tags, overlaps, the selection and search matches look like: the one place that says so
+(Rich styles only, no Textual), for full colour, 16 colours and monochrome.
+
+Every screen that shows a tag asks a :class:`Looks` for its style: the reader, the legend, the
+annotation panel, the compare and statistics screens, the help and the tag picker. So a tag
+reads the same everywhere, and where colour is missing it still reads:
+
+- **Colour** (true colour, 256 or 16 colours): a tag is black text on the tag's colour; its
+  gutter letter is the same, bold.
+- **Monochrome** (``NO_COLOR`` set, or a monochrome ``TERM``): colours turn to greys, so each
+  tag also gets a text style of its own (claim **bold**, threat *italic*, denial ***bold
+  italic***, schedule underlined; then again for more tags), and the gutter letter says which.
+- **Overlaps** are underlined; the gutter shows each tag's letter.
+- **The selection** is reverse video laid over the tag styles, so a selected passage keeps its
+  tag's text style (and its letter in the gutter).
+- **A search match** is bright white on a dark colour that no tag uses, with no text style, so
+  it looks like no tag in any mode: tags are black text on a light colour, matches light text
+  on a dark one, and in monochrome matches have none of the tags' bold, italic or underline.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rich.color import Color, ColorParseError, ColorSystem
+from rich.style import Style
+
+from .model import TagDef
+
+#: Text styles that tell tags apart without colour, in tag order (then again).
+MONO_STYLES: tuple[Style, ...] = (
+    Style(bold=True), Style(italic=True), Style(bold=True, italic=True), Style(underline=True),
+)
+
+#: Terminals that show no colour (their TERM): tags are told apart by style there too.
+MONOCHROME_TERMS = frozenset({"vt100", "vt102", "vt220", "vt320", "xterm-mono", "linux-m"})
+
+#: Backgrounds a search match may take, in order of preference: dark standard colours, each
+#: the same in 16 colours as in more; the first that no tag uses in 16 colours wins.
+MATCH_BACKGROUNDS = ("blue", "magenta", "red", "green", "black")
+
+#: A tag that is not in the tag set (an annotation from another config).
+UNKNOWN_TAG = Style(reverse=True)
+
+
+def monochrome(environ: Mapping[str, str] | None = None) -> bool:
+    """True when colour cannot tell tags apart: ``NO_COLOR`` is set (even empty, as Textual
+    decides it) or ``TERM`` names a monochrome terminal."""
+    env = os.environ if environ is None else environ
+    term = env.get("TERM", "")
+    return "NO_COLOR" in env or term in MONOCHROME_TERMS or term.endswith(("-mono", "-m"))
+
+
+def _standard(colour: str) -> int | None:
+    """The colour's number among the 16 standard colours (what it looks like over old SSH)."""
+    try:
+        return Color.parse(colour).downgrade(ColorSystem.STANDARD).number
+    except ColorParseError:
+        return None
+
+
+@dataclass
+class Looks:
+    """The styles of one tag set in one mode (``mono``: without colour)."""
+
+    tags: tuple[TagDef, ...]
+    mono: bool = False
+    _tag: dict[str, Style] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.tags = tuple(self.tags)
+        self._tag = {}
+        for index, tag in enumerate(self.tags):
+            style = Style(color="black", bgcolor=tag.colour)
+            if self.mono:
+                style += MONO_STYLES[index % len(MONO_STYLES)]
+            self._tag[tag.name] = style
+        used = {_standard(tag.colour) for tag in self.tags}
+        background = next(
+            (c for c in MATCH_BACKGROUNDS if _standard(c) not in used), MATCH_BACKGROUNDS[0]
+        )
+        self.match = Style(color="bright_white", bgcolor=background)
+        """A search match (not the current one, which is the selection)."""
+        self.selection = Style(reverse=True)
+        """The selection: laid over whatever styles the passage has."""
+        self.overlap = Style(underline=True)
+        """Where two tagged passages overlap (on top of the innermost tag's style)."""
+
+    @classmethod
+    def for_terminal(cls, tags: Sequence[TagDef],
+                     environ: Mapping[str, str] | None = None) -> Looks:
+        """The looks for the terminal we run in (monochrome when :func:`monochrome`)."""
+        return cls(tuple(tags), mono=monochrome(environ))
+
+    def tag(self, name: str) -> Style:
+        """A passage tagged ``name``."""
+        return self._tag.get(name, UNKNOWN_TAG)
+
+    def marker(self, name: str) -> Style:
+        """A tag's letter (gutter, panel, legend, charts): the tag's style, bold."""
+        return self.tag(name) + Style(bold=True)
+
+    def letter(self, name: str) -> str:
+        """The letter that stands for tag ``name`` (``?`` for a tag not in the set)."""
+        return next((tag.marker for tag in self.tags if tag.name == name), "?")
+
+    def chip(self, name: str, text: str | None = None) -> tuple[str, Style]:
+        """A tag's letter (or ``text``) padded with a space either side, in its marker style:
+        ``(" C ", style)``, for ``Text.append``."""
+        return f" {text if text is not None else self.letter(name)} ", self.marker(name)
