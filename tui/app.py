@@ -1,8 +1,18 @@
-"""The newsmark app: composes the screen, owns the store, routes messages between widgets.
+"""The newsmark app: composes the screen, owns the session, and wires widgets to it.
 
-Widgets never write files: they post messages (``Reader.TagRequested``…) and the app decides,
-writes to the store, and tells the widgets what changed. A change is shown as saved only after
-the store has it on disk.
+Widgets draw and say what the user asked; the session (:mod:`tui.session`, no Textual) decides
+and reports; the app turns keys into session calls and tells the widgets what changed:
+
+- Keys are bound from the one key table (:mod:`tui.keys`). A widget's own actions only change
+  what it shows; anything that changes annotations, opens a prompt or a screen, or moves the
+  focus is an action of this app, run in the same step as the key, so keys typed ahead reach
+  what the key opened (:mod:`tui.typeahead` hands the app one key at a time).
+- Widgets tell the app what changed through reactives it watches (the reader's ``notice``, the
+  list's ``highlighted``), which Textual calls at once, in order.
+- The session notifies the app of every change it made, from whichever screen, and the app
+  updates the reader, the panel and the list's counts.
+
+A change is shown as saved only after the store has it on disk.
 """
 
 from __future__ import annotations
@@ -12,32 +22,30 @@ import os
 import signal
 import time
 from collections.abc import Iterable
-from dataclasses import replace
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from .bindings import bindings
 from .config import Config
 from .corpus import ArticleInfo, Corpus, Skipped
-from .editing import annotation_under, shorten
-from .history import Change, History, apply
-from .keys import KEYS, Key, display_keys, tag_keys
+from .keys import TAG_SLOTS, Key, by_id, display_keys, effective, tag_keymap
 from .layout import display_text
-from .model import Annotation, Article, Span, sort_key
-from .screens.help import HelpScreen
-from .screens.prompt import PromptScreen
-from .screens.tag_picker import TagPickerScreen
-from .store import DamagedFileError, ReadOnlyStoreError, Store, StoreError
-from .widgets.annotation_panel import AnnotationPanel, AnnotationTable
+from .model import Annotation, Article, Span
+from .session import Outcome, Session
+from .store import DamagedFileError, Store, StoreError
+from .styles import Looks
+from .typeahead import NEUTRAL, Effect, TypeAhead
+from .widgets.annotation_panel import AnnotationPanel
 from .widgets.article_list import ArticleList
-from .widgets.reader import Reader, monochrome, tag_style
+from .widgets.reader import Notice, Reader
+from .widgets.status_line import StatusLine
 
 #: Set to a file path, the app writes :func:`write_ready_marker` there once its first screen is
 #: painted, and quits (``bench/run.py`` times whole-process start-up with it).
@@ -60,19 +68,17 @@ COUNTS_AT_START = 200
 #: How often the open article's annotations are checked for changes made by others (seconds).
 POLL_INTERVAL = 1.0
 
+#: How long the note about skipped files stays over the screen (seconds).
+SKIPPED_NOTICE_SECONDS = 4
+
+#: Which widget each scope's plain (un-namespaced) actions run on, for the command palette.
+_PALETTE_SCOPES = ("main", "reader", "list", "panel")
+
 
 class FilterInput(Input):
-    """The article list's filter box; esc clears and closes it."""
+    """The article list's filter box: enter (or ↓) keeps the filter, esc clears it."""
 
-    BINDINGS = [Binding("escape", "close", "Close filter")]
-
-    class Closed(Message):
-        """The filter was cleared and closed."""
-
-    def action_close(self) -> None:
-        """Clear the filter and go back to the list."""
-        self.value = ""
-        self.post_message(self.Closed())
+    BINDINGS = bindings("filter")
 
 
 class NewsmarkApp(App[None]):
@@ -81,12 +87,6 @@ class NewsmarkApp(App[None]):
     TITLE = "newsmark"
     CSS_PATH = "app.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
-    BINDINGS = [
-        Binding(k.keys, k.action, k.description, show=k.show, key_display=k.key_display,
-                priority=k.priority)
-        for k in KEYS
-        if k.scope == "app"
-    ]
 
     def __init__(
         self,
@@ -97,48 +97,134 @@ class NewsmarkApp(App[None]):
         annotator: str,
     ) -> None:
         super().__init__()
-        self.corpus = corpus
-        self.store = store
         self.config = config or Config()
-        self.annotator = annotator
-        self.history = History()
-        self.article: Article | None = None
-        self.read_only_reason: str | None = None
-        self._damaged: dict[str, str] = {}
-        self._stamp: tuple[object, ...] | None = None
+        self.session = Session(corpus, store, config=self.config, annotator=annotator)
+        self.looks = Looks.for_terminal(self.config.tags)
+        self.keymap = {**tag_keymap(self.config.tags), **dict(self.config.keys)}
+        """Binding id → keys: the tag set's keys and the config's ``[keys]``."""
+        self.typeahead = TypeAhead(self, self._route, self._effect)
         self._refreshed: set[str] = set()
-        self.pending_note = ""
-        """A note typed before the tag it belongs to: it goes on the next tag made."""
+
+    @property
+    def corpus(self) -> Corpus:
+        return self.session.corpus
+
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def annotator(self) -> str:
+        return self.session.annotator
+
+    # ----------------------------------------------------------------- keys
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.typeahead.takes(event):
+            await self.typeahead.feed(event)
+            return
+        await super().on_event(event)
+
+    async def _route(self, event: events.Event) -> None:
+        """Route one key or paste, as Textual does; a paste into the reader searches for the
+        pasted text and a paste into the list filters by it (never run as commands)."""
+        if isinstance(event, events.Paste):
+            focused = self.focused
+            if isinstance(focused, Reader):
+                self.action_search(event.text)
+                return
+            if isinstance(focused, ArticleList):
+                self.action_filter(event.text)
+                return
+        await super().on_event(event)
+
+    def _effect(self, event: events.Event) -> Effect:
+        """What a key will do to the routing of the next (see :class:`~tui.typeahead.Effect`),
+        from the binding it will meet where the focus is now."""
+        if not isinstance(event, events.Key):
+            return Effect()  # a paste opens the search or the filter
+        active = self.screen.active_bindings.get(event.key)
+        if active is None:
+            # Typed into a box (an Input consumes printable keys), or bound to nothing here.
+            # Anything else unbound may be a binding Textual keeps off this list: wait for it.
+            return NEUTRAL if event.is_printable else Effect()
+        binding = active.binding
+        entry = next((k for k in by_id(binding.id or "") if k.action == binding.action), None)
+        # Bindings not in our table (Textual's own) are waited for.
+        routes = entry.routes if entry is not None else True
+        return Effect(routes=routes, at_once=binding.priority)
+
+    def get_key_display(self, binding: Binding) -> str:
+        if binding.id == "tag_1" and len(self.config.tags) > 1:
+            # The footer shows the tag keys once, as a range.
+            return f"1-{min(len(self.config.tags), TAG_SLOTS)}"
+        return super().get_key_display(binding)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "tag":
+            # A tag slot with no tag in the config is off (and not in the footer).
+            return bool(parameters) and int(str(parameters[0])) <= len(self.config.tags)
+        return True
+
+    @property
+    def key_table(self) -> tuple[Key, ...]:
+        """The key table as the config left it (what the help and the palette show)."""
+        return effective(self.keymap)
 
     # ----------------------------------------------------------------- composition
 
+    def get_default_screen(self) -> Screen:
+        from .screens.main import MainScreen
+
+        return MainScreen(id="_default")
+
     def compose(self) -> ComposeResult:
-        tags = self.config.tags
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield FilterInput(placeholder="filter: title, outlet, id", id="filter")
-                yield ArticleList(tags, id="articles")
-                yield AnnotationPanel(tags, id="panel")
+                yield ArticleList(self.looks, id="articles")
+                yield AnnotationPanel(self.looks, id="panel")
             with Vertical(id="reading"):
                 yield Static(id="article-header")
                 yield Static(self._legend(), id="legend")
-                yield Reader(tags, id="reader")
+                yield Reader(self.looks, id="reader")
         yield Static(id="banner")
-        yield Static(id="status")
+        yield StatusLine(id="status")
         yield Footer()
+
+    # The main screen's widgets, found there (not on whichever screen is on top).
+
+    @property
+    def main(self) -> Screen:
+        """The main screen (the list or panel, and the reader)."""
+        return self.screen_stack[0]
+
+    @property
+    def reader(self) -> Reader:
+        return self.main.query_one(Reader)
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.main.query_one(ArticleList)
+
+    @property
+    def panel(self) -> AnnotationPanel:
+        return self.main.query_one(AnnotationPanel)
+
+    @property
+    def status_line(self) -> StatusLine:
+        return self.main.query_one("#status", StatusLine)
 
     def _legend(self) -> Text:
         legend = Text(no_wrap=True, overflow="ellipsis")
-        for index, tag in enumerate(self.config.tags):
-            # The marker letter is also what the gutter shows when colour is missing; the style
-            # is the reader's (with NO_COLOR, a text style per tag).
-            legend.append(f" {tag.marker} {tag.name} ",
-                          style=tag_style(tag.colour, index, no_color=monochrome()))
+        for tag in self.config.tags:
+            # The letter is also what the gutter shows where colour is missing.
+            legend.append(*self.looks.chip(tag.name, f"{tag.marker} {display_text(tag.name)}"))
             legend.append(" ")
         return legend
 
     def _apply_theme(self) -> None:
-        theme = getattr(self.config, "theme", None)
+        theme = self.config.theme
         if not theme:
             return
         if theme in self.available_themes:
@@ -151,27 +237,43 @@ class NewsmarkApp(App[None]):
 
     def on_mount(self) -> None:
         self._apply_theme()
-        self.query_one("#articles", ArticleList).border_title = "Articles"
-        self.query_one("#panel", AnnotationPanel).border_title = "Annotations"
-        self._check_writable()
+        self.set_keymap(self.keymap)
+        for problem in self.config.warnings:
+            self.notify(display_text(problem), title="Config", severity="warning",
+                        markup=False, timeout=8)
+        self.articles.border_title = "Articles"
+        self.panel.border_title = "Annotations"
+        self.watch(self.reader, "notice", self._reader_said, init=False)
+        self.watch(self.articles, "highlighted", self._preview, init=False)
+        self.session.subscribe(self._session_changed)
+        self._show_banner()
         self._fill_list()
-        articles = self.query_one(ArticleList)
-        articles.focus()
+        self.articles.focus()
         if self.corpus.ids:
             self._show(self.corpus.ids[0])
         else:
-            self.query_one(Reader).show_article(None, [])
+            self.reader.show_article(None, [])
             self._header(None)
         if self.corpus.skipped:
-            skipped = "; ".join(f"{s.path.name}: {s.reason}" for s in self.corpus.skipped[:3])
-            more = len(self.corpus.skipped) - 3
-            self.notify(display_text(skipped) + (f" (and {more} more)" if more > 0 else ""),
-                        title="Skipped files", severity="warning", markup=False)
+            self._tell_skipped(self.corpus.skipped)
         self.set_interval(POLL_INTERVAL, self._poll_store)
         self._install_signal_handlers()
         ready = os.environ.get(BENCH_READY_ENV)
         if ready:
             self.call_after_refresh(self._bench_ready, ready)
+
+    def on_unmount(self) -> None:
+        self.typeahead.stop()
+
+    def _tell_skipped(self, skipped: Iterable[Skipped]) -> None:
+        skipped = list(skipped)
+        names = "; ".join(f"{s.path.name}: {s.reason}" for s in skipped[:3])
+        more = len(skipped) - 3
+        message = display_text(names) + (f" (and {more} more)" if more > 0 else "")
+        # Briefly over the screen, and on the status line until the next message.
+        self.notify(message, title=f"Skipped {len(skipped)} file(s)", severity="warning",
+                    markup=False, timeout=SKIPPED_NOTICE_SECONDS)
+        self.status(f"Skipped {len(skipped)} file(s): {message}")
 
     def _bench_ready(self, path: str) -> None:
         """The benchmarks' start-up probe: the first screen is painted; say when, and quit."""
@@ -193,57 +295,7 @@ class NewsmarkApp(App[None]):
                 # thread: there Textual's own handling of the closed terminal stops the app.
                 return
 
-    def _check_writable(self) -> None:
-        if not self.store.is_writable():
-            self.read_only_reason = (
-                f"Read-only: the store {self.store.root} cannot be written. "
-                "Tags are shown but cannot be changed."
-            )
-        self._show_banner()
-
-    def _annotations_of(self, article_id: str) -> list[Annotation] | None:
-        """The article's annotations, or None (and the reason remembered) if its file is damaged."""
-        try:
-            annotations = self.store.annotations(article_id)
-        except DamagedFileError as error:
-            self._damaged[article_id] = str(error)
-            return None
-        self._damaged.pop(article_id, None)
-        return annotations
-
-    def _anchored(self, article: Article,
-                  annotations: list[Annotation] | None) -> list[Annotation] | None:
-        """The annotations placed in the article's current text: those made on another version
-        of it are found again (exact, fuzzy) or marked orphans (:mod:`tui.anchoring`). Nothing
-        is written: the store keeps what was made until the user changes it."""
-        if annotations is None:
-            return None
-        text = article.text
-        if all(a.text_sha256 == article.sha256 and text[a.start : a.end] == a.text
-               for a in annotations):
-            return annotations  # made on this very text: nothing to find again
-        from .anchoring import needs_reanchoring, reanchor  # rapidfuzz: only when needed
-
-        placed = [
-            reanchor(a, article) if needs_reanchoring(a, article) else a for a in annotations
-        ]
-        orphans = sum(1 for a in placed if a.anchor == "orphan")
-        fuzzy = sum(1 for a in placed if a.anchor == "fuzzy")
-        if orphans or fuzzy:
-            self.notify(
-                f"The text of {display_text(article.id)} changed since it was tagged: {fuzzy} "
-                "tag(s) placed "
-                f"by similarity (≈ in the panel), {orphans} orphan(s) not found (⚠, kept, "
-                "listed by `newsmark orphans`).",
-                title="Text changed", severity="warning", markup=False, timeout=8,
-            )
-        return placed
-
-    def _counts(self, annotations: Iterable[Annotation]) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for annotation in annotations:
-            counts[annotation.tag] = counts.get(annotation.tag, 0) + 1
-        return counts
+    # ----------------------------------------------------------------- the list
 
     def _fill_list(self) -> None:
         counts: dict[str, dict[str, int]] = {}
@@ -258,16 +310,19 @@ class NewsmarkApp(App[None]):
         # are: 1 000 annotated articles cost 0.3 s of reading at start-up.
         later = present[COUNTS_AT_START:] if len(present) > COUNTS_AT_START else []
         for article_id in present[: len(present) - len(later)]:
-            counts[article_id] = self._counts(self._annotations_of(article_id) or [])
+            counts[article_id] = self.session.counts(article_id)
         # The list needs titles, not texts: infos read no article file.
-        self.query_one(ArticleList).set_articles(self.corpus.infos, counts, self._damaged)
+        self.articles.set_articles(self.corpus.infos, counts, self._marks())
         if later:
             # Started after the first paint: a thread reading shards takes the GIL from it.
             self.call_after_refresh(self._read_counts, later)
         if self.corpus.pending:
-            self.query_one(ArticleList).border_subtitle = (
-                f"reading titles: {self.corpus.pending:,} to go")
+            self.articles.border_subtitle = f"reading titles: {self.corpus.pending:,} to go"
             self.call_after_refresh(self._read_metadata)
+
+    def _marks(self) -> dict[str, str]:
+        """Article id → why its annotations cannot be read (the list marks it)."""
+        return dict(self.session.damaged)
 
     @work(thread=True, exclusive=True, group="counts")
     def _read_counts(self, article_ids: list[str]) -> None:
@@ -280,7 +335,10 @@ class NewsmarkApp(App[None]):
             if worker.is_cancelled:
                 return
             try:
-                found, damaged = self._counts(self.store.annotations(article_id)), None
+                found: dict[str, int] = {}
+                for annotation in self.store.annotations(article_id):
+                    found[annotation.tag] = found.get(annotation.tag, 0) + 1
+                damaged = None
             except DamagedFileError as error:
                 found, damaged = {}, str(error)
             except StoreError:
@@ -291,12 +349,12 @@ class NewsmarkApp(App[None]):
                 batch = {}
 
     def _counts_read(self, batch: dict[str, tuple[dict[str, int], str | None]]) -> None:
-        articles = self.query_one(ArticleList)
+        articles = self.articles
         for article_id, (found, damaged) in batch.items():
             if article_id in self._refreshed:
                 continue  # changed since the worker read it: what is shown is newer
             if damaged is not None:
-                self._damaged[article_id] = damaged
+                self.session.damaged[article_id] = damaged
                 articles.set_mark(article_id, damaged)
             articles.set_counts(article_id, found)
 
@@ -314,34 +372,31 @@ class NewsmarkApp(App[None]):
     def _metadata_read(
         self, updated: list[ArticleInfo], dropped: list[Skipped], pending: int
     ) -> None:
-        articles = self.query_one(ArticleList)
+        articles = self.articles
         articles.update_articles(updated, removed=[s.path for s in dropped])
         articles.border_subtitle = f"reading titles: {pending:,} to go" if pending else None
         if dropped:
-            reasons = "; ".join(f"{s.path.name}: {s.reason}" for s in dropped[:3])
-            self.notify(display_text(reasons),
-                        title="Skipped files", severity="warning", markup=False)
+            self._tell_skipped(dropped)
 
     # ----------------------------------------------------------------- showing an article
 
     def _show(self, article_id: str) -> None:
-        article = self.corpus.get(article_id)
-        if article is None:
+        """Open ``article_id`` in the reader (its annotations in the panel)."""
+        outcome = self.session.open(article_id)
+        article = self.session.article
+        if article is None or article.id != article_id:
+            self.status(outcome.message, error=True)
             return
-        self.article = article
-        annotations = self._anchored(article, self._annotations_of(article.id))
-        self._stamp = self._safe_stamp(article.id)
-        self.query_one(Reader).show_article(article, annotations or [])
-        self.query_one(AnnotationPanel).set_annotations(annotations or [])
+        self.reader.show_article(article, self.session.placed)
+        self.panel.set_annotations(self.session.annotations)
         self._header(article)
-        if article.id in self._damaged:
-            self.status(self._damaged[article.id], error=True)
-
-    def _safe_stamp(self, article_id: str) -> tuple[object, ...] | None:
-        try:
-            return tuple(self.store.stamp(article_id))
-        except (OSError, StoreError):
-            return None
+        if article_id in self.session.damaged:
+            self.articles.set_mark(article_id, self.session.damaged[article_id])
+        # What was said about the last article does not hang over this one.
+        self.status(outcome.message, error=outcome.error)
+        if outcome.notice:
+            self.notify(display_text(outcome.notice), title="Text changed",
+                        severity="warning", markup=False, timeout=8)
 
     def _header(self, article: Article | None) -> None:
         header = Text(no_wrap=True, overflow="ellipsis")
@@ -349,428 +404,344 @@ class NewsmarkApp(App[None]):
             header.append("No articles. ", style="bold")
             header.append("Give a file or folder of .txt/.md files: newsmark PATH")
         else:
+            if article.problems:
+                header.append("⚠ ", style="bold")
             header.append(display_text(article.title or article.id), style="bold")
             details = " · ".join(x for x in (article.outlet, article.date, article.id) if x)
             header.append(f"  {display_text(details)}", style="dim")
-            for problem in article.problems:
-                header.append(f"  ⚠ {display_text(problem)}", style="bold")
         # One line of fixed height (app.tcss): no layout pass for a new title.
-        self.query_one("#article-header", Static).update(header, layout=False)
+        self.main.query_one("#article-header", Static).update(header, layout=False)
 
-    def on_article_list_highlighted(self, message: ArticleList.Highlighted) -> None:
-        if self.article is None or message.article_id != self.article.id:
-            self._show(message.article_id)
+    def _preview(self, article_id: str | None) -> None:
+        """The list's highlight moved: show that article (the focus stays in the list)."""
+        if article_id is not None and (self.session.article is None
+                                       or article_id != self.session.article.id):
+            self._show(article_id)
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
-        if self.article is None or message.article_id != self.article.id:
-            self._show(message.article_id)
-        self.query_one(Reader).focus()
+        """A double click in the list."""
+        self.open_at(message.article_id, None)
 
-    # ----------------------------------------------------------------- changing annotations
+    def action_open_article(self) -> None:
+        """Read the highlighted article: it is shown in the reader, which takes the focus."""
+        article_id = self.articles.highlighted_id
+        if article_id is not None:
+            self.open_at(article_id, None)
+
+    def open_at(self, article_id: str, span: Span | None) -> None:
+        """Show ``article_id`` in the reader with ``span`` selected (its start if None)."""
+        if self.corpus.info(article_id) is None:
+            return
+        self.articles.select_article(article_id)
+        if self.session.article is None or self.session.article.id != article_id:
+            self._show(article_id)
+        if span is not None:
+            self.reader.select(span)
+        self.reader.focus()
+
+    # ----------------------------------------------------------------- what changed
 
     def status(self, message: str, *, error: bool = False) -> None:
         """Say something on the status line (literally: never parsed as markup)."""
-        # One line of fixed height: no layout pass (it repainted the scrollbars and more, bytes
-        # that a slow link pays for on every keystroke that says something).
-        self.query_one("#status", Static).update(
-            Text(display_text(message), style="bold red" if error else "", no_wrap=True,
-                 overflow="ellipsis"),
-            layout=False,
-        )
+        self.status_line.say(message, error=error)
 
-    def _can_write(self, article_id: str) -> bool:
-        if self.read_only_reason:
-            self.status(self.read_only_reason, error=True)
-            return False
-        if article_id in self._damaged:
-            self.status(self._damaged[article_id], error=True)
-            return False
-        return True
+    def _report(self, outcome: Outcome) -> Outcome:
+        """Show what an operation said; keep the read-only banner true."""
+        if outcome.message or outcome.error:
+            self.status(outcome.message, error=outcome.error)
+        self._show_banner()
+        return outcome
 
-    def _commit(self, change: Change, *, record: bool = True) -> bool:
-        """Apply ``change`` to the store; on success refresh the screen and remember it."""
-        if not self._can_write(change.article_id):
-            return False
-        # If the open article's shards are as we last read them, the change is applied to the
-        # annotations in memory afterwards instead of reading them all back (a tag in an article
-        # holding 1 000 costs one shard write, not a write and a re-read).
-        as_read = (
-            self.article is not None and self.article.id == change.article_id
-            and self._stamp is not None and self._safe_stamp(change.article_id) == self._stamp
-        )
-        try:
-            apply(self.store, change)
-        except ReadOnlyStoreError as error:
-            # Nothing was written (the old file is intact); stop offering to write.
-            self.read_only_reason = f"Read-only: {error} Tags are shown but cannot be changed."
-            self._show_banner()
-            self.status(self.read_only_reason, error=True)
-            return False
-        except StoreError as error:
-            self.status(str(error), error=True)
-            if isinstance(error, DamagedFileError):
-                self._damaged[change.article_id] = str(error)
-            return False
-        if record:
-            self.history.record(change)
-        self._refresh_article(change.article_id, change if as_read else None)
-        return True
+    def _reader_said(self, notice: Notice | None) -> None:
+        if notice is not None:
+            self.status(notice.text)
 
     def _show_banner(self) -> None:
         """The read-only banner, shown while there is a reason for it."""
-        banner = self.query_one("#banner", Static)
-        banner.update(Text(display_text(self.read_only_reason or "")))  # names a path
-        banner.display = self.read_only_reason is not None
+        reason = self.session.read_only
+        banner = self.main.query_one("#banner", Static)
+        banner.update(Text(display_text(reason or "")))  # names a path
+        banner.display = reason is not None
 
-    def _refresh_article(self, article_id: str, change: Change | None = None) -> None:
-        """Show the article's annotations as stored: read back, or (``change``, just written to
-        an article whose shards were as last read) the shown ones with the change applied."""
-        self._refreshed.add(article_id)
-        if change is not None:
-            touched = {a.id for a in (change.before, change.after) if a is not None}
-            shown = self.query_one(Reader).all_annotations
-            annotations = [a for a in shown if a.id not in touched]
-            if change.after is not None:
-                after = change.after
-                # As the store keeps it: an annotation without an annotator is the store's.
-                annotations.append(after if after.annotator else
-                                   replace(after, annotator=self.store.annotator))
-            annotations.sort(key=sort_key)
-        else:
-            annotations = self._annotations_of(article_id) or []
-            if self.article is not None and self.article.id == article_id:
-                annotations = self._anchored(self.article, annotations) or []
-        self.query_one(ArticleList).set_counts(article_id, self._counts(annotations))
-        if self.article is not None and self.article.id == article_id:
-            self._stamp = self._safe_stamp(article_id)
-            self.query_one(Reader).set_annotations(annotations)
-            panel = self.query_one(AnnotationPanel)
-            panel.set_annotations(annotations, keep=panel.highlighted_id)
-
-    def _stale(self, article_id: str | None) -> bool:
-        """True (and said) if a request from the reader is about an article no longer open:
-        keys typed ahead while the list moved on must not tag or untag the wrong text."""
-        if article_id is None or (self.article is not None and self.article.id == article_id):
-            return False
-        self.status("Another article opened before that key was handled: nothing changed.")
-        return True
-
-    def on_reader_tag_requested(self, message: Reader.TagRequested) -> None:
-        article = self.article
-        if article is None or self._stale(message.article_id):
-            return
-        if self.config.tag(message.tag) is None:
-            self.status(f"Unknown tag {message.tag!r}.", error=True)
-            return
-        reader = self.query_one(Reader)
-        span = message.span
-        existing = [  # (offsets compared directly: a.span builds a Span, 1 000 of them a tag)
-            a for a in reader.annotations
-            if a.start == span.start and a.end == span.end and a.tag == message.tag
-        ]
-        quote = shorten(article.text[message.span.start : message.span.end])
-        if existing:
-            target = max(existing, key=lambda a: a.modified)
-            if self._commit(Change(target, None, f"{message.tag} on “{quote}”")):
-                self.status(f"Removed {message.tag} from “{quote}” — saved.")
-            return
-        annotation = Annotation.new(article, message.span, message.tag, annotator=self.annotator,
-                                    note=self.pending_note)
-        if self._commit(Change(None, annotation, f"{message.tag} on “{quote}”")):
-            with_note = " with its note" if self.pending_note else ""
-            self.pending_note = ""
-            self.query_one(Reader).active_id = annotation.id
-            self.status(f"Tagged {message.tag}{with_note}: “{quote}” — saved.")
-
-    def on_reader_remove_requested(self, message: Reader.RemoveRequested) -> None:
-        if self._stale(message.article_id):
-            return
-        reader = self.query_one(Reader)
-        target = annotation_under(reader.annotations, message.span)
-        if target is None:
-            self.status("No tag here to remove.")
-            return
-        quote = shorten(target.text)
-        if self._commit(Change(target, None, f"{target.tag} on “{quote}”")):
-            self.status(f"Removed {target.tag} from “{quote}” — saved.")
-
-    def action_undo(self) -> None:
-        """Undo the last change of the session."""
-        self._replay(undo=True)
-
-    def action_redo(self) -> None:
-        """Redo the last change undone."""
-        self._replay(undo=False)
-
-    def _replay(self, *, undo: bool) -> None:
-        """Revert the last change (undo) or reapply the last reverted one (redo)."""
-        change = self.history.next_undo() if undo else self.history.next_redo()
-        if change is None:
-            self.status("Nothing to undo." if undo else "Nothing to redo.")
-            return
-        if self._commit(change.inverse() if undo else change, record=False):
-            if undo:
-                self.history.undone()
-            else:
-                self.history.redone()
-            shown = (change.before or change.after) if undo else (change.after or change.before)
-            self._reveal(shown)
-            self.status(f"{'Undid' if undo else 'Redid'} {change.verb} {change.description}.")
+    def _session_changed(self, outcome: Outcome) -> None:
+        """The session changed annotations (from any screen): update what shows them."""
+        session = self.session
+        for article_id in outcome.changed:
+            self._refreshed.add(article_id)
+            self.articles.set_counts(article_id, session.counts(article_id))
+            if article_id in session.damaged:
+                self.articles.set_mark(article_id, session.damaged[article_id])
+            if session.article is not None and session.article.id == article_id:
+                self.reader.set_annotations(session.placed)
+                self.panel.set_annotations(session.annotations, keep=self.panel.highlighted_id)
 
     def _reveal(self, annotation: Annotation | None) -> None:
         """Show the article of ``annotation`` with the passage selected."""
         if annotation is None:
             return
-        if self.article is None or self.article.id != annotation.article_id:
+        if self.session.article is None or self.session.article.id != annotation.article_id:
+            self.articles.select_article(annotation.article_id)
             self._show(annotation.article_id)
-            self.query_one(ArticleList).select_article(annotation.article_id)
-        reader = self.query_one(Reader)
-        shown = reader.annotation(annotation.id)
-        if shown is not None:
-            reader.active_id = shown.id
+        reader = self.reader
+        if reader.annotation(annotation.id) is not None:
+            reader.active_id = annotation.id
         reader.select(annotation.span)
 
-    def on_reader_notice(self, message: Reader.Notice) -> None:
-        self.status(message.text)
+    def _poll_store(self) -> None:
+        """Show changes made by other processes (a colleague, a ``git pull``)."""
+        self.session.reload_if_changed()
 
-    def _annotation(self, annotation_id: str | None) -> Annotation | None:
-        return self.query_one(Reader).annotation(annotation_id)
+    # ----------------------------------------------------------------- tagging
 
-    # The reader's requests are resolved here, when they are handled, not when the key was
-    # pressed: with type-ahead (a paste, a fast typist over SSH) a tag key's request may still
-    # be queued when the next key is read, and "the annotation here" must include that tag.
+    def _target(self) -> Annotation | None:
+        """The annotation the reader's selection means (see :meth:`Session.target`)."""
+        return self.session.target(self.reader.selection, self.reader.active_id)
 
-    def on_reader_note_requested(self, message: Reader.NoteRequested) -> None:
-        self._edit_note(self.query_one(Reader).annotation_here())
+    def action_tag(self, slot: int) -> None:
+        """Tag the selection with the tag of ``slot`` (again on the same passage: untag)."""
+        reader = self.reader
+        if reader.selection is None or not 1 <= slot <= len(self.config.tags):
+            return
+        outcome = self._report(self.session.tag(reader.selection,
+                                                self.config.tags[slot - 1].name))
+        if outcome.ok and outcome.select is not None:
+            reader.active_id = outcome.select.id
+
+    def action_untag(self) -> None:
+        """Remove the tag under the cursor."""
+        if self.reader.selection is not None:
+            self._report(self.session.untag(self._target()))
+
+    def action_note(self) -> None:
+        """Edit the note of the tag under the cursor, or the note for the next tag."""
+        if self.reader.selection is not None:
+            self._edit_note(self._target())
+
+    def action_next_match_or_note(self) -> None:
+        """The next search match while a search is shown; else edit the note here."""
+        if self.reader.matches:
+            self.reader.step_match(+1)
+        else:
+            self.action_note()
 
     def _edit_note(self, target: Annotation | None) -> None:
-        if target is None:
-            question = "Note for the next tag you add here (enter keeps it, esc cancels):"
-            value = self.pending_note
-        else:
-            question = f"Note on {target.tag} “{shorten(target.text, 60)}”:"
-            value = target.note
+        from .screens.prompt import PromptScreen
+
+        question, value = self.session.note_question(target)
 
         def done(note: str | None) -> None:
-            if note is None:
-                self.status("Note unchanged.")
-                return
-            note = note.strip()
-            if target is None:
-                self.pending_note = note
-                self.status("The note will go on the next tag you add." if note else
-                            "No note for the next tag.")
-                return
-            if note == target.note:
-                self.status("Note unchanged.")
-                return
-            after = target.changed(note=note)
-            if self._commit(Change(target, after, f"the note on {target.tag} “"
-                                   f"{shorten(target.text)}”")):
-                self.status(f"Note saved on {target.tag} “{shorten(target.text)}”.")
+            self._report(self.session.note(target, note))
 
         self.push_screen(PromptScreen(question, value, placeholder="a short note"), done)
 
-    def on_reader_retag_requested(self, message: Reader.RetagRequested) -> None:
-        self._retag(self.query_one(Reader).annotation_here())
+    def action_retag(self) -> None:
+        """Change the tag under the cursor to another."""
+        if self.reader.selection is not None:
+            self._retag(self._target())
 
     def _retag(self, target: Annotation | None) -> None:
+        from .editing import shorten
+        from .screens.tag_picker import TagPickerScreen
+
         if target is None:
             self.status("No tag here to change: select a tagged passage first.")
             return
 
         def done(tag: str | None) -> None:
-            if tag is None or tag == target.tag:
-                self.status("Tag unchanged.")
-                return
-            after = target.changed(tag=tag)
-            if self._commit(Change(target, after, f"{target.tag} → {tag} on “"
-                                   f"{shorten(target.text)}”")):
-                self.status(f"Retagged {target.tag} → {tag}: “{shorten(target.text)}” — saved.")
+            self._report(self.session.retag(target, tag))
 
         self.push_screen(
-            TagPickerScreen(self.config.tags, f"Retag “{shorten(target.text, 50)}” as:",
+            TagPickerScreen(self.looks, f"Retag “{shorten(target.text, 50)}” as:",
                             current=target.tag),
             done,
         )
 
-    def on_reader_resize_requested(self, message: Reader.ResizeRequested) -> None:
-        if self._stale(message.article_id):
-            return
-        target = self._annotation(self.query_one(Reader).active_id)
-        article = self.article
-        if target is None or article is None:
-            self.status("Pick a tag first (click it, > / <, or enter in the panel), then "
-                        "adjust the selection and press = to fit the tag to it.")
-            return
-        span = message.span
-        if span == target.span:
-            self.status("The tag already covers exactly the selection.")
-            return
-        text = article.text
-        resized = Annotation.new(article, span, target.tag, annotator=target.annotator,
-                                 note=target.note, id=target.id, now=target.created)
-        after = target.changed(start=span.start, end=span.end, text=resized.text,
-                               prefix=resized.prefix, suffix=resized.suffix,
-                               text_sha256=resized.text_sha256, anchor="exact")
-        if self._commit(Change(target, after, f"the extent of {target.tag} “"
-                               f"{shorten(text[span.start:span.end])}”")):
-            self.status(f"Resized {target.tag} to “{shorten(after.text)}” — saved.")
+    def action_resize(self) -> None:
+        """Fit the picked tag to the selection."""
+        reader = self.reader
+        if reader.selection is not None:
+            self._report(self.session.resize(self.session.annotation(reader.active_id),
+                                             reader.selection))
 
-    def on_reader_search_requested(self, message: Reader.SearchRequested) -> None:
-        reader = self.query_one(Reader)
+    def action_undo(self) -> None:
+        """Undo the last change of the session."""
+        outcome = self._report(self.session.undo())
+        if outcome.ok:
+            self._reveal(outcome.select)
+
+    def action_redo(self) -> None:
+        """Redo the last change undone."""
+        outcome = self._report(self.session.redo())
+        if outcome.ok:
+            self._reveal(outcome.select)
+
+    # ----------------------------------------------------------------- searching
+
+    def action_search(self, text: str | None = None) -> None:
+        """Ask for words to find in the article (``text``: a paste, ready to accept)."""
+        from .screens.prompt import PromptScreen
+
+        reader = self.reader
 
         def done(term: str | None) -> None:
             if not term:
                 self.status("Search cancelled.")
                 return
-            count = reader.search(term)
-            if not count:
+            if not reader.search(term):
                 self.status(f"“{term}” is not in this article.")
 
+        value = " ".join(text.split()) if text is not None else reader.search_term
         self.push_screen(
             PromptScreen("Search this article (any case; n / N for next / previous):",
-                         reader.search_term, placeholder="words to find"),
+                         value, placeholder="words to find"),
             done,
         )
+
+    # ----------------------------------------------------------------- the list filter
+
+    def action_filter(self, text: str | None = None) -> None:
+        """Show the filter box and put the focus in it (``text``: a paste, filtered by)."""
+        box = self.main.query_one(FilterInput)
+        box.display = True
+        if text is not None:
+            box.value = " ".join(text.split())
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.articles.set_filter(event.value)
+
+    def action_filter_done(self) -> None:
+        """Keep the filter and go back to the list (hide the box if the filter is empty)."""
+        box = self.main.query_one(FilterInput)
+        self.articles.set_filter(box.value)
+        if not box.value:
+            box.display = False
+        self.articles.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear the filter, hide its box, and go back to the list."""
+        box = self.main.query_one(FilterInput)
+        if not box.display and not self.articles.filter_text:
+            return
+        box.value = ""
+        self.articles.set_filter("")
+        box.display = False
+        self.articles.focus()
+        self.status("Filter cleared.")
 
     # ----------------------------------------------------------------- the panel
 
     def action_toggle_panel(self) -> None:
         """Show the annotation panel in place of the article list, or back."""
-        panel = self.query_one(AnnotationPanel)
-        articles = self.query_one(ArticleList)
+        panel, articles = self.panel, self.articles
         showing = not panel.display
         panel.display = showing
         articles.display = not showing
+        self.main.query_one(FilterInput).display = not showing and bool(articles.filter_text)
         if showing:
-            reader = self.query_one(Reader)
-            here = reader.annotation_here()
+            here = self._target()
             if here is not None:
                 panel.highlight(here.id)
-            panel.table.focus()
+            panel.focus_rows()
         else:
             articles.focus()
 
-    def on_annotation_table_action(self, message: AnnotationTable.Action) -> None:
-        target = self._annotation(message.annotation_id)
+    def _panel_target(self) -> Annotation | None:
+        return self.session.annotation(self.panel.highlighted_id)
+
+    def action_panel_jump(self) -> None:
+        """Show the highlighted annotation in the reader, which takes the focus."""
+        target = self._panel_target()
         if target is None:
             return
-        if message.action == "jump":
-            if target.anchor == "orphan":
-                self.status(f"Orphan: “{shorten(target.text)}” is no longer in this text. "
-                            "x deletes it; it stays listed until then.")
-                return
-            self._reveal(target)
-            self.query_one(Reader).focus()
-        elif message.action == "delete":
-            if self._commit(Change(target, None, f"{target.tag} on “{shorten(target.text)}”")):
-                self.status(f"Deleted {target.tag} “{shorten(target.text)}” — saved.")
-        elif message.action == "edit_note":
+        if target.anchor == "orphan":
+            self.status(f"Orphan: “{target.text}” is no longer in this text. "
+                        "x deletes it; it stays listed until then.")
+            return
+        self._reveal(target)
+        self.reader.focus()
+
+    def action_panel_delete(self) -> None:
+        """Delete the highlighted annotation."""
+        target = self._panel_target()
+        if target is not None:
+            self._report(self.session.delete(target.id))
+
+    def action_panel_note(self) -> None:
+        """Edit the highlighted annotation's note."""
+        target = self._panel_target()
+        if target is not None:
             self._edit_note(target)
-        elif message.action == "retag":
+
+    def action_panel_retag(self) -> None:
+        """Change the highlighted annotation's tag."""
+        target = self._panel_target()
+        if target is not None:
             self._retag(target)
 
-    # ----------------------------------------------------------------- the list filter
-
-    def on_article_list_filter_requested(self, message: ArticleList.FilterRequested) -> None:
-        box = self.query_one(FilterInput)
-        box.display = True
-        box.focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter":
-            self.query_one(ArticleList).set_filter(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter":
-            self.query_one(ArticleList).focus()
-
-    def on_filter_input_closed(self, message: FilterInput.Closed) -> None:
-        articles = self.query_one(ArticleList)
-        articles.set_filter("")
-        self.query_one(FilterInput).display = False
-        articles.focus()
-
-    # ----------------------------------------------------------------- live sharing
-
-    def _poll_store(self) -> None:
-        """Show changes made by other processes (a colleague, a ``git pull``) to the open
-        article. Our own undo history is kept: it refers to annotations by id."""
-        if self.article is None:
-            return
-        stamp = self._safe_stamp(self.article.id)
-        if stamp != self._stamp:
-            self._stamp = stamp
-            self._refresh_article(self.article.id)
-
-    # ----------------------------------------------------------------- app actions
+    # ----------------------------------------------------------------- screens
 
     def action_switch_pane(self) -> None:
         """Move the focus between the left pane (list or panel) and the reader."""
-        reader = self.query_one(Reader)
-        if not reader.has_focus:
-            reader.focus()
-            return
-        panel = self.query_one(AnnotationPanel)
-        if panel.display:
-            panel.table.focus()
+        if not self.reader.has_focus:
+            self.reader.focus()
+        elif self.panel.display:
+            self.panel.focus_rows()
         else:
-            self.query_one(ArticleList).focus()
+            self.articles.focus()
 
     def action_compare(self) -> None:
         """Compare the articles: which of them carry each tagged passage, and how."""
         from .screens.compare import CompareScreen  # imported when first used: start-up
 
-        if not isinstance(self.screen, CompareScreen):
-            self.push_screen(CompareScreen())
+        def done(target: tuple[str, Span | None] | None) -> None:
+            if target is None:
+                return
+            article_id, span = target
+            self.open_at(article_id, span)
+            if span is None:
+                self.status("That article has nothing close to the passage: showing its start.")
+
+        self.push_screen(CompareScreen(self.session, self.looks), done)
 
     def action_stats(self) -> None:
         """Show the tag statistics as bar charts."""
         from .screens.stats import StatsScreen  # imported when first used: start-up
 
-        if not isinstance(self.screen, StatsScreen):
-            self.push_screen(StatsScreen())
-
-    def open_at(self, article_id: str, span: Span | None) -> None:
-        """Show ``article_id`` in the reader with ``span`` selected (its start if None)."""
-        if self.corpus.get(article_id) is None:
-            return
-        self.query_one(ArticleList).select_article(article_id)
-        if self.article is None or self.article.id != article_id:
-            self._show(article_id)
-        reader = self.query_one(Reader)
-        if span is not None:
-            reader.select(span)
-        reader.focus()
+        self.push_screen(StatsScreen(self.session, self.looks))
 
     def action_help(self) -> None:
         """Show every key."""
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.config.tags))
+        from .screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.key_table, self.looks))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        # Every action of the binding table, with its key, run where it belongs.
-        targets = {
-            "app": lambda: self,
-            "reader": lambda: self.query_one(Reader),
-            "list": lambda: self.query_one(ArticleList),
-            "panel": lambda: self.query_one(AnnotationPanel).table,
-        }
-        for key in (*KEYS, *tag_keys(self.config.tags)):
-            if key.action in ("help", "quit") and key.scope == "app":
+        # Every action of the key table, with its key as the config left it, run where it
+        # belongs: a widget's own actions on the widget, the app's on the app.
+        targets = {"main": lambda: self, "reader": lambda: self.reader,
+                   "list": lambda: self.articles, "panel": lambda: self.panel.rows}
+        where = {"reader": " (reader)", "list": " (article list)", "panel": " (annotation panel)"}
+        tags = self.config.tags
+        for key in self.key_table:
+            if key.scope not in _PALETTE_SCOPES or key.id in ("help", "quit"):
                 continue
+            title = key.long_description
+            if key.id.startswith("tag_"):
+                slot = int(key.id.removeprefix("tag_"))
+                if slot > len(tags):
+                    continue
+                title = f"Tag {tags[slot - 1].name}"
 
             def run(key: Key = key) -> None:
-                self.call_later(targets[key.scope]().run_action, key.action)
+                self.call_later(self.run_action, key.action, targets[key.scope]())
 
-            where = {"reader": " (reader)", "list": " (article list)",
-                     "panel": " (annotation panel)"}.get(key.scope, "")
             # Palette titles are markup: escape them (tag names come from a config file).
-            yield SystemCommand(escape(f"{key.long_description}  ({display_keys(key)})"),
-                                escape(f"{key.group}{where}"), run)
+            yield SystemCommand(escape(f"{title}  ({display_keys(key)})"),
+                                escape(f"{key.group}{where.get(key.scope, '')}"), run)
         yield SystemCommand("Keys: show every key  (?)", "The help screen", self.action_help)
 
 
-__all__ = ["NewsmarkApp", "annotation_under", "shorten"]
+__all__ = ["NewsmarkApp"]

@@ -91,7 +91,7 @@ _DEFAULT_NAMES = frozenset(tag.name for tag in DEFAULT_TAGS)
 MAX_TAGS = 9
 MAX_NAME_LENGTH = 32
 
-_TOP_LEVEL = ("theme", "tags", "suggest")
+_TOP_LEVEL = ("theme", "tags", "suggest", "keys")
 _TAG_FIELDS = ("name", "key", "colour", "description", "marker", "cues", "patterns", "rules")
 #: The fields of a tag that hold suggestion rules (tables and arrays, not strings).
 _RULE_KEYS = ("cues", "patterns", "rules")
@@ -127,6 +127,12 @@ class Config:
     #: Suggestion rules given in the file, by tag name (see :meth:`rules_for`).
     tag_rules: Mapping[str, Any] = field(default_factory=dict)
     suggest: SuggestSettings = SuggestSettings()
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """Binding id → keys (Textual key names, comma-separated), from ``[keys]``: the app
+    rebinds those actions (see :mod:`tui.keys`)."""
+    warnings: tuple[str, ...] = ()
+    """Problems that do not stop the app (a ``[keys]`` entry left out), one line each,
+    ``<file>:<line>: what is wrong; what to do``."""
 
     def rules_for(self, name: str) -> Any:
         """The suggestion rules (:class:`tui.rules.TagRules`) of tag ``name``, or None.
@@ -283,13 +289,15 @@ class _Checker:
                 raise self.fail(
                     self.where.top(name),
                     f"unknown setting {_show(name)}{_did_you_mean(name, _TOP_LEVEL)}; "
-                    "the settings are theme, [suggest] and [[tags]]",
+                    "the settings are theme, [[tags]], [suggest] and [keys]",
                 )
         theme = self.theme(data["theme"]) if "theme" in data else None
         tags = self.tags(data["tags"]) if "tags" in data else DEFAULT_TAGS
         rules = self.rules(data["tags"]) if "tags" in data else {}
         suggest = self.suggest(data["suggest"]) if "suggest" in data else SuggestSettings()
-        return Config(tags=tags, theme=theme, tag_rules=rules, suggest=suggest)
+        keys, warnings = self.keys(data["keys"]) if "keys" in data else ({}, ())
+        return Config(tags=tags, theme=theme, tag_rules=rules, suggest=suggest, keys=keys,
+                      warnings=warnings)
 
     def rules(self, tables: list[dict[str, Any]]) -> dict[str, Any]:
         """The suggestion rules of each tag table that has some, checked (tui/rules.py)."""
@@ -343,6 +351,62 @@ class _Checker:
                             "e.g. min_score = 0.5")
         return SuggestSettings(show, tuple(dict.fromkeys(sources)), float(min_score))
 
+    def keys(self, value: Any) -> tuple[dict[str, str], tuple[str, ...]]:
+        """The ``[keys]`` table: remappings to keep, and one warning per entry left out (an
+        unknown action, a key another action in the same place already has). A bad entry
+        never stops the app: the action keeps its default key."""
+        from .keys import KEY_NAMES, REMAPPABLE, by_id, conflicts, effective, key_name
+
+        line = self.where.top("keys")
+        if not isinstance(value, dict):
+            raise self.fail(line, f"keys is {_type_name(value)}; write it as a [keys] table "
+                            'of action = "key" lines, e.g. next_sentence = "l"')
+        warnings: list[str] = []
+        kept: dict[str, str] = {}
+
+        def warn(name: str, problem: str) -> None:
+            where = self.where.table_key("keys", name) or line
+            warnings.append(str(ConfigError(self.source, where, problem)))
+
+        for name, keys in value.items():
+            if name not in REMAPPABLE:
+                if name.startswith("tag_") or name in {tag.name for tag in DEFAULT_TAGS}:
+                    warn(name, f"{_show(name)}: a tag's keys are its number and the key in its "
+                               "[[tags]] table; set key there")
+                else:
+                    warn(name, f"unknown action {_show(name)} in [keys]"
+                               f"{_did_you_mean(name, REMAPPABLE)}; docs/config.md lists them")
+                continue
+            if isinstance(keys, str):
+                keys = [keys]
+            if not isinstance(keys, list) or not keys or not all(
+                    isinstance(k, str) and k.strip() for k in keys):
+                warn(name, f"{name} is {_type_name(keys)}; give a key in quotes "
+                           '(e.g. "l", "ctrl+l") or a list of them')
+                continue
+            names = [key_name(part) for k in keys for part in k.split(",") if part.strip()]
+            kept[name] = ",".join(names)
+        # A remapping that makes two actions share a key in one place is left out (the later
+        # line), as is a letter a tag already uses in the reader.
+        tag_letters = {tag.key: tag.name for tag in self.tags_now if tag.key}
+        for earlier, later, key in conflicts(effective(kept)):
+            dropped = later.id if later.id in kept else earlier.id
+            other = earlier if dropped == later.id else later
+            if dropped in kept:
+                shown = KEY_NAMES.get(key, key)
+                warn(dropped, f"{_show(shown)} for {dropped} is already the key of {other.id} "
+                              f"({other.long_description.lower()}); choose another key")
+                del kept[dropped]
+        for name in list(kept):
+            scopes = {entry.scope for entry in by_id(name)}
+            for key in kept[name].split(","):
+                if scopes & {"reader", "main"} and key in tag_letters:
+                    warn(name, f"{_show(key)} for {name} is the key of tag "
+                               f"{tag_letters[key]}; choose another key")
+                    del kept[name]
+                    break
+        return kept, tuple(warnings)
+
     def theme(self, value: Any) -> str:
         line = self.where.top("theme")
         if not isinstance(value, str):
@@ -355,6 +419,9 @@ class _Checker:
         if not name:
             raise self.fail(line, 'theme is empty; name a theme, e.g. "dark" or "light"')
         return THEME_ALIASES.get(name, name)
+
+    #: The tags being checked (the defaults until [[tags]] is read).
+    tags_now: tuple[TagDef, ...] = DEFAULT_TAGS
 
     def tags(self, value: Any) -> tuple[TagDef, ...]:
         line = self.where.top("tags")
@@ -388,7 +455,7 @@ class _Checker:
         keys = self.keys(fields)
         colours = _assign_colours(fields)
         markers = _assign_markers(fields)
-        return tuple(
+        self.tags_now = tuple(
             TagDef(
                 name=f["name"],
                 key=keys[i],
@@ -399,6 +466,7 @@ class _Checker:
             )
             for i, f in enumerate(fields)
         )
+        return self.tags_now
 
     def fields(self, index: int, table: dict[str, Any]) -> dict[str, str]:
         """One tag table's fields, checked one by one (uniqueness is checked across tags)."""
@@ -647,6 +715,15 @@ class _Locator:
             if path[0] == name:
                 return line
         return 1
+
+    def table_key(self, table: str, name: str) -> int | None:
+        """The line of ``name = …`` in the ``[table]`` table, if it can be found."""
+        for line, owner, path in self.keys:
+            if owner >= 0 and self.headers[owner][1] == (table,) and path[:1] == (name,):
+                return line
+            if owner == -1 and path[:2] == (table, name):
+                return line
+        return None
 
     def tag(self, index: int, field: str | None = None) -> int:
         """The line of ``field`` in the ``index``-th tag, else of its ``[[tags]]`` header."""

@@ -64,7 +64,13 @@ class Key:
     show: bool = False
     key_display: str | None = None
     help: str = ""
-    priority: bool = False
+    priority: bool = True
+    """Every binding of ours runs in the step that reads its key (Textual's priority
+    bindings), not after the key has bubbled up from the focused widget: keys that follow it
+    then meet what it did (see :mod:`tui.typeahead`)."""
+    routes: bool = False
+    """It may change where the next key goes: opens or closes a screen or prompt, or moves the
+    focus (:mod:`tui.typeahead` waits for such a key before routing the next)."""
 
     @property
     def long_description(self) -> str:
@@ -91,9 +97,10 @@ KEYS: tuple[Key, ...] = (
     _k("untag", "x", "app.untag", "Untag", "Annotate", "reader", show=True,
        help="Remove the tag under the cursor"),
     _k("retag", "r", "app.retag", "Retag", "Annotate", "reader",
-       help="Change the tag under the cursor to another (a one-key picker)"),
+       help="Change the tag under the cursor to another (a one-key picker)", routes=True),
     _k("note", "e", "app.note", "Note", "Annotate", "reader",
-       help="Edit the note of the tag under the cursor (with no tag: a note for the next tag)"),
+       help="Edit the note of the tag under the cursor (with no tag: a note for the next tag)",
+       routes=True),
     _k("resize", "equals_sign", "app.resize", "Fit", "Annotate", "reader", key_display="=",
        help="Fit the picked tag to the selection"),
     _k("undo", "u", "app.undo", "Undo", "Annotate", "main", show=True,
@@ -137,14 +144,14 @@ KEYS: tuple[Key, ...] = (
        key_display="esc", help="Clear the search, else back to the current sentence"),
     # ------------------------------------------------------------------ searching
     _k("search", "slash", "app.search", "Search", "Search", "reader", show=True,
-       key_display="/", help="Search the article (any case); a paste searches for it"),
+       key_display="/", help="Search the article (any case); a paste searches for it", routes=True),
     _k("next_match", "n", "app.next_match_or_note", "Next match", "Search", "reader",
-       help="The next search match (with no search shown: edit the note, as e)"),
+       help="The next search match (with no search shown: edit the note, as e)", routes=True),
     _k("previous_match", "N", "previous_match", "Previous match", "Search", "reader",
        help="The previous search match"),
     # ------------------------------------------------------------------ the article list
     _k("open", "enter", "app.open_article", "Open", "Articles", "list", show=True,
-       help="Read the highlighted article"),
+       help="Read the highlighted article", routes=True),
     _k("list_down", "j,down", "cursor_down", "Down", "Articles", "list", key_display="j",
        help="The next article (it shows in the reader)"),
     _k("list_up", "k,up", "cursor_up", "Up", "Articles", "list", key_display="k",
@@ -156,20 +163,21 @@ KEYS: tuple[Key, ...] = (
     _k("list_first", "home", "first", "First", "Articles", "list", help="The first article"),
     _k("list_last", "end,G", "last", "Last", "Articles", "list", help="The last article"),
     _k("filter", "slash,f", "app.filter", "Filter", "Articles", "list", show=True,
-       key_display="/", help="Filter the articles by title, outlet or id; a paste filters"),
+       key_display="/", help="Filter the articles by title, outlet or id; a paste filters",
+       routes=True),
     _k("clear_filter", "escape", "app.clear_filter", "Clear filter", "Articles", "list",
-       key_display="esc", help="Clear the filter"),
+       key_display="esc", help="Clear the filter", routes=True),
     _k("sort", "o", "cycle_sort", "Sort", "Articles", "list", show=True,
        help="Sort by file, title, outlet, date or tags"),
     _k("filter_done", "enter,down", "app.filter_done", "Done", "Articles", "filter",
-       help="Keep the filter and go back to the list"),
+       help="Keep the filter and go back to the list", routes=True),
     _k("filter_close", "escape", "app.clear_filter", "Clear", "Articles", "filter",
-       key_display="esc", help="Clear the filter and go back to the list"),
+       key_display="esc", help="Clear the filter and go back to the list", routes=True),
     # ------------------------------------------------------------------ the annotation panel
     _k("panel", "a", "app.toggle_panel", "Panel", "Panel", "main", show=True,
-       help="The annotation panel in the list's place, or back"),
+       help="The annotation panel in the list's place, or back", routes=True),
     _k("panel_jump", "enter", "app.panel_jump", "Jump", "Panel", "panel", show=True,
-       help="Show the highlighted annotation in the reader"),
+       help="Show the highlighted annotation in the reader", routes=True),
     _k("panel_down", "j,down", "cursor_down", "Down", "Panel", "panel", key_display="j",
        help="The next annotation"),
     _k("panel_up", "k,up", "cursor_up", "Up", "Panel", "panel", key_display="k",
@@ -184,28 +192,28 @@ KEYS: tuple[Key, ...] = (
     _k("panel_delete", "x", "app.panel_delete", "Delete", "Panel", "panel", show=True,
        help="Delete the highlighted annotation"),
     _k("panel_note", "e", "app.panel_note", "Note", "Panel", "panel", show=True,
-       help="Edit the highlighted annotation's note"),
+       help="Edit the highlighted annotation's note", routes=True),
     _k("panel_retag", "r", "app.panel_retag", "Retag", "Panel", "panel", show=True,
-       help="Change the highlighted annotation's tag"),
+       help="Change the highlighted annotation's tag", routes=True),
     # ------------------------------------------------------------------ other screens
     _k("compare", "m", "app.compare", "Compare", "Screens", "main",
-       help="Compare outlets: which articles carry each tagged passage, and how"),
+       help="Compare outlets: which articles carry each tagged passage, and how", routes=True),
     _k("stats", "g", "app.stats", "Stats", "Screens", "main",
-       help="Statistics: tags per article, outlet, day and annotator, as bar charts"),
+       help="Statistics: tags per article, outlet, day and annotator, as bar charts", routes=True),
     _k("switch_pane", "tab", "app.switch_pane", "Pane", "Screens", "main",
-       help="Switch between the left pane (articles or annotations) and the reader"),
+       help="Switch between the left pane (articles or annotations) and the reader", routes=True),
     _k("help", "question_mark", "app.help", "Keys", "Screens", "main", show=True,
-       key_display="?", help="Every key (this screen)"),
+       key_display="?", help="Every key (this screen)", routes=True),
     _k("quit", "q", "app.quit", "Quit", "Screens", "main", show=True,
-       help="Quit (everything is already saved)"),
+       help="Quit (everything is already saved)", routes=True),
     # the compare screen
-    _k("compare_open", "enter", "app.compare_open", "Open", "Compare", "compare", show=True,
-       help="Open the selected article at the passage"),
-    _k("compare_tag", "t", "app.compare_tag", "Tag it here", "Compare", "compare", show=True,
+    _k("compare_open", "enter", "open", "Open", "Compare", "compare", show=True,
+       help="Open the selected article at the passage", routes=True),
+    _k("compare_tag", "t", "propagate", "Tag it here", "Compare", "compare", show=True,
        help="Tag the passage in the selected article with the row's tag (u undoes)"),
-    _k("compare_undo", "u", "app.compare_undo", "Undo", "Compare", "compare", show=True,
+    _k("compare_undo", "u", "undo", "Undo", "Compare", "compare", show=True,
        help="Undo the last change of the session"),
-    _k("compare_redo", "ctrl+r", "app.compare_redo", "Redo", "Compare", "compare",
+    _k("compare_redo", "ctrl+r", "redo", "Redo", "Compare", "compare",
        help="Redo what was undone"),
     _k("compare_down", "j", "cursor_down", "Down", "Compare", "compare",
        help="The next passage (also down)"),
@@ -215,8 +223,8 @@ KEYS: tuple[Key, ...] = (
        help="The next article (also right)"),
     _k("compare_left", "h", "cursor_left", "Left", "Compare", "compare",
        help="The previous article (also left)"),
-    _k("compare_close", "escape,m,q", "app.close_screen", "Back", "Compare", "compare",
-       show=True, key_display="esc", help="Back to the reader"),
+    _k("compare_close", "escape,m,q", "close", "Back", "Compare", "compare",
+       show=True, key_display="esc", help="Back to the reader", routes=True),
     # the statistics screen and the help screen
     _k("stats_down", "j,down", "scroll_down", "Down", "Statistics", "stats",
        help="Scroll down"),
@@ -225,32 +233,32 @@ KEYS: tuple[Key, ...] = (
        help="Scroll a screen down"),
     _k("stats_page_up", "pageup", "page_up", "Page up", "Statistics", "stats",
        help="Scroll a screen up"),
-    _k("stats_close", "escape,g,q", "app.close_screen", "Back", "Statistics", "stats",
-       show=True, key_display="esc", help="Back to the reader"),
+    _k("stats_close", "escape,g,q", "close", "Back", "Statistics", "stats",
+       show=True, key_display="esc", help="Back to the reader", routes=True),
     _k("help_down", "j,down", "scroll_down", "Down", "Help", "help", help="Scroll down"),
     _k("help_up", "k,up", "scroll_up", "Up", "Help", "help", help="Scroll up"),
     _k("help_page_down", "pagedown,space", "page_down", "Page down", "Help", "help",
        help="Scroll a screen down"),
     _k("help_page_up", "pageup", "page_up", "Page up", "Help", "help",
        help="Scroll a screen up"),
-    _k("help_close", "escape,q,question_mark", "app.close_screen", "Close", "Help", "help",
-       show=True, key_display="esc", help="Close the help"),
+    _k("help_close", "escape,q,question_mark", "close", "Close", "Help", "help",
+       show=True, key_display="esc", help="Close the help", routes=True),
     # prompts, the tag picker and confirmations
     _k("prompt_accept", "enter", "accept", "Accept", "Prompts", "prompt", show=True,
-       priority=True, help="Accept what is typed"),
+       help="Accept what is typed", routes=True),
     _k("prompt_cancel", "escape", "cancel", "Cancel", "Prompts", "prompt", show=True,
-       key_display="esc", priority=True, help="Close without a change"),
+       key_display="esc", help="Close without a change", routes=True),
     *(
         _k(f"tag_{slot}", str(slot), f"pick({slot})", "Pick", "Prompts", "picker",
-           show=False)
+           routes=True)
         for slot in range(1, TAG_SLOTS + 1)
     ),
     _k("picker_cancel", "escape", "cancel", "Cancel", "Prompts", "picker", show=True,
-       key_display="esc", help="Close the picker without a change"),
+       key_display="esc", help="Close the picker without a change", routes=True),
     _k("confirm_yes", "y,enter", "answer(True)", "Yes", "Prompts", "confirm", show=True,
-       key_display="y", help="Yes, do it"),
+       key_display="y", help="Yes, do it", routes=True),
     _k("confirm_no", "n,escape", "answer(False)", "No", "Prompts", "confirm", show=True,
-       key_display="n", help="No, leave things as they are"),
+       key_display="n", help="No, leave things as they are", routes=True),
 )
 
 #: Keys Textual itself binds on every screen (shown in the help, not remappable here).

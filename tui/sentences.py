@@ -41,7 +41,7 @@ from collections.abc import Sequence
 
 from tui.model import Span
 
-__all__ = ["paragraph_spans", "sentence_spans", "word_spans"]
+__all__ = ["paragraph_spans", "sentence_spans", "trim_units", "word_spans"]
 
 # Titles and other abbreviations that are (almost) never the end of a sentence.
 _ABBREVIATIONS = frozenset(
@@ -138,6 +138,30 @@ def word_spans(text: str, within: Span | None = None) -> list[Span]:
         for m in _WORD_RE.finditer(text, start, end)
         if m.start() < within.end and m.end() > within.start
     ]
+
+
+def trim_units(text: str, within: Span) -> list[Span]:
+    """What a selection's edges move by when trimmed word by word: each word with the
+    punctuation and quote marks written against it (``“serious”,``, ``warned.``, ``(NATO’s)``),
+    so a trim never leaves a closing quote or full stop behind. Runs of punctuation alone (a
+    dash between spaces) are not units. Like :func:`word_spans`, units overlapping ``within``
+    are returned whole."""
+    if within.start >= within.end:
+        return []
+    start = min(within.start, len(text))
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    end = min(within.end, len(text))
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return [
+        Span(m.start(), m.end())
+        for m in _UNIT_RE.finditer(text, start, end)
+        if m.start() < within.end and m.end() > within.start and _WORD_RE.search(m.group())
+    ]
+
+
+_UNIT_RE = re.compile(r"\S+")
 
 
 def _segments(text: str, exclude: Sequence[Span]) -> list[Span]:

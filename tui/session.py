@@ -12,6 +12,7 @@ A change is reported as saved only after the store has it on disk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .config import Config
@@ -74,9 +75,20 @@ class Session:
         self._annotations: list[Annotation] = []
         self._by_id: dict[str, Annotation] = {}
         self._stamp: tuple[object, ...] | None = None
+        self._listeners: list[Callable[[Outcome], None]] = []
         if not store.is_writable():
             self.read_only = (f"Read-only: the store {store.root} cannot be written. "
                               "Tags are shown but cannot be changed.")
+
+    def subscribe(self, listener: Callable[[Outcome], None]) -> None:
+        """Call ``listener`` with the outcome of every change of annotations the session
+        makes or reads from the store (whoever asked for it)."""
+        self._listeners.append(listener)
+
+    def _changed(self, outcome: Outcome) -> Outcome:
+        for listener in self._listeners:
+            listener(outcome)
+        return outcome
 
     # ----------------------------------------------------------------- the open article
 
@@ -140,7 +152,7 @@ class Session:
             return None
         self._stamp = stamp
         self._reread()
-        return Outcome(changed=(self.article.id,))
+        return self._changed(Outcome(changed=(self.article.id,)))
 
     def counts(self, article_id: str) -> dict[str, int]:
         """How many annotations of each tag ``article_id`` has (the open one from memory)."""
@@ -328,7 +340,7 @@ class Session:
             self._stamp = self._safe_stamp(article_id)
         if select is not None:
             select = self.annotation(select.id) or select
-        return Outcome(message, changed=(article_id,), select=select)
+        return self._changed(Outcome(message, changed=(article_id,), select=select))
 
     def _reread(self) -> None:
         article = self.article

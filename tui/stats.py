@@ -1,9 +1,7 @@
 """Counts of tags: per article, per outlet, per day they were made, per annotator (no UI).
 
 :func:`compute_stats` reads them from annotations; :func:`stats_table` and :func:`stats_json`
-are what ``newsmark stats`` prints, and :func:`bar` draws the bars the statistics screen shows
-(Rich text, no Textual: block characters in each tag's colour, with the tag's marker letter
-at the start of each segment wide enough to hold it, so a bar reads without colour too).
+are what ``newsmark stats`` prints (the statistics screen draws the same counts as bars).
 """
 
 from __future__ import annotations
@@ -13,14 +11,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rich.text import Text
-
 from .corpus import Corpus
 from .jsonout import pretty_json
 from .layout import display_text
-from .model import Annotation, TagDef
+from .model import Annotation
 
-__all__ = ["Stats", "bar", "compute_stats", "stats_json", "stats_table", "suggestions_table"]
+__all__ = ["Stats", "compute_stats", "stats_json", "stats_table", "suggestions_table"]
 
 #: The outlet label of articles whose outlet is unknown.
 UNKNOWN_OUTLET = "(outlet unknown)"
@@ -159,34 +155,3 @@ def stats_table(stats: Stats, labels: Mapping[str, str] | None = None) -> str:
     lines.append("total  " + ", ".join(f"{tag} {stats.total.get(tag, 0)}" for tag in stats.tags)
                  + f"  ({sum(stats.total.values())} annotations)")
     return "\n".join(lines) + "\n"
-
-
-def bar(counter: Counter[str], tags: Sequence[TagDef], scale: float, width: int) -> Text:
-    """A stacked bar of ``counter``, ``scale`` cells per annotation, at most ``width`` cells.
-
-    Each tag's segment is in its colour and starts with its marker letter (when the segment is
-    at least one cell), so the bar reads in 16 colours and without colour.
-    """
-    text = Text(no_wrap=True, overflow="crop")
-    used = 0
-    known = {tag.name: tag for tag in tags}
-    for name, count in sorted(counter.items(), key=lambda item: _tag_order(item[0], tags)):
-        if not count:
-            continue
-        cells = max(1, round(count * scale))
-        cells = min(cells, width - used)
-        if cells <= 0:
-            break
-        tag = known.get(name)
-        marker = tag.marker if tag else name[:1].upper()
-        style = f"bold black on {tag.colour}" if tag else "reverse"
-        text.append(marker + " " * (cells - 1), style=style)
-        used += cells
-    return text
-
-
-def _tag_order(name: str, tags: Sequence[TagDef]) -> tuple[int, str]:
-    for index, tag in enumerate(tags):
-        if tag.name == name:
-            return index, name
-    return len(tags), name

@@ -18,7 +18,9 @@ that key has *settled*:
 3. the screen now on top has processed its pending messages: a screen the key opened has
    composed, mounted and taken the focus.
 
-Only then is the next key routed, to whatever now has the focus. Each step is a callback
+Only then is the next key routed, to whatever now has the focus. Keys that cannot change where
+the next key goes (a cursor move, a letter typed into a box) are not waited for: they reach the
+same widget, whose queue keeps them in order (see :class:`Effect`). Each step is a callback
 queued behind the key's own messages (``call_later``), so "settled" means "every queue the key
 went through has reached it", not a guess at a delay. A step whose widget went away before
 running its callback is given up after :data:`STEP_TIMEOUT`, so a key can never wedge input.
@@ -33,6 +35,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -46,17 +49,43 @@ if TYPE_CHECKING:
 STEP_TIMEOUT = 0.5
 
 
-class TypeAhead:
-    """Routes an app's keys and pastes one at a time, each after the last has settled.
+@dataclass(frozen=True)
+class Effect:
+    """What routing a key will do, as far as the order of keys is concerned.
 
-    ``route`` is the app's own handling of one event (``App.on_event`` of the base class).
+    ``routes``: it may change where the next key goes (open or close a screen or prompt, move
+    the focus), so the next key waits until it has settled. ``at_once``: its binding runs while
+    it is routed (a priority binding), so it reads state that the keys before it may still be
+    changing in a widget's queue: it waits until they have settled.
     """
 
-    def __init__(self, app: App[object], route: Callable[[events.Event], Awaitable[None]]) -> None:
+    routes: bool = True
+    at_once: bool = False
+
+
+#: A key that neither moves the focus nor runs at once (typed into a box, a cursor move).
+NEUTRAL = Effect(routes=False)
+
+
+class TypeAhead:
+    """Routes an app's keys and pastes in order, each after what it depends on has settled.
+
+    ``route`` is the app's own handling of one event (``App.on_event`` of the base class);
+    ``effect`` says what a key will do (:class:`Effect`); by default every key routes.
+
+    Keys that change nothing about routing (cursor moves, letters typed into a box) are not
+    waited for: they go to the same widget, whose queue keeps them in order. A key that routes
+    is waited for before the next is routed; a key that runs at once waits for those before it.
+    """
+
+    def __init__(self, app: App[object], route: Callable[[events.Event], Awaitable[None]],
+                 effect: Callable[[events.Event], Effect] | None = None) -> None:
         self.app = app
         self._route = route
+        self._effect = effect or (lambda event: Effect())
         self._waiting: deque[events.Event] = deque()
         self._busy = False
+        self._in_flight: list[MessagePump] = []
         self._settling: asyncio.Task[None] | None = None
         #: Keys and pastes routed so far (for tests and the benchmark).
         self.routed = 0
@@ -73,26 +102,44 @@ class TypeAhead:
         """Keys and pastes read but not routed yet."""
         return len(self._waiting)
 
+    @property
+    def idle(self) -> bool:
+        """True when every key read has been routed and has settled."""
+        return not self._busy and not self._waiting
+
     async def feed(self, event: events.Event) -> None:
         """Take a key or paste the app has read: route it now, or after those before it."""
         self._waiting.append(event)
         if not self._busy:
-            await self._route_next()
+            await self._route_waiting()
 
-    async def _route_next(self) -> None:
-        if not self._waiting:
-            self._busy = False
-            return
+    async def _route_waiting(self) -> None:
+        """Route what is waiting, in order, until a key must be waited for."""
         self._busy = True
-        event = self._waiting.popleft()
         app = self.app
-        target = app.focused or app.screen
-        await self._route(event)
-        self.routed += 1
-        # Routed to a widget, the key travels up through its ancestors to the app: wait at each.
-        path: list[MessagePump] = list(target.ancestors_with_self) if event.is_forwarded else []
-        if not path or path[-1] is not app:
-            path.append(app)
+        while self._waiting:
+            event = self._waiting[0]
+            effect = self._effect(event)
+            if effect.at_once and self._in_flight:
+                self._settle_then_continue(self._in_flight)
+                return
+            self._waiting.popleft()
+            target = app.focused or app.screen
+            await self._route(event)
+            self.routed += 1
+            # Routed to a widget, the key travels up through its ancestors to the app.
+            path: list[MessagePump] = list(target.ancestors_with_self) if event.is_forwarded else []
+            if not path or path[-1] is not app:
+                path.append(app)
+            if effect.routes:
+                self._settle_then_continue(path)
+                return
+            if event.is_forwarded:
+                self._in_flight = path
+        self._busy = False
+
+    def _settle_then_continue(self, path: list[MessagePump]) -> None:
+        self._in_flight = []
         self._settling = asyncio.create_task(self._settle(path))
 
     async def _settle(self, path: list[MessagePump]) -> None:
@@ -103,7 +150,7 @@ class TypeAhead:
         # then the screen now on top (a screen just opened composes and takes the focus).
         await self._step(app.screen)
         if app.is_running:
-            app.call_later(self._route_next)
+            app.call_later(self._route_waiting)
 
     async def _step(self, node: MessagePump) -> None:
         reached = asyncio.Event()

@@ -6,7 +6,7 @@ A cell says ``src`` where the passage was tagged, ``=`` where another article ha
 word, ``~87`` where it is reworded (the score), ``-`` where it is absent, then the markers of the
 tags on that passage there. The pane below shows the selected cell's two passages with the
 words that differ underlined. ``enter`` opens the article at the passage; ``t`` tags it there
-with the row's tag (through the app, so ``u`` undoes it).
+with the row's tag (through the session, so ``u`` undoes it, here and in the reader).
 
 The matrix is computed in a thread worker (:func:`tui.compare.compare`) with a progress bar,
 so a large corpus keeps the screen responsive; the domain code knows nothing of Textual.
@@ -16,21 +16,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from weakref import WeakKeyDictionary
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from ..bindings import bindings
 from ..compare import Aligner, Cell, Matrix, Row, cell_code, cell_for, compare, diff_words
+from ..corpus import Corpus
 from ..editing import shorten
 from ..layout import display_text
-from ..model import Annotation, Article, Span, TagDef
+from ..model import Annotation, Article, Span
+from ..session import Outcome, Session
 from ..store import StoreError
+from ..styles import Looks
+from ..widgets.status_line import StatusLine
 
 #: Narrowest and widest an article's column may be (labels are cut with an ellipsis; the pane
 #: below names the article in full).
@@ -45,28 +50,29 @@ DROPPED_STYLE = "bold red underline"
 ADDED_STYLE = "bold green underline"
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+#: Folding a corpus is the one cost every comparison of it shares: kept while the corpus lives.
+_ALIGNERS: WeakKeyDictionary[Corpus, Aligner] = WeakKeyDictionary()
+
+#: Where the compare screen sends the reader: an article, and the passage to select there.
+Target = tuple[str, Span | None]
 
 
 class CompareTable(DataTable[Text]):
     """The passages × articles grid (a cell cursor)."""
 
 
-class CompareScreen(Screen[None]):
-    """Tagged passages × articles: who carried each passage, who reworded it, who dropped it."""
+class CompareScreen(ModalScreen[Target | None]):
+    """Tagged passages × articles: who carried each passage, who reworded it, who dropped it.
 
-    BINDINGS = [
-        Binding("escape,m", "close", "Back", key_display="esc"),
-        Binding("enter", "open", "Open at passage"),
-        Binding("t", "propagate", "Tag it here"),
-        Binding("u", "undo", "Undo"),
-        Binding("ctrl+r", "redo", "Redo", show=False),
-    ]
+    Dismisses with the article and passage to open in the reader (``enter``), or None.
+    """
+
+    BINDINGS = bindings("compare")
 
     DEFAULT_CSS = """
     CompareScreen {
         layout: vertical;
+        background: $background;
     }
     CompareScreen > #compare-title {
         height: 1;
@@ -88,14 +94,12 @@ class CompareScreen(Screen[None]):
         border-top: solid $panel;
         padding: 0 1;
     }
-    CompareScreen > #compare-status {
-        height: 1;
-        padding: 0 1;
-    }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, session: Session, looks: Looks) -> None:
         super().__init__()
+        self.session = session
+        self.looks = looks
         self.matrix: Matrix | None = None
         self._done = (0, 0)
         self._problems: list[str] = []
@@ -108,15 +112,12 @@ class CompareScreen(Screen[None]):
         yield CompareTable(cursor_type="cell", zebra_stripes=False, id="compare-table")
         with VerticalScroll(id="compare-detail-box"):
             yield Static(id="compare-detail")
-        yield Static(id="compare-status")
+        yield StatusLine(id="compare-status")
         yield Footer()
 
     @property
-    def _tags(self) -> tuple[TagDef, ...]:
-        return tuple(self.app.config.tags)  # type: ignore[attr-defined]
-
-    def _tag(self, name: str) -> TagDef | None:
-        return next((t for t in self._tags if t.name == name), None)
+    def corpus(self) -> Corpus:
+        return self.session.corpus
 
     def on_mount(self) -> None:
         table = self.query_one(CompareTable)
@@ -127,9 +128,7 @@ class CompareScreen(Screen[None]):
 
     def status(self, message: str, *, error: bool = False) -> None:
         """Say something on the screen's status line (never parsed as markup)."""
-        self.query_one("#compare-status", Static).update(
-            Text(display_text(message), style="bold red" if error else "", no_wrap=True,
-                 overflow="ellipsis"))
+        self.query_one("#compare-status", StatusLine).say(message, error=error)
 
     # ----------------------------------------------------------------- computing
 
@@ -141,12 +140,12 @@ class CompareScreen(Screen[None]):
         self._compute()
 
     def _read_annotations(self) -> list[Annotation]:
-        app = self.app
+        store = self.session.store
         annotations: list[Annotation] = []
         self._problems = []
-        for article in app.corpus.articles:  # type: ignore[attr-defined]
+        for article_id in self.corpus.ids:
             try:
-                annotations.extend(app.store.annotations(article.id))  # type: ignore[attr-defined]
+                annotations.extend(store.annotations(article_id))
             except StoreError as error:
                 self._problems.append(str(error))
         return annotations
@@ -160,7 +159,7 @@ class CompareScreen(Screen[None]):
             self._done = (done, total)
 
         try:
-            matrix = compare(self.app.corpus, annotations,  # type: ignore[attr-defined]
+            matrix = compare(self.corpus, annotations,
                              aligner=self._aligner(), progress=progress,
                              cancelled=lambda: worker.is_cancelled)
         except Exception as error:  # noqa: BLE001 - the session must survive a failed comparison
@@ -177,12 +176,9 @@ class CompareScreen(Screen[None]):
                     "safe. Press esc to go back.", error=True)
 
     def _aligner(self) -> Aligner:
-        # Folding the corpus is the one cost shared by every comparison: keep it on the app.
-        app = self.app
-        aligner = getattr(app, "_compare_aligner", None)
-        if aligner is None or aligner.corpus is not app.corpus:  # type: ignore[attr-defined]
-            aligner = Aligner(app.corpus)  # type: ignore[attr-defined]
-            app._compare_aligner = aligner  # type: ignore[attr-defined]
+        aligner = _ALIGNERS.get(self.corpus)
+        if aligner is None:
+            aligner = _ALIGNERS[self.corpus] = Aligner(self.corpus)
         return aligner
 
     def _show_progress(self) -> None:
@@ -222,7 +218,7 @@ class CompareScreen(Screen[None]):
         table.add_column(Text("Tagged passage\n", style="bold"), key="passage",
                          width=quote_width)
         for column in matrix.columns:
-            label = Text(display_text(_cut(column.label, label_width)), style="bold")
+            label = Text(display_text(shorten(column.label, label_width)), style="bold")
             label.append("\n" + column.short_date, style="dim")
             table.add_column(label, key=column.article_id, width=label_width)
         for number, row in enumerate(matrix.rows):
@@ -244,23 +240,19 @@ class CompareScreen(Screen[None]):
             self._fill(keep=(table.cursor_coordinate.row, table.cursor_coordinate.column))
 
     def _passage_cell(self, row: Row, width: int) -> Text:
-        tag = self._tag(row.tag)
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(tag.marker if tag else "?",
-                    style=f"bold black on {tag.colour}" if tag else "bold reverse")
+        text.append(self.looks.letter(row.tag), self.looks.marker(row.tag))
         text.append(" " + display_text(shorten(row.source.text, max(8, width - 2))))
         return text
 
     def _cell(self, cell: Cell) -> Text:
-        markers = {t.name: t.marker for t in self._tags}
+        markers = {t.name: t.marker for t in self.looks.tags}
         code = cell_code(Cell(cell.match), markers)
         text = Text(no_wrap=True, overflow="crop")
         text.append(code, style=KIND_STYLES[cell.match.kind])
         for name in cell.tags:
-            tag = self._tag(name)
             text.append(" ")
-            text.append(tag.marker if tag else name[:1].upper(),
-                        style=f"bold black on {tag.colour}" if tag else "bold reverse")
+            text.append(self.looks.letter(name), self.looks.marker(name))
         return text
 
     def _selected(self) -> tuple[int, Row, str | None] | None:
@@ -295,7 +287,7 @@ class CompareScreen(Screen[None]):
         self._detail(row, article_id)
 
     def _article(self, article_id: str) -> Article | None:
-        return self.app.corpus.get(article_id)  # type: ignore[attr-defined]
+        return self.corpus.get(article_id)
 
     def _heading(self, article_id: str) -> str:
         column = self.matrix.column(article_id) if self.matrix else None
@@ -310,9 +302,7 @@ class CompareScreen(Screen[None]):
             detail.append("Nothing to compare yet.", style="dim")
         else:
             source = row.source
-            tag = self._tag(row.tag)
-            detail.append(f" {tag.marker if tag else '?'} ",
-                          style=f"bold black on {tag.colour}" if tag else "bold reverse")
+            detail.append(*self.looks.chip(row.tag))
             detail.append(f" {row.tag} · tagged in ", style="bold")
             detail.append(display_text(self._heading(source.article_id)))
             detail.append("\n")
@@ -358,7 +348,23 @@ class CompareScreen(Screen[None]):
     def action_close(self) -> None:
         """Back to the reader."""
         self.workers.cancel_group(self, "compare")
-        self.dismiss()
+        self.dismiss(None)
+
+    def action_cursor_down(self) -> None:
+        """The next passage."""
+        self.query_one(CompareTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        """The previous passage."""
+        self.query_one(CompareTable).action_cursor_up()
+
+    def action_cursor_right(self) -> None:
+        """The next article."""
+        self.query_one(CompareTable).action_cursor_right()
+
+    def action_cursor_left(self) -> None:
+        """The previous article."""
+        self.query_one(CompareTable).action_cursor_left()
 
     def action_open(self) -> None:
         """Open the selected cell's article at its passage."""
@@ -372,11 +378,7 @@ class CompareScreen(Screen[None]):
             match = row.cells[article_id].match
             target, span = article_id, match.span
         self.workers.cancel_group(self, "compare")
-        self.dismiss()
-        self.app.open_at(target, span)  # type: ignore[attr-defined]
-        if span is None:
-            self.app.status(  # type: ignore[attr-defined]
-                "That article has nothing close to the passage: showing its start.")
+        self.dismiss((target, span))
 
     def action_propagate(self) -> None:
         """Tag the passage matched in the selected article with the row's tag."""
@@ -403,34 +405,32 @@ class CompareScreen(Screen[None]):
             self.status(f"{name} already has {row.tag} on this passage.")
             return
         quote = shorten(article.text[match.span.start : match.span.end])
-        annotation = Annotation.new(article, match.span, row.tag,
-                                    annotator=self.app.annotator)  # type: ignore[attr-defined]
-        from ..history import Change
-
-        if not self.app._commit(  # type: ignore[attr-defined]
-                Change(None, annotation, f"{row.tag} on “{quote}”")):
-            self.status("Not saved: " + str(self.app.query_one("#status").render()), error=True)
+        outcome = self.session.propagate(article_id, match.span, row.tag)
+        if outcome.error:
+            self.status("Not saved: " + outcome.message, error=True)
             return
         how = {"verbatim": "", "reworded": f" (reworded, score {match.score})",
                "absent": f" (not a match: the closest passage, score {match.score})"}[match.kind]
-        self.refresh_tags(keep_status=True)
+        self.refresh_tags()
         self.status(f"Tagged {row.tag} in {name}{how}: “{quote}” — saved. u undoes.")
 
     def action_undo(self) -> None:
         """Undo the last change of the session (as everywhere), and show it here."""
-        self.app.action_undo()  # type: ignore[attr-defined]
-        self.refresh_tags()
+        self._after(self.session.undo())
 
     def action_redo(self) -> None:
         """Redo the last change undone."""
-        self.app.action_redo()  # type: ignore[attr-defined]
+        self._after(self.session.redo())
+
+    def _after(self, outcome: Outcome) -> None:
         self.refresh_tags()
+        self.status(outcome.message, error=outcome.error)
 
     def on_screen_resume(self) -> None:
         if self.matrix is not None:
             self.refresh_tags()
 
-    def refresh_tags(self, *, keep_status: bool = False) -> None:
+    def refresh_tags(self) -> None:
         """Read the tags again and update every cell's tags (the matches stay)."""
         matrix = self.matrix
         if matrix is None:
@@ -451,8 +451,6 @@ class CompareScreen(Screen[None]):
                                   self._cell(row.cells[column.article_id]))
         table.move_cursor(row=keep[0], column=keep[1], animate=False)
         self._update_detail()
-        if not keep_status:
-            self.status(str(self.app.query_one("#status").render()))
 
 
 def _highlighted(text: str, words: Sequence[tuple[Span, bool]], style: str) -> Text:

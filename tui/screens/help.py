@@ -1,63 +1,85 @@
-"""The help screen (``?``): every key, generated from the one binding table, grouped."""
+"""The help screen (``?``): every key, from the one key table as the config left it, grouped;
+the tag keys first."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..keys import KEYS, Key, display_keys, tag_keys
+from ..bindings import bindings
+from ..keys import BUILTIN_KEYS, SCOPES, Key, display_keys
 from ..layout import display_text
-from ..model import TagDef
+from ..styles import Looks
 
-SCOPES = {"app": "anywhere", "reader": "reader", "list": "article list", "panel": "panel"}
+#: The order of the help's sections (a group not listed comes after them).
+GROUPS = ("Tag", "Annotate", "Move", "Select", "Search", "Articles", "Panel", "Screens",
+          "Compare", "Statistics", "Help", "Prompts")
 
 
-def keys_table(tags: Sequence[TagDef]) -> Table:
-    """A Rich table of every key, by group (also used by ``newsmark keys``)."""
+def keys_table(keys: Sequence[Key], looks: Looks) -> Table:
+    """A Rich table of ``keys`` by group, tag keys first: one row per action."""
     table = Table(box=None, show_header=False, pad_edge=False, expand=False)
     table.add_column("key", style="bold", no_wrap=True)
     table.add_column("what it does")
     table.add_column("where", style="dim", no_wrap=True)
-    groups: dict[str, list[Key]] = {}
-    for key in (*KEYS, *tag_keys(tuple(tags))):
+    groups: dict[str, list[Key]] = {group: [] for group in GROUPS}
+    for key in (*keys, *BUILTIN_KEYS):
+        if key.scope == "picker" or (key.id.startswith("tag_") and key.scope != "reader"):
+            continue  # the picker's tag keys are the reader's
         groups.setdefault(key.group, []).append(key)
-    by_action = {f"tag('{tag.name}')": tag for tag in tags}
-    for group, keys in groups.items():
+    tags = looks.tags
+    for group, entries in groups.items():
+        if not entries:
+            continue
         table.add_row(Text(group, style="bold underline"), "", "")
-        for key in keys:
-            description = Text(key.long_description)
-            tag = by_action.get(key.action)
-            if tag is not None:
+        for key in entries:
+            if key.id.startswith("tag_"):
+                slot = int(key.id.removeprefix("tag_"))
+                if slot > len(tags):
+                    continue
+                tag = tags[slot - 1]
                 description = Text.assemble(
-                    (f" {tag.marker} ", f"black on {tag.colour}"), " ", key.description,
-                    # Descriptions come from a config file: never let one reach the terminal raw.
-                    (f" — {display_text(tag.description)}", "dim"),
-                )
+                    looks.chip(tag.name), " ", (f"tag {display_text(tag.name)}", "bold"))
+                if tag.description:
+                    # From a config file: never let it reach the terminal raw.
+                    description.append(f" — {display_text(tag.description)}", "dim")
+                description.append("; again on the same passage untags", "dim")
+            else:
+                description = Text(key.long_description)
             table.add_row(display_keys(key), description, SCOPES.get(key.scope, key.scope))
         table.add_row("", "", "")
     return table
 
 
-class HelpScreen(ModalScreen[None]):
-    """Every key, grouped by what it does. Any of esc, q or ? closes it."""
+def help_notes() -> Text:
+    """What the table cannot say: the palette, themes, the mouse."""
+    text = Text()
+    text.append("ctrl+p", style="bold")
+    text.append(" finds any action by name, with its key, and switches the theme "
+                "(type “theme”; or theme = \"light\" in newsmark.toml). Keys can be remapped "
+                "in newsmark.toml under [keys] (docs/config.md). The mouse: drag selects "
+                "whole words; a click picks a tagged passage.")
+    return text
 
-    BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close", key_display="esc"),
-    ]
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, grouped by what it does. Any of esc, q or ? closes it; j, k scroll."""
+
+    BINDINGS = bindings("help")
 
     DEFAULT_CSS = """
     HelpScreen {
         align: center middle;
     }
     HelpScreen > VerticalScroll {
-        width: 96;
+        width: 100;
         max-width: 100%;
         height: auto;
         max-height: 100%;
@@ -71,12 +93,37 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, tags: Sequence[TagDef]) -> None:
+    def __init__(self, keys: Sequence[Key], looks: Looks) -> None:
         super().__init__()
-        self.tags = tuple(tags)
+        self.keys = tuple(keys)
+        self.looks = looks
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll() as scroll:
+        with VerticalScroll(id="help-scroll") as scroll:
             scroll.border_title = "Keys"
-            scroll.border_subtitle = "esc closes"
-            yield Static(keys_table(self.tags))
+            scroll.border_subtitle = "j k scroll · esc closes"
+            yield Static(Group(help_notes(), Text(), keys_table(self.keys, self.looks)))
+
+    @property
+    def _scroll(self) -> VerticalScroll:
+        return self.query_one("#help-scroll", VerticalScroll)
+
+    def action_scroll_down(self) -> None:
+        """Scroll a line down."""
+        self._scroll.scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        """Scroll a line up."""
+        self._scroll.scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        """Scroll a screen down."""
+        self._scroll.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        """Scroll a screen up."""
+        self._scroll.scroll_page_up(animate=False)
+
+    def action_close(self) -> None:
+        """Back to where you were."""
+        self.dismiss(None)

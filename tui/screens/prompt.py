@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ..bindings import bindings
 from ..layout import display_text
 
 
 class PromptScreen(ModalScreen[str | None]):
-    """Ask for one line of text; dismisses with the text, or None when cancelled."""
+    """Ask for one line of text; dismisses with the text, or None when cancelled.
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    Enter and esc are priority bindings of the screen, run in the step that reads the key, so a
+    key typed right after enter reaches the screen underneath, never this prompt's box.
+    """
+
+    BINDINGS = bindings("prompt")
 
     DEFAULT_CSS = """
     PromptScreen {
@@ -34,10 +38,16 @@ class PromptScreen(ModalScreen[str | None]):
         height: auto;
         max-height: 3;
     }
-    PromptScreen Input {
+    PromptScreen #prompt-input {
         border: none;
         height: 1;
+        min-height: 1;
         padding: 0;
+        background: $boost;
+    }
+    PromptScreen #prompt-input:focus {
+        border: none;
+        background-tint: $foreground 5%;
     }
     """
 
@@ -52,9 +62,14 @@ class PromptScreen(ModalScreen[str | None]):
             yield Static(Text(display_text(self.question), style="bold"), id="prompt-question")
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value)
+    @property
+    def input(self) -> Input:
+        """The box the text is typed in."""
+        return self.query_one("#prompt-input", Input)
+
+    def action_accept(self) -> None:
+        """Close with what is typed."""
+        self.dismiss(self.input.value)
 
     def action_cancel(self) -> None:
         """Close without an answer."""

@@ -1,41 +1,64 @@
 """The statistics screen (``g``): tags per article, per outlet, over time and per annotator.
 
-Each section is a bar chart drawn with Rich text (:func:`tui.stats.bar`): one stacked bar per
-line, a segment per tag in the tag's colour starting with the tag's marker letter, so the chart
-reads at 80×24, in 16 colours and without colour. Bars fit whatever width the screen has.
+Each section is a bar chart of Rich text: one stacked bar per line, a segment per tag in the
+tag's style (:mod:`tui.styles`) starting with the tag's letter, so the chart reads at 80×24, in
+16 colours and without colour. Bars fit whatever width the screen has.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ..bindings import bindings
 from ..layout import display_text
-from ..model import TagDef
-from ..stats import Stats, bar, compute_stats
+from ..session import Session
+from ..stats import Stats, compute_stats
 from ..store import StoreError
+from ..styles import Looks
 
 #: Widest a bar's label may be.
 LABEL_WIDTH = 26
 
 
+def bar(counter: Counter[str], looks: Looks, scale: float, width: int) -> Text:
+    """A stacked bar of ``counter``, ``scale`` cells per annotation, at most ``width`` cells.
+
+    Each tag's segment has its style and starts with its letter (when it is at least one cell),
+    so the bar reads in 16 colours and without colour.
+    """
+    order = {tag.name: index for index, tag in enumerate(looks.tags)}
+    text = Text(no_wrap=True, overflow="crop")
+    used = 0
+    for name, number in sorted(counter.items(),
+                               key=lambda item: (order.get(item[0], len(order)), item[0])):
+        if not number:
+            continue
+        cells = min(max(1, round(number * scale)), width - used)
+        if cells <= 0:
+            break
+        letter = looks.letter(name) if name in order else name[:1].upper()
+        text.append(letter + " " * (cells - 1), style=looks.marker(name))
+        used += cells
+    return text
+
+
 class BarChart:
     """A Rich renderable: one labelled stacked bar per entry, scaled to the width given."""
 
-    def __init__(self, title: str, counts: Mapping[str, Counter[str]], tags: Sequence[TagDef],
+    def __init__(self, title: str, counts: Mapping[str, Counter[str]], looks: Looks,
                  labels: Mapping[str, str] | None = None) -> None:
         self.title = title
         self.counts = counts
-        self.tags = tuple(tags)
+        self.looks = looks
         self.labels = labels or {}
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -54,18 +77,19 @@ class BarChart:
             cut = name if len(name) <= label_width else name[: label_width - 1] + "…"
             line.append(cut.ljust(label_width) + " ")
             line.append(str(total).rjust(number_width) + " ", style="bold" if total else "dim")
-            line.append_text(bar(counter, self.tags, scale, bar_width))
+            line.append_text(bar(counter, self.looks, scale, bar_width))
             yield line
 
 
-class StatsScreen(Screen[None]):
-    """Tag counts as bar charts; esc (or g) goes back."""
+class StatsScreen(ModalScreen[None]):
+    """Tag counts as bar charts; esc (or g, q) goes back; j, k scroll."""
 
-    BINDINGS = [Binding("escape,g", "close", "Back", key_display="esc")]
+    BINDINGS = bindings("stats")
 
     DEFAULT_CSS = """
     StatsScreen {
         layout: vertical;
+        background: $background;
     }
     StatsScreen > #stats-title {
         height: 1;
@@ -81,6 +105,11 @@ class StatsScreen(Screen[None]):
     }
     """
 
+    def __init__(self, session: Session, looks: Looks) -> None:
+        super().__init__()
+        self.session = session
+        self.looks = looks
+
     def compose(self) -> ComposeResult:
         yield Static(id="stats-title")
         with VerticalScroll(id="stats-charts"):
@@ -88,48 +117,60 @@ class StatsScreen(Screen[None]):
                 yield Static(classes="stats-section", id=f"stats-{number}")
         yield Footer()
 
-    @property
-    def _tags(self) -> tuple[TagDef, ...]:
-        return tuple(self.app.config.tags)  # type: ignore[attr-defined]
-
     def on_mount(self) -> None:
         self.query_one("#stats-title", Static).update(Text("Counting…", style="dim"))
         self.query_one("#stats-charts").focus()
         self._count()
 
-    def on_screen_resume(self) -> None:
-        self._count()
-
     @work(thread=True, exclusive=True, group="stats")
     def _count(self) -> None:
-        app = self.app
+        corpus, store = self.session.corpus, self.session.store
         annotations = []
         problems = []
-        for article in app.corpus.articles:  # type: ignore[attr-defined]
+        for article_id in corpus.ids:
             try:
-                annotations.extend(app.store.annotations(article.id))  # type: ignore[attr-defined]
+                annotations.extend(store.annotations(article_id))
             except StoreError as error:
                 problems.append(str(error))
-        stats = compute_stats(app.corpus, annotations,  # type: ignore[attr-defined]
-                              [t.name for t in self._tags])
-        app.call_from_thread(self._show, stats, problems)
+        stats = compute_stats(corpus, annotations, [t.name for t in self.looks.tags])
+        self.app.call_from_thread(self._show, stats, problems)
 
     def _show(self, stats: Stats, problems: list[str]) -> None:
         title = Text(no_wrap=True, overflow="ellipsis")
         total = sum(stats.total.values())
         title.append(f"{total} annotation{'s' * (total != 1)}  ", style="bold")
-        for tag in self._tags:
-            title.append(f" {tag.marker} ", style=f"bold black on {tag.colour}")
+        for tag in self.looks.tags:
+            title.append(*self.looks.chip(tag.name))
             title.append(f" {tag.name} {stats.total.get(tag.name, 0)}  ")
         if problems:
             title.append(display_text(problems[0]), style="bold red")
         self.query_one("#stats-title", Static).update(title)
-        corpus = self.app.corpus  # type: ignore[attr-defined]
-        labels = {a.id: f"{a.outlet} · {a.id}" if a.outlet else a.id for a in corpus}
+        corpus = self.session.corpus
+        labels = {a.id: f"{a.outlet} · {a.id}" if a.outlet else a.id for a in corpus.infos}
         for number, (heading, counts) in enumerate(stats.sections()):
-            chart = BarChart(heading, counts, self._tags, labels if number == 0 else None)
+            chart = BarChart(heading, counts, self.looks, labels if number == 0 else None)
             self.query_one(f"#stats-{number}", Static).update(chart)
+
+    @property
+    def _scroll(self) -> VerticalScroll:
+        return self.query_one("#stats-charts", VerticalScroll)
+
+    def action_scroll_down(self) -> None:
+        """Scroll a line down."""
+        self._scroll.scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        """Scroll a line up."""
+        self._scroll.scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        """Scroll a screen down."""
+        self._scroll.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        """Scroll a screen up."""
+        self._scroll.scroll_page_up(animate=False)
 
     def action_close(self) -> None:
         """Back to where you were."""
-        self.dismiss()
+        self.dismiss(None)

@@ -11,61 +11,29 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
+from ..bindings import bindings
 from ..editing import shorten
-from ..keys import bindings_for
 from ..layout import display_text
-from ..model import Annotation, TagDef, sort_key
+from ..model import Annotation, sort_key
+from ..styles import Looks
 from .tables import FixedWidthTable
 
 
 class AnnotationTable(FixedWidthTable[Text]):
     """The rows of the panel; keys act on the highlighted annotation."""
 
-    BINDINGS = [
-        Binding(keys, action, description, show=show, key_display=key_display)
-        for keys, action, description, show, key_display in bindings_for("panel")
-    ]
+    BINDINGS = bindings("panel")
 
-    class Action(Message):
-        """The user asked to ``action`` (jump, delete, edit_note, retag) ``annotation_id``."""
+    def action_first(self) -> None:
+        """The first annotation."""
+        self.action_scroll_top()
 
-        def __init__(self, action: str, annotation_id: str) -> None:
-            super().__init__()
-            self.action = action
-            self.annotation_id = annotation_id
-
-    def _post(self, action: str) -> None:
-        if self.row_count == 0:
-            return
-        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        if row_key.value is not None:
-            self.post_message(self.Action(action, row_key.value))
-
-    def action_jump(self) -> None:
-        """Show the highlighted annotation in the reader."""
-        self._post("jump")
-
-    def action_delete(self) -> None:
-        """Delete the highlighted annotation."""
-        self._post("delete")
-
-    def action_edit_note(self) -> None:
-        """Edit the highlighted annotation's note."""
-        self._post("edit_note")
-
-    def action_retag(self) -> None:
-        """Change the highlighted annotation's tag."""
-        self._post("retag")
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.Action("jump", event.row_key.value))
+    def action_last(self) -> None:
+        """The last annotation."""
+        self.action_scroll_bottom()
 
 
 class AnnotationPanel(Vertical):
@@ -85,9 +53,10 @@ class AnnotationPanel(Vertical):
     }
     """
 
-    def __init__(self, tags: Sequence[TagDef], *, id: str | None = None) -> None:
+    def __init__(self, looks: Looks, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.tags = tuple(tags)
+        self.looks = looks
+        self.tags = looks.tags
         self.annotations: list[Annotation] = []
 
     def compose(self) -> ComposeResult:
@@ -97,6 +66,15 @@ class AnnotationPanel(Vertical):
     @property
     def table(self) -> AnnotationTable:
         return self.query_one(AnnotationTable)
+
+    @property
+    def rows(self) -> AnnotationTable:
+        """The rows (what takes the focus)."""
+        return self.table
+
+    def focus_rows(self) -> None:
+        """Put the focus on the rows."""
+        self.table.focus()
 
     def on_mount(self) -> None:
         self._columns()
@@ -150,7 +128,7 @@ class AnnotationPanel(Vertical):
         counts = Text(no_wrap=True, overflow="ellipsis")
         for tag in self.tags:
             number = sum(1 for a in self.annotations if a.tag == tag.name)
-            counts.append(f" {tag.marker} ", style=f"black on {tag.colour}")
+            counts.append(*self.looks.chip(tag.name))
             counts.append(f" {number}  ", style="bold" if number else "dim")
         counts.append(f"{len(self.annotations)} in all", style="dim")
         self.query_one("#panel-counts", Static).update(counts)
@@ -159,8 +137,8 @@ class AnnotationPanel(Vertical):
         table = self.table
         for annotation in self.annotations:
             tag = by_name.get(annotation.tag)
-            marker = Text(tag.marker if tag else "?",
-                          style=f"bold black on {tag.colour}" if tag else "bold reverse")
+            marker = Text(self.looks.letter(annotation.tag),
+                          style=self.looks.marker(annotation.tag))
             quote = Text(display_text(shorten(annotation.text, 200)), no_wrap=True,
                          overflow="ellipsis")
             if annotation.note and not self._note_column:

@@ -6,41 +6,35 @@ A DataTable, so only the visible rows are rendered however large the corpus is. 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
-from ..keys import bindings_for
+from ..bindings import bindings
 from ..layout import display_text
-from ..model import Article, TagDef
+from ..model import Article
+from ..styles import Looks
 from .tables import FixedWidthTable
 
 
 class ArticleList(FixedWidthTable[Text]):
     """The corpus, in file-name order. Highlighting a row previews it; enter opens it."""
 
-    BINDINGS = [
-        Binding(keys, action, description, show=show, key_display=key_display)
-        for keys, action, description, show, key_display in bindings_for("list")
-    ]
+    BINDINGS = bindings("list")
+
+    highlighted: var[str | None] = var(None, init=False)
+    """The highlighted article's id (the app watches it to preview the article)."""
 
     DEFAULT_CSS = """
     ArticleList {
         scrollbar-size-vertical: 1;
     }
     """
-
-    class Highlighted(Message):
-        """The highlighted article changed."""
-
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
 
     class Opened(Message):
         """The user asked to open (read) the article."""
@@ -49,9 +43,10 @@ class ArticleList(FixedWidthTable[Text]):
             super().__init__()
             self.article_id = article_id
 
-    def __init__(self, tags: Sequence[TagDef], *, id: str | None = None) -> None:
+    def __init__(self, looks: Looks, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
-        self.tags = tuple(tags)
+        self.looks = looks
+        self.tags = looks.tags
         self._title_width = 20
         self._compact = False
         self._articles: list[Article] = []
@@ -192,13 +187,6 @@ class ArticleList(FixedWidthTable[Text]):
         self._rebuild()
         self.border_title = f"Articles by {self.sort_by}"
 
-    class FilterRequested(Message):
-        """The user wants to type a filter."""
-
-    def action_filter(self) -> None:
-        """Ask the app for the filter box."""
-        self.post_message(self.FilterRequested())
-
     def _title_width_for(self, width: int) -> int:
         if self._compact:
             fixed = 2 * len(self.tags) - 1 + 2 + 2
@@ -270,16 +258,17 @@ class ArticleList(FixedWidthTable[Text]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         if event.row_key.value is not None:
-            self.post_message(self.Highlighted(event.row_key.value))
+            self.highlighted = event.row_key.value
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
             self.post_message(self.Opened(event.row_key.value))
 
-    def action_open_article(self) -> None:
-        """Open the highlighted article in the reader."""
-        if self.highlighted_id is not None:
-            self.post_message(self.Opened(self.highlighted_id))
-            # Move the focus on at once, so keys typed right after enter reach the reader.
-            self.screen.focus_next()
+    def action_first(self) -> None:
+        """The first article."""
+        self.action_scroll_top()
+
+    def action_last(self) -> None:
+        """The last article."""
+        self.action_scroll_bottom()

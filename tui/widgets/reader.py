@@ -4,33 +4,42 @@ Built on Textual's Line API (as toolong's log view is): only the visible lines a
 from a ``(start, end)`` range of the normalised text kept in a :class:`~tui.layout.LineIndex`,
 so a keypress repaints just the lines it changes. The text is never parsed as markup and control
 characters are swapped for visible placeholders (:func:`tui.layout.display_text`).
+
+The reader is a view. It owns what it shows: the wrapped text, the selection, the search matches
+and the annotation last picked (:attr:`active_id`). It is told which annotations to colour
+(:meth:`show_article`, :meth:`set_annotations`). What a tag key does is the app's: the key table
+binds it to an app action that reads :attr:`selection`. What the reader has to say for the
+status line it sets on its :attr:`notice` reactive, which the app watches.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import count
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
-from textual.message import Message
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..editing import annotation_under, shorten
-from ..keys import KEYS, tag_keys
+from ..bindings import bindings
+from ..editing import shorten
 from ..layout import LineIndex, display_text
-from ..model import Annotation, Article, Span, TagDef
-from ..sentences import paragraph_spans, sentence_spans, word_spans
+from ..model import Annotation, Article, Span, sort_key
+from ..sentences import paragraph_spans, sentence_spans, trim_units, word_spans
+from ..styles import Looks
 
-#: Columns on the left of each line for tag markers (readable without colour).
-GUTTER = 2
+#: Columns on the left of each line: tag letters (readable without colour), then a blank.
+GUTTER = 3
+#: Of those, how many hold letters (a ``+`` says there are more tags than fit).
+MARKERS = 2
 
 #: Lines of context kept above and below the selection when scrolling to it.
 SCROLL_MARGIN = 2
@@ -40,26 +49,31 @@ _LONG_ANNOTATION = 4096
 #: A change of more annotations than this repaints the whole reader rather than line by line.
 _REPAINT_ALL_ABOVE = 64
 
+_numbers = count(1)
 
-def _bindings() -> list[Binding]:
-    return [
-        Binding(k.keys, k.action, k.description, show=k.show, key_display=k.key_display)
-        for k in KEYS
-        if k.scope == "reader"
-    ]
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the reader says for the status line. Each is new (``number``), so saying the
+    same words twice still tells the watcher."""
+
+    text: str
+    number: int = 0
+
+    @classmethod
+    def of(cls, text: str) -> Notice:
+        return cls(text, next(_numbers))
 
 
 class Reader(ScrollView, can_focus=True):
-    """Shows one article; moves a selection sentence by sentence; asks the app to tag it."""
+    """Shows one article; moves a selection sentence by sentence; colours tagged passages."""
 
-    BINDINGS = _bindings()
+    BINDINGS = bindings("reader")
 
     COMPONENT_CLASSES = {
-        "reader--selection",
         "reader--boilerplate",
         "reader--gutter",
         "reader--placeholder",
-        "reader--match",
     }
 
     DEFAULT_CSS = """
@@ -68,9 +82,6 @@ class Reader(ScrollView, can_focus=True):
         scrollbar-gutter: stable;
         scrollbar-size-vertical: 1;
         overflow-x: hidden;
-    }
-    Reader > .reader--selection {
-        text-style: reverse;
     }
     Reader > .reader--boilerplate {
         color: $text-muted;
@@ -82,90 +93,26 @@ class Reader(ScrollView, can_focus=True):
     Reader > .reader--placeholder {
         color: $text-muted;
     }
-    Reader > .reader--match {
-        background: $warning 60%;
-        text-style: bold underline;
-    }
     """
 
-    class TagRequested(Message):
-        """The user asked to tag (or untag, if it is already tagged) ``span`` with ``tag``."""
+    notice: var[Notice | None] = var(None, init=False)
+    """The last thing the reader had to say (a move that could not be made, a picked tag)."""
 
-        def __init__(self, span: Span, tag: str, article_id: str | None = None) -> None:
-            super().__init__()
-            self.span = span
-            self.tag = tag
-            self.article_id = article_id
-            """The article the span is in (the app may have opened another meanwhile)."""
-
-    class RemoveRequested(Message):
-        """The user asked to remove the annotation under ``span``."""
-
-        def __init__(self, span: Span, article_id: str | None = None) -> None:
-            super().__init__()
-            self.span = span
-            self.article_id = article_id
-
-    # Which annotation a note, retag or resize request means is decided by the app when it
-    # handles the request (``annotation_here()`` / ``active_id`` then), not when the key was
-    # pressed: a tag typed just before may still be queued.
-
-    class NoteRequested(Message):
-        """The user asked to edit the note of the annotation under ``span`` (or of the next tag)."""
-
-        def __init__(self, span: Span) -> None:
-            super().__init__()
-            self.span = span
-
-    class RetagRequested(Message):
-        """The user asked to change the tag of the annotation under ``span``."""
-
-        def __init__(self, span: Span) -> None:
-            super().__init__()
-            self.span = span
-
-    class ResizeRequested(Message):
-        """The user asked to fit the active annotation to ``span``."""
-
-        def __init__(self, span: Span, article_id: str | None = None) -> None:
-            super().__init__()
-            self.span = span
-            self.article_id = article_id
-
-    class SearchRequested(Message):
-        """The user pressed the search key."""
-
-    class Notice(Message):
-        """Something to tell the user on the status line (not an error)."""
-
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-    class SelectionChanged(Message):
-        """The selection moved; ``span`` is None when nothing can be selected."""
-
-        def __init__(self, span: Span | None) -> None:
-            super().__init__()
-            self.span = span
-
-    def __init__(self, tags: Sequence[TagDef], *, id: str | None = None) -> None:
+    def __init__(self, looks: Looks, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.tags = tuple(tags)
+        self.looks = looks
         self.article: Article | None = None
         self._annotations: list[Annotation] = []
         self._by_start: list[Annotation] = []
         self._annotation_starts: list[int] = []
         self._long_annotations: list[Annotation] = []
         self._annotations_by_id: dict[str, Annotation] = {}
-        self.orphans: list[Annotation] = []
         self.sentences: list[Span] = []
         self._sentence_starts: list[int] = []
         self.selection: Span | None = None
         self._display = ""
         self._index: LineIndex | None = None
         self._cache: dict[int, Strip] = {}
-        self._tag_styles: dict[str, Style] = {}
         self._boilerplate: tuple[Span, ...] = ()
         self._boilerplate_starts: list[int] = []
         self.active_id: str | None = None
@@ -176,26 +123,20 @@ class Reader(ScrollView, can_focus=True):
         self._match_ends: list[int] = []
         self._drag_origin: int | None = None
         self._dragged = False
-        self.set_tags(self.tags)
+
+    def on_mount(self) -> None:
+        # A theme changes the colours of every line, not only of those painted next.
+        self.watch(self.app, "theme", self._invalidate, init=False)
+
+    def say(self, text: str) -> None:
+        """Tell the status line ``text``."""
+        self.notice = Notice.of(text)
 
     # ----------------------------------------------------------------- state from the app
 
-    def set_tags(self, tags: Sequence[TagDef]) -> None:
-        """Use ``tags`` (names, keys, colours): rebinds the tag keys and recolours."""
-        self.tags = tuple(tags)
-        keys = tag_keys(self.tags)
-        for number, key in enumerate(keys):
-            # The footer shows the tag keys once, as one range ("1-4 Tag").
-            first = number == 0
-            self._bindings.bind(
-                key.keys, key.action, "Tag" if first else key.description, show=first,
-                key_display=f"{keys[0].key_display}-{keys[-1].key_display}" if first else None,
-            )
-        no_color = monochrome()
-        self._tag_styles = {
-            tag.name: tag_style(tag.colour, index, no_color=no_color)
-            for index, tag in enumerate(self.tags)
-        }
+    def set_looks(self, looks: Looks) -> None:
+        """Draw tags with ``looks`` from now on."""
+        self.looks = looks
         self._invalidate()
 
     def show_article(self, article: Article | None, annotations: Sequence[Annotation]) -> None:
@@ -215,11 +156,10 @@ class Reader(ScrollView, can_focus=True):
         self._index = None
         self._relayout()
         self.scroll_to(0, 0, animate=False)
-        self.post_message(self.SelectionChanged(self.selection))
 
     def set_annotations(self, annotations: Sequence[Annotation]) -> None:
-        """Replace the annotations shown (after a change in the store), repainting only the
-        lines of the annotations that changed."""
+        """Colour ``annotations`` (the article's, after a change), repainting only the lines of
+        those that changed."""
         old = self._annotations_by_id
         self.annotations = list(annotations)
         new = self._annotations_by_id
@@ -236,18 +176,15 @@ class Reader(ScrollView, can_focus=True):
 
     @property
     def annotations(self) -> list[Annotation]:
-        """The annotations shown (in the order given)."""
+        """The annotations coloured (orphans, whose passage left the text, are never drawn)."""
         return self._annotations
 
     @annotations.setter
     def annotations(self, annotations: Sequence[Annotation]) -> None:
         # Indexed by start, so that a line looks only at the annotations that can reach it: a
         # keypress in an article holding 1 000 tags repaints a few lines, each in microseconds.
-        # Orphans (their passage is no longer in the text) are kept aside, never drawn.
-        everything = list(annotations)
-        self._annotations = [a for a in everything if a.anchor != "orphan"]
-        self.orphans = [a for a in everything if a.anchor == "orphan"]
-        self._annotations_by_id = {a.id: a for a in everything}
+        self._annotations = [a for a in annotations if a.anchor != "orphan"]
+        self._annotations_by_id = {a.id: a for a in self._annotations}
         short = [a for a in self._annotations if a.end - a.start <= _LONG_ANNOTATION]
         self._by_start = sorted(short, key=lambda a: a.start)
         self._annotation_starts = [a.start for a in self._by_start]
@@ -268,26 +205,11 @@ class Reader(ScrollView, can_focus=True):
             found.sort(key=lambda a: (a.start, order[a.id]))
         return found
 
-    @property
-    def all_annotations(self) -> list[Annotation]:
-        """The placed annotations and the orphans."""
-        return [*self.annotations, *self.orphans]
-
     def annotation(self, annotation_id: str | None) -> Annotation | None:
-        """The shown annotation with this id, if any."""
+        """The coloured annotation with this id, if any."""
         if annotation_id is None:
             return None
         return self._annotations_by_id.get(annotation_id)
-
-    def annotation_here(self) -> Annotation | None:
-        """The annotation the selection means: the active one if the selection touches it,
-        else the one exactly selected, else the innermost one holding the selection's start."""
-        if self.selection is None:
-            return None
-        active = self.annotation(self.active_id)
-        if active is not None and active.span.overlaps(self.selection):
-            return active
-        return annotation_under(self.annotations, self.selection)
 
     # ----------------------------------------------------------------- layout
 
@@ -340,13 +262,6 @@ class Reader(ScrollView, can_focus=True):
 
     # ----------------------------------------------------------------- selection
 
-    @property
-    def sentence_index(self) -> int:
-        """The index of the sentence the selection starts in (0 when there are none)."""
-        if self.selection is None or not self.sentences:
-            return 0
-        return max(0, bisect_right(self._sentence_starts, self.selection.start) - 1)
-
     def select(self, span: Span | None, *, scroll: bool = True) -> None:
         """Make ``span`` the selection, repainting only the lines it leaves and enters."""
         old = self.selection
@@ -355,7 +270,6 @@ class Reader(ScrollView, can_focus=True):
         self._refresh_span(span)
         if scroll:
             self.scroll_to_selection()
-        self.post_message(self.SelectionChanged(span))
 
     def _refresh_span(self, span: Span | None) -> None:
         if span is None or self._index is None:
@@ -367,6 +281,19 @@ class Reader(ScrollView, can_focus=True):
         # refresh_lines takes virtual lines (it subtracts the scroll offset itself).
         self.refresh_lines(first, last - first + 1)
 
+    @property
+    def _height(self) -> int:
+        return max(1, self.scrollable_content_region.height)
+
+    def _scroll_top(self, top: int) -> None:
+        """Scroll so that line ``top`` is the first shown (kept within the article)."""
+        if self._index is None:
+            return
+        height = self._height
+        top = max(0, min(top, len(self._index) - height)) if len(self._index) > height else 0
+        if top != int(self.scroll_offset.y):
+            self.scroll_to(y=top, animate=False, immediate=True)
+
     def scroll_to_selection(self, animate: bool = False) -> None:
         """Scroll as little as keeps the selection in view with a few lines of context around
         it (its first line, if it cannot all fit)."""
@@ -374,7 +301,7 @@ class Reader(ScrollView, can_focus=True):
             return
         first = self._index.line_of(self.selection.start)
         last = self._index.line_of(max(self.selection.start, self.selection.end - 1))
-        height = max(1, self.scrollable_content_region.height)
+        height = self._height
         # Context lines kept above and below the selection, as far as the screen allows.
         margin = max(0, min(SCROLL_MARGIN, (height - (last - first + 1)) // 2))
         top = int(self.scroll_offset.y)
@@ -382,9 +309,7 @@ class Reader(ScrollView, can_focus=True):
             top = first - margin
         elif last + margin >= top + height:
             top = last + margin - height + 1 if last - first < height else first
-        top = max(0, min(top, len(self._index) - height)) if len(self._index) > height else 0
-        if top != int(self.scroll_offset.y):
-            self.scroll_to(y=top, animate=animate, immediate=True)
+        self._scroll_top(top)
 
     def _move_to_sentence(self, index: int) -> None:
         if not self.sentences:
@@ -402,6 +327,14 @@ class Reader(ScrollView, can_focus=True):
             index += 1
         return self.sentences[index]
 
+    def _sentence_holding(self, offset: int) -> Span | None:
+        """The sentence that holds ``offset`` (or ends at it), if any."""
+        index = bisect_right(self._sentence_starts, offset) - 1
+        if index < 0:
+            return None
+        sentence = self.sentences[index]
+        return sentence if sentence.start <= offset <= sentence.end else None
+
     def crosses_boilerplate(self, span: Span) -> bool:
         """True if ``span`` holds any character of a boilerplate line."""
         index = bisect_right(self._boilerplate_starts, span.end) - 1
@@ -418,7 +351,7 @@ class Reader(ScrollView, can_focus=True):
         if span.start >= span.end:
             return
         if self.crosses_boilerplate(span):
-            self.post_message(self.Notice(refusal))
+            self.say(refusal)
             return
         self.select(span)
 
@@ -430,7 +363,7 @@ class Reader(ScrollView, can_focus=True):
             return
         index = bisect_left(self._sentence_starts, self.selection.end)
         if index >= len(self.sentences):
-            self.post_message(self.Notice("The selection already reaches the last sentence."))
+            self.say("The selection already reaches the last sentence.")
             return
         self._try_select(Span(self.selection.start, self.sentences[index].end),
                          "A selection cannot take in boilerplate (dimmed lines).")
@@ -441,52 +374,60 @@ class Reader(ScrollView, can_focus=True):
             return
         last = bisect_left(self._sentence_starts, self.selection.end) - 1
         if last <= 0 or self.sentences[last].start <= self.selection.start:
-            self.post_message(self.Notice("The selection is one sentence: trim words with { }."))
+            self.say("The selection is one sentence: trim words with { }.")
             return
         previous = self.sentences[last - 1]
         if previous.end <= self.selection.start:
             return
         self.select(Span(self.selection.start, previous.end))
 
-    def _words_near(self, offset: int, reach: int = 400) -> list[Span]:
+    def _units_near(self, offset: int, reach: int = 400) -> list[Span]:
         text = self.article.text if self.article else ""
         window = Span(max(0, offset - reach), min(len(text), offset + reach))
-        return word_spans(text, window)
+        return trim_units(text, window)
 
     def action_move_start(self, direction: int) -> None:
-        """Move the selection's start one word earlier (-1) or later (+1)."""
+        """Move the selection's start one word earlier (-1) or later (+1), never out of the
+        sentence it is in; a word keeps its quote marks and punctuation."""
         if self.selection is None:
             return
         start, end = self.selection.start, self.selection.end
-        words = self._words_near(start)
+        units = self._units_near(start)
         if direction < 0:
-            earlier = [w for w in words if w.start < start]
+            sentence = self._sentence_holding(start)
+            floor = sentence.start if sentence is not None else 0
+            earlier = [u for u in units if u.start < start and u.start >= floor]
             if not earlier:
+                self.say("The selection starts with its sentence: grow it with J.")
                 return
             self._try_select(Span(earlier[-1].start, end),
                              "The selection cannot start in boilerplate.")
         else:
-            later = [w for w in words if w.start > start and w.start < end]
+            later = [u for u in units if start < u.start < end]
             if not later:
-                self.post_message(self.Notice("The selection is down to one word."))
+                self.say("The selection is down to one word.")
                 return
             self.select(Span(later[0].start, end))
 
     def action_move_end(self, direction: int) -> None:
-        """Move the selection's end one word earlier (-1) or later (+1)."""
+        """Move the selection's end one word earlier (-1) or later (+1), never out of the
+        sentence it is in; a word keeps its quote marks and punctuation."""
         if self.selection is None:
             return
         start, end = self.selection.start, self.selection.end
-        words = self._words_near(end)
+        units = self._units_near(end)
         if direction < 0:
-            earlier = [w for w in words if w.end < end and w.end > start]
+            earlier = [u for u in units if start < u.end < end]
             if not earlier:
-                self.post_message(self.Notice("The selection is down to one word."))
+                self.say("The selection is down to one word.")
                 return
             self.select(Span(start, earlier[-1].end))
         else:
-            later = [w for w in words if w.end > end]
+            sentence = self._sentence_holding(max(start, end - 1))
+            ceiling = sentence.end if sentence is not None else end
+            later = [u for u in units if end < u.end <= ceiling]
             if not later:
+                self.say("The selection ends with its sentence: grow it with J.")
                 return
             self._try_select(Span(start, later[0].end),
                              "The selection cannot end in boilerplate.")
@@ -495,7 +436,7 @@ class Reader(ScrollView, can_focus=True):
         """Clear the search, or go back to the sentence the selection starts in."""
         if self.matches:
             self.clear_search()
-            self.post_message(self.Notice("Search cleared."))
+            self.say("Search cleared.")
             return
         if self.selection is None:
             return
@@ -538,13 +479,12 @@ class Reader(ScrollView, can_focus=True):
         self.active_id = None
         match = self.matches[index]
         self.select(match)
-        self.post_message(
-            self.Notice(f"Match {index + 1} of {len(self.matches)} for “{self.search_term}”.")
-        )
+        self.say(f"Match {index + 1} of {len(self.matches)} for “{self.search_term}”.")
 
-    def _step_match(self, direction: int) -> None:
+    def step_match(self, direction: int) -> None:
+        """Select the next (+1) or previous (-1) match, round the end of the article."""
         if not self.matches:
-            self.post_message(self.Notice("No search: press / to search the article."))
+            self.say("No search: press / to search the article.")
             return
         origin = self.selection.start if self.selection else 0
         starts = self._match_starts
@@ -554,20 +494,9 @@ class Reader(ScrollView, can_focus=True):
             index = (bisect_left(starts, origin) - 1) % len(starts)
         self._select_match(index)
 
-    def action_search(self) -> None:
-        """Ask the app for a search term."""
-        self.post_message(self.SearchRequested())
-
-    def action_note_or_next_match(self) -> None:
-        """The next match while a search is shown; otherwise edit the note here."""
-        if self.matches:
-            self._step_match(+1)
-        else:
-            self.action_edit_note()
-
     def action_previous_match(self) -> None:
         """The previous match of the search."""
-        self._step_match(-1)
+        self.step_match(-1)
 
     # ----------------------------------------------------------------- jumping
 
@@ -580,23 +509,20 @@ class Reader(ScrollView, can_focus=True):
         self._jump_annotation(-1)
 
     def _jump_annotation(self, direction: int) -> None:
-        from ..model import sort_key
-
         ordered = sorted(self.annotations, key=sort_key)
         if not ordered:
-            self.post_message(self.Notice("No tags in this article yet."))
+            self.say("No tags in this article yet.")
             return
         current = self.annotation(self.active_id)
         keys = [sort_key(a) for a in ordered]
         if current is not None:
-            position = keys.index(sort_key(current))
-            index = position + direction
+            index = keys.index(sort_key(current)) + direction
         else:
             origin = self.selection.start if self.selection else 0
             probe = (origin, 1, "", "") if direction > 0 else (origin, -(10**12), "", "")
             index = bisect_right(keys, probe) if direction > 0 else bisect_left(keys, probe) - 1
         if not 0 <= index < len(ordered):
-            self.post_message(self.Notice("No more tags that way."))
+            self.say("No more tags that way.")
             return
         self.pick(ordered[index])
 
@@ -604,9 +530,8 @@ class Reader(ScrollView, can_focus=True):
         """Make ``annotation`` the active one and select its passage."""
         self.active_id = annotation.id
         self.select(annotation.span)
-        self.post_message(self.Notice(f"{annotation.tag}: “{shorten(annotation.text)}”"
-                                      + (f" — note: {annotation.note}" if annotation.note
-                                         else "")))
+        self.say(f"{annotation.tag}: “{shorten(annotation.text)}”"
+                 + (f" — note: {annotation.note}" if annotation.note else ""))
 
     def _untagged_paragraphs(self) -> list[Span]:
         text = self.article.text if self.article else ""
@@ -621,7 +546,7 @@ class Reader(ScrollView, can_focus=True):
         for paragraph in self._untagged_paragraphs():
             if paragraph.start >= origin:
                 return self._select_paragraph_start(paragraph)
-        self.post_message(self.Notice("No untagged paragraph below."))
+        self.say("No untagged paragraph below.")
 
     def action_previous_untagged(self) -> None:
         """Select the first sentence of the previous paragraph that holds no tag."""
@@ -629,20 +554,25 @@ class Reader(ScrollView, can_focus=True):
         for paragraph in reversed(self._untagged_paragraphs()):
             if paragraph.end <= origin:
                 return self._select_paragraph_start(paragraph)
-        self.post_message(self.Notice("No untagged paragraph above."))
+        self.say("No untagged paragraph above.")
 
     def _select_paragraph_start(self, paragraph: Span) -> None:
         sentence = self.sentence_at(paragraph.start)
         self.active_id = None
         self.select(sentence or paragraph)
 
+    # ----------------------------------------------------------------- moving
+
     def action_next_sentence(self) -> None:
-        """Select the next sentence."""
+        """Select the next sentence; past the last, show the lines after it."""
         if self.selection is None:
             return self._move_to_sentence(0)
         # The first sentence starting at or after the selection's end.
         index = bisect_left(self._sentence_starts, self.selection.end)
-        self._move_to_sentence(min(index, len(self.sentences) - 1))
+        if index >= len(self.sentences):
+            self._show_rest()
+            return
+        self._move_to_sentence(index)
 
     def action_previous_sentence(self) -> None:
         """Select the previous sentence."""
@@ -652,23 +582,43 @@ class Reader(ScrollView, can_focus=True):
         self._move_to_sentence(max(index, 0))
 
     def action_first_sentence(self) -> None:
-        """Select the first sentence."""
+        """Select the first sentence (and show the article's first lines)."""
         self._move_to_sentence(0)
+        self._scroll_top(0)
 
     def action_last_sentence(self) -> None:
-        """Select the last sentence."""
+        """Select the last sentence, and show the lines after it as far as the screen allows."""
         self._move_to_sentence(len(self.sentences) - 1)
+        self._show_rest()
+
+    def _show_rest(self) -> None:
+        """Scroll towards the article's last line while the selection stays in view: the
+        lines after the last sentence (a source link, a comment form) can be read."""
+        if self._index is None or self.selection is None:
+            return
+        first = self._index.line_of(self.selection.start)
+        top = max(int(self.scroll_offset.y), min(first, len(self._index) - self._height))
+        if top == int(self.scroll_offset.y):
+            self.say("The end of the article.")
+        self._scroll_top(top)
 
     def _page(self, direction: int) -> None:
         if self._index is None or not self.sentences or self.selection is None:
             return
-        height = max(1, self.scrollable_content_region.height - 1)
+        height = max(1, self._height - 1)
         y = self._index.line_of(self.selection.start) + direction * height
         y = max(0, min(y, len(self._index) - 1))
         offset = self._index.lines[y][0]
         index = max(0, bisect_right(self._sentence_starts, offset) - 1)
         if direction > 0 and self.sentences[index].end <= offset:
             index = min(index + 1, len(self.sentences) - 1)
+        if self.sentences[index] == self.selection:
+            # No sentence further that way: scroll the lines that are left into view.
+            if direction > 0:
+                self._show_rest()
+            else:
+                self._scroll_top(0)
+            return
         self._move_to_sentence(index)
 
     def action_page_down(self) -> None:
@@ -678,35 +628,6 @@ class Reader(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         """Select the sentence a screen further up."""
         self._page(-1)
-
-    @property
-    def _article_id(self) -> str | None:
-        return self.article.id if self.article is not None else None
-
-    def action_tag(self, tag: str) -> None:
-        """Ask the app to tag the selection with ``tag``."""
-        if self.selection is not None:
-            self.post_message(self.TagRequested(self.selection, tag, self._article_id))
-
-    def action_remove_annotation(self) -> None:
-        """Ask the app to remove the annotation under the selection."""
-        if self.selection is not None:
-            self.post_message(self.RemoveRequested(self.selection, self._article_id))
-
-    def action_edit_note(self) -> None:
-        """Ask the app to edit the note of the annotation here (or of the next tag)."""
-        if self.selection is not None:
-            self.post_message(self.NoteRequested(self.selection))
-
-    def action_retag(self) -> None:
-        """Ask the app to change the tag of the annotation here."""
-        if self.selection is not None:
-            self.post_message(self.RetagRequested(self.selection))
-
-    def action_resize(self) -> None:
-        """Ask the app to fit the active annotation to the selection."""
-        if self.selection is not None:
-            self.post_message(self.ResizeRequested(self.selection, self._article_id))
 
     # ----------------------------------------------------------------- the mouse
 
@@ -781,6 +702,7 @@ class Reader(ScrollView, can_focus=True):
         start, end = self._index.lines[y]
         text = Text(self._display[start:end], end="", no_wrap=True)
         line_span = Span(start, max(start, end))
+        looks = self.looks
 
         def paint(span: Span, style: Style) -> None:
             s, e = max(span.start, start), min(span.end, end)
@@ -803,51 +725,47 @@ class Reader(ScrollView, can_focus=True):
         # Outer (longer) annotations first, so the innermost tag's colour wins; where two or
         # more overlap, the text is also underlined so the nesting shows without colour.
         for annotation in sorted(covering, key=lambda a: (a.start - a.end, a.start)):
-            style = self._tag_styles.get(annotation.tag, Style(reverse=True))
-            paint(annotation.span, style)
+            paint(annotation.span, looks.tag(annotation.tag))
         if len(covering) > 1:
             for i, a in enumerate(covering):
                 for b in covering[i + 1 :]:
                     if a.span.overlaps(b.span):
-                        paint(Span(max(a.start, b.start), min(a.end, b.end)),
-                              Style(underline=True))
+                        paint(Span(max(a.start, b.start), min(a.end, b.end)), looks.overlap)
         if self.matches:
-            match_style = self.get_component_rich_style("reader--match", partial=True)
             first = bisect_left(self._match_ends, start + 1)
             for match in self.matches[first:]:
                 if match.start >= max(end, start + 1):
                     break
-                paint(match, match_style)
+                paint(match, looks.match)
         if self.selection is not None and self.selection.overlaps(line_span):
-            paint(self.selection, self.get_component_rich_style("reader--selection",
-                                                                partial=True))
+            paint(self.selection, looks.selection)
 
         gutter = self._gutter(covering)
-        if text.cell_len > width - GUTTER:
+        room = width - GUTTER
+        if text.cell_len > room:
             # A wrapped line may end in a space just past the edge: drop it, not the last letter.
-            text.rstrip_end(width - GUTTER)
-        if text.cell_len > width - GUTTER:
+            text.rstrip_end(room)
+        if text.cell_len > room:
             # Only boilerplate lines are longer than the width (they are not wrapped).
-            text.truncate(width - GUTTER, overflow="ellipsis")
+            text.truncate(room, overflow="ellipsis")
         segments = [*gutter.render(self.app.console), *text.render(self.app.console)]
         # The widget's colours go under every cell, the spans' styles on top of them.
         strip = Strip(segments).crop_extend(0, width, None).apply_style(base)
         return strip.simplify()
 
     def _gutter(self, covering: list[Annotation]) -> Text:
-        """Tag markers for the line: one letter per tag present, ``+`` when more than fit."""
+        """Tag letters for the line: one per tag present, ``+`` when more than fit; then a
+        blank column before the text."""
         gutter_style = self.get_component_rich_style("reader--gutter", partial=True)
         names: list[str] = []
         for annotation in sorted(covering, key=lambda a: (a.start, a.end)):
             if annotation.tag not in names:
                 names.append(annotation.tag)
         markers = Text(style=gutter_style, end="")
-        by_name = {tag.name: tag for tag in self.tags}
-        for name in names[:GUTTER - 1] if len(names) > GUTTER else names[:GUTTER]:
-            tag = by_name.get(name)
-            marker = tag.marker if tag else "?"
-            markers.append(marker, self._tag_styles.get(name, Style()) + Style(bold=True))
-        if len(names) > GUTTER:
+        shown = names[: MARKERS - 1] if len(names) > MARKERS else names[:MARKERS]
+        for name in shown:
+            markers.append(self.looks.letter(name), self.looks.marker(name))
+        if len(names) > MARKERS:
             markers.append("+", Style(bold=True))
         markers.pad_right(GUTTER - markers.cell_len)
         return markers
@@ -855,31 +773,3 @@ class Reader(ScrollView, can_focus=True):
     def line_segments(self, y: int) -> list[Segment]:
         """The segments of visual line ``y`` (for tests and screenshots)."""
         return list(self._render_visual_line(y))
-
-
-#: With ``NO_COLOR`` the colours turn to greys of about the same shade: each tag also gets a
-#: text style of its own (the gutter letters tell them apart too). Underline also marks overlaps.
-MONO_STYLES = (
-    Style(bold=True), Style(italic=True), Style(bold=True, italic=True), Style(underline=True)
-)
-
-
-#: Terminals that show no colour (their TERM): tags are told apart by style there too.
-MONOCHROME_TERMS = frozenset({"vt100", "vt102", "vt220", "vt320", "xterm-mono", "linux-m"})
-
-
-def monochrome() -> bool:
-    """True when colour cannot tell tags apart: ``NO_COLOR`` is set (even empty, as Textual
-    decides it) or ``TERM`` names a monochrome terminal."""
-    term = os.environ.get("TERM", "")
-    return ("NO_COLOR" in os.environ or term in MONOCHROME_TERMS
-            or term.endswith(("-mono", "-m")))
-
-
-def tag_style(colour: str, index: int = 0, *, no_color: bool = False) -> Style:
-    """The style of the ``index``-th tag: its colour as the background, with readable black
-    text; with ``no_color``, also a text style that tells it apart without colour."""
-    style = Style(bgcolor=colour, color="black")
-    if no_color:
-        style += MONO_STYLES[index % len(MONO_STYLES)]
-    return style
