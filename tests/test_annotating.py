@@ -13,11 +13,11 @@ from tui.app import NewsmarkApp
 from tui.config import DEFAULT_TAGS, Config
 from tui.corpus import load_corpus
 from tui.model import Annotation, Span, TagDef
-from tui.sentences import word_spans
+from tui.sentences import trim_units, word_spans
 from tui.store import Store
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.article_list import ArticleList
-from tui.widgets.reader import GUTTER, Reader
+from tui.widgets.reader import GUTTER, MARKERS, Reader
 
 SIZE = (100, 30)
 A002 = "002_a34abba263e9470d"
@@ -33,7 +33,7 @@ def stored(store_dir: Path, article_id: str) -> list[Annotation]:
 
 
 def status(app: NewsmarkApp) -> str:
-    return str(app.query_one("#status").render())
+    return app.status_line.message
 
 
 async def open_article(pilot, app: NewsmarkApp, article_id: str) -> Reader:
@@ -67,23 +67,21 @@ async def test_tag_a_quote_inside_a_sentence_with_word_trims(seeds: Path,
         reader = await open_article(pilot, app, A002)
         await go_to_sentence(pilot, reader, "She said Biden warned")
         # "She said Biden warned that the US and its allies will “respond decisively” if
-        # Russia invades Ukraine." → the quote “respond decisively”.
-        sentence_words = word_spans(reader.article.text, reader.selection)
-        target = reader.article.text.index("respond decisively")
-        starts_before = sum(1 for w in sentence_words if w.start < target)
-        await pilot.press(*["right_square_bracket"] * starts_before)
-        assert selected(reader).startswith("respond decisively")
-        # The first { drops the closing full stop, then one word per press.
-        words_after = sum(1 for w in sentence_words if w.start > target + len("respond "))
-        await pilot.press(*["left_curly_bracket"] * (words_after + 1))
-        assert selected(reader) == "respond decisively"
+        # Russia invades Ukraine." → the quote, with its quote marks: “respond decisively”.
+        units = trim_units(reader.article.text, reader.selection)
+        target = reader.article.text.index("“respond decisively”")
+        await pilot.press(*["right_square_bracket"] * sum(1 for u in units if u.start < target))
+        assert selected(reader).startswith("“respond decisively”")
+        after = sum(1 for u in units if u.start > target + len("“respond "))
+        await pilot.press(*["left_curly_bracket"] * after)
+        assert selected(reader) == "“respond decisively”"
         await pilot.press("2")
         (annotation,) = stored(store_dir, A002)
-        assert (annotation.tag, annotation.text) == ("threat", "respond decisively")
-        assert reader.article.text[annotation.start : annotation.end] == "respond decisively"
+        assert (annotation.tag, annotation.text) == ("threat", "“respond decisively”")
+        assert reader.article.text[annotation.start : annotation.end] == "“respond decisively”"
         # The selection never shrinks below one word and never splits one.
         await pilot.press(*["left_curly_bracket"] * 5)
-        assert selected(reader) == "respond"
+        assert selected(reader) == "“respond"
         assert "down to one word" in status(app)
 
 
@@ -142,7 +140,7 @@ async def test_nested_threat_inside_a_claim_both_visible(seeds: Path, store_dir:
         y = reader._index.line_of(threat.start)
         segments = reader.line_segments(y)
         gutter = "".join(s.text for s in segments)[:GUTTER]
-        assert gutter == "CT"
+        assert gutter[:MARKERS] == "CT" and gutter[MARKERS:] == " "  # a blank before the text
         threat_colour = Config().tag("threat").colour.lower()
         offset = 0
         nested_styles = []
@@ -346,11 +344,11 @@ async def test_command_palette_reaches_actions_with_their_keys(seeds: Path,
         reader = await open_article(pilot, app, A002)
         first = reader.selection
         commands = [c.title for c in app.get_system_commands(app.screen)]
-        assert any("Grow selection" in c and "(shift+down, J)" in c for c in commands)
+        assert any("Grow the selection" in c and "(shift+down, J)" in c for c in commands)
         assert any("Tag threat" in c and "(2, t)" in c for c in commands)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"grow selection")
+        await pilot.press(*"grow the selection")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.3)
@@ -493,7 +491,7 @@ async def test_tags_on_an_edited_text_are_found_again_or_kept_as_orphans(
         moved = placed[kept_quote]
         assert reader.article.text[moved.start : moved.end] == kept_quote
         assert moved.start == edited.index(kept_quote)
-        assert [a.text for a in reader.orphans] == [lost_quote]
+        assert [a.text for a in app.session.orphans] == [lost_quote]
         await pilot.press("a")
         panel = app.query_one(AnnotationPanel)
         rows = [str(panel.table.get_row_at(i)[1]) for i in range(panel.table.row_count)]

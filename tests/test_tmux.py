@@ -120,6 +120,60 @@ def test_core_flow_read_tag_move_resize_quit(tmp_path: Path) -> None:
     assert {a.tag for a in annotations(store, first.id)} == {"claim", "threat"}
 
 
+def prompt_line(screen: str) -> str:
+    """The line of the open prompt's text box (the line under its question)."""
+    lines = screen.splitlines()
+    for number, line in enumerate(lines):
+        if "Search this article" in line or "Note " in line and "│" in line:
+            return lines[number + 1]
+    raise AssertionError(f"no prompt on the screen:\n{screen}")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+def test_bursts_sent_in_one_send_keys_land_where_they_were_meant(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """Each burst is one ``send-keys``: the terminal hands the app the keys in one read. The
+    prompts show what is typed, and no key of a burst runs in the screen underneath."""
+    store = tmp_path / "store"
+    first = load_corpus([SEEDS]).articles[0]
+    width, height = size
+    with TmuxSession(app_argv([SEEDS], store), env=app_env(tmp_path), cwd=tmp_path,
+                     width=width, height=height) as tmux:
+        tmux.wait_for("q Quit")
+        tmux.keys("Tab")
+        tmux.wait_for("1-4 Tag")
+        tmux.type("/sanctions")
+        screen = tmux.wait_for("Search this article")
+        tmux.wait_until(lambda: "sanctions" in prompt_line(tmux.screen()),
+                        what="the typed search in the prompt")
+        assert annotations(store, first.id) == []
+        tmux.keys("Enter", "2")
+        (threat,) = wait_for_annotations(store, first.id, 1)
+        assert (threat.tag, threat.text.lower()) == ("threat", "sanctions")
+        tmux.keys("e", "a note typed fast", "Enter")
+        tmux.wait_for("Note saved")
+        tmux.keys("r", "3")
+        tmux.wait_for("Retagged threat → denial")
+        # esc and a key in one read reach the terminal as alt+key: still two keys.
+        tmux.keys("/", "x", "Escape", "j")
+        tmux.wait_for("Search cancelled.")
+        assert len(annotations(store, first.id)) == 1
+        (denial,) = annotations(store, first.id)
+        assert (denial.tag, denial.note) == ("denial", "a note typed fast")
+        tmux.keys("Tab")
+        tmux.type("/Luxembourg")
+        tmux.wait_for("filter: Luxembourg")
+        screen = tmux.screen()
+        # The g of Luxembourg did not open the statistics screen: the list is still there.
+        assert "╮╭" in screen.splitlines()[0]  # the two panes, side by side
+        tmux.keys("Enter", "Enter", "j", "1")
+        wait_for_annotations(store, "002_a34abba263e9470d", 1)
+        tmux.keys("q")
+        tmux.wait_until(lambda: tmux.dead, what="the app to quit")
+    assert len(annotations(store, first.id)) == 1
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Hostile]:
     return write_corpus(tmp_path_factory.mktemp("hostile-tmux") / "corpus")
@@ -137,7 +191,7 @@ def test_hostile_file_in_a_real_terminal(hostile: dict[str, Hostile], tmp_path: 
         started = time.monotonic()
         tmux.wait_for("q Quit", timeout=40)
         if item.article_id is None:
-            screen = tmux.wait_for("Skipped files")
+            screen = tmux.wait_for("Skipped 1 file")
             assert "No articles" in screen
         else:
             for marker in MARKERS.get(name, ())[:2]:

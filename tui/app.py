@@ -75,6 +75,17 @@ SKIPPED_NOTICE_SECONDS = 4
 _PALETTE_SCOPES = ("main", "reader", "list", "panel")
 
 
+def _unalt(event: events.Event) -> list[events.Event]:
+    """A terminal sends alt+x as esc then x, so esc typed just before a key (in the same read:
+    over SSH, or by a fast hand) arrives as alt+key. newsmark binds no alt key: it is taken as
+    the two keys it was typed as."""
+    if isinstance(event, events.Key) and event.key.startswith("alt+") and event.character:
+        rest = event.key.removeprefix("alt+")
+        if "+" not in rest and len(event.character) == 1:
+            return [events.Key("escape", "\x1b"), events.Key(rest, event.character)]
+    return [event]
+
+
 class FilterInput(Input):
     """The article list's filter box: enter (or ↓) keeps the filter, esc clears it."""
 
@@ -121,7 +132,8 @@ class NewsmarkApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if self.typeahead.takes(event):
-            await self.typeahead.feed(event)
+            for typed in _unalt(event):
+                await self.typeahead.feed(typed)
             return
         await super().on_event(event)
 

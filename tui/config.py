@@ -616,11 +616,11 @@ class _Checker:
 
 
 def reserved_keys() -> frozenset[str]:
-    """The letters a tag may not take: those newsmark binds in the reader or on the main screen
-    (:func:`tui.keys.reserved_letters`, which also keeps a few for planned features)."""
+    """The letters a tag may not take: :data:`RESERVED_KEYS` and every letter newsmark binds in
+    the reader or on the main screen (:func:`tui.keys.reserved_letters`)."""
     from .keys import reserved_letters
 
-    return reserved_letters()
+    return RESERVED_KEYS | reserved_letters()
 
 
 def _free_keys(reserved: Iterable[str]) -> str:

@@ -363,3 +363,62 @@ def reserved_letters() -> frozenset[str]:
         for name in key.key_list if len(name) == 1 and name.isalpha()
     }
     return frozenset(bound | set("w v h l y z b i".split()))
+
+
+#: How the README spells keys that have a symbol.
+README_NAMES = {**KEY_NAMES, "down": "↓", "up": "↑", "left": "←", "right": "→",
+                "shift+down": "shift+↓", "shift+up": "shift+↑"}
+
+#: The README's sections: (title, scope, groups), in order.
+README_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Tag", "reader", ("Tag", "Annotate")),
+    ("Tag", "main", ("Annotate",)),
+    ("Move", "reader", ("Move",)),
+    ("Select", "reader", ("Select",)),
+    ("Search", "reader", ("Search",)),
+    ("Articles", "list", ("Articles",)),
+    ("List filter", "filter", ("Articles",)),
+    ("Panel", "main", ("Panel",)),
+    ("Panel", "panel", ("Panel",)),
+    ("Screens", "main", ("Screens",)),
+    ("Compare", "compare", ("Compare",)),
+    ("Statistics", "stats", ("Statistics",)),
+    ("Help", "help", ("Help",)),
+    ("Prompts", "prompt", ("Prompts",)),
+    ("Prompts", "picker", ("Prompts",)),
+    ("Prompts", "confirm", ("Prompts",)),
+)
+
+
+def readme_keys(key: Key) -> str:
+    """A key as the README spells it: each name in backticks."""
+    return " ".join(f"`{README_NAMES.get(name, name)}`" for name in key.key_list)
+
+
+def markdown_table(tags: Sequence[TagDef], keys: Sequence[Key] = KEYS) -> str:
+    """The README's key table, made from the table: one row per section, each entry as its
+    keys and its short description."""
+    rows: dict[str, list[str]] = {}
+    tag_names = {f"tag_{slot}": tag for slot, tag in enumerate(tags, 1)}
+    for title, scope, groups in README_SECTIONS:
+        cells = rows.setdefault(title, [])
+        for key in keys:
+            if key.scope != scope or key.group not in groups:
+                continue
+            if key.id.startswith("tag_") and scope == "picker":
+                if key.id == "tag_1":
+                    cells.append("a tag's keys pick it (retag)")
+                continue
+            if key.id.startswith("tag_"):
+                tag = tag_names.get(key.id)
+                if tag is None:
+                    continue
+                letters = [k for k in (tag.number, tag.key) if k]
+                cells.append(" ".join(f"`{k}`" for k in letters) + f" {tag.name}")
+                continue
+            cells.append(f"{readme_keys(key)} {key.description.lower()}")
+    lines = ["| where | keys |", "| --- | --- |"]
+    for title, cells in rows.items():
+        if cells:
+            lines.append(f"| {title} | {' · '.join(cells)} |")
+    return "\n".join(lines) + "\n"
