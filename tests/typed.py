@@ -68,3 +68,17 @@ async def burst(pilot, *keys: str) -> None:
     for token in keys:
         app.post_message(key_event(token))
     await settled(pilot)
+
+
+def screen_text(app: App[object]) -> str:
+    """The plain text of what the terminal shows now (every screen, toasts included)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)

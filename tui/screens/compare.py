@@ -23,6 +23,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
@@ -101,6 +102,7 @@ class CompareScreen(ModalScreen[Target | None]):
         self.session = session
         self.looks = looks
         self.matrix: Matrix | None = None
+        self._progress_timer: Timer | None = None
         self._done = (0, 0)
         self._problems: list[str] = []
 
@@ -136,7 +138,8 @@ class CompareScreen(ModalScreen[Target | None]):
         """Compute the matrix again, in a worker, with progress shown."""
         self.query_one(ProgressBar).display = True
         self._done = (0, 0)
-        self._progress_timer.resume()
+        if self._progress_timer is not None:
+            self._progress_timer.resume()
         self._compute()
 
     def _read_annotations(self) -> list[Annotation]:
@@ -170,7 +173,8 @@ class CompareScreen(ModalScreen[Target | None]):
             self.app.call_from_thread(self._show_matrix, matrix)
 
     def _failed(self, error: Exception) -> None:
-        self._progress_timer.pause()
+        if self._progress_timer is not None:
+            self._progress_timer.pause()
         self.query_one(ProgressBar).display = False
         self.status(f"The comparison failed ({type(error).__name__}: {error}); your tags are "
                     "safe. Press esc to go back.", error=True)
@@ -186,7 +190,8 @@ class CompareScreen(ModalScreen[Target | None]):
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
 
     def _show_matrix(self, matrix: Matrix) -> None:
-        self._progress_timer.pause()
+        if self._progress_timer is not None:
+            self._progress_timer.pause()
         self.query_one(ProgressBar).display = False
         self.matrix = matrix
         self._fill()

@@ -228,27 +228,8 @@ class Reader(ScrollView, can_focus=True):
             self._index = LineIndex(
                 self._display, width, [(span.start, span.end) for span in self._boilerplate]
             )
-        self._set_virtual_size(Size(width + GUTTER, len(self._index)))
+        self.virtual_size = Size(width + GUTTER, len(self._index))
         self._invalidate()
-
-    def _set_virtual_size(self, size: Size) -> None:
-        """Set the virtual size, without a layout pass when the scrollbars stay as they are.
-
-        ``virtual_size`` is a layout reactive: setting it re-lays out and repaints the whole
-        screen (most of the cost of previewing an article while scrolling the list). The
-        reader's own region does not change with its content, so when the scrollbars keep
-        their visibility, updating them (what the layout pass would do for a ScrollView) is
-        enough.
-        """
-        if size == self.virtual_size:
-            return
-        shown = (self.show_vertical_scrollbar, self.show_horizontal_scrollbar)
-        self.set_reactive(Reader.virtual_size, size)
-        self._refresh_scrollbars()
-        if (self.show_vertical_scrollbar, self.show_horizontal_scrollbar) != shown:
-            self.refresh(layout=True)  # a scrollbar comes or goes: the layout must know
-            return
-        self._scroll_update(size)
 
     def _invalidate(self) -> None:
         self._cache.clear()
