@@ -44,6 +44,7 @@ from .styles import Looks
 from .typeahead import NEUTRAL, Effect, TypeAhead
 from .widgets.annotation_panel import AnnotationPanel
 from .widgets.article_list import ArticleList
+from .widgets.legend import Legend
 from .widgets.reader import Notice, Reader
 from .widgets.status_line import StatusLine
 
@@ -198,7 +199,7 @@ class NewsmarkApp(App[None]):
                 yield AnnotationPanel(self.looks, id="panel")
             with Vertical(id="reading"):
                 yield Static(id="article-header")
-                yield Static(self._legend(), id="legend")
+                yield Legend(self.looks, id="legend")
                 yield Reader(self.looks, id="reader")
         yield Static(id="banner")
         yield StatusLine(id="status")
@@ -226,14 +227,6 @@ class NewsmarkApp(App[None]):
     @property
     def status_line(self) -> StatusLine:
         return self.main.query_one("#status", StatusLine)
-
-    def _legend(self) -> Text:
-        legend = Text(no_wrap=True, overflow="ellipsis")
-        for tag in self.config.tags:
-            # The letter is also what the gutter shows where colour is missing.
-            legend.append(*self.looks.chip(tag.name, f"{tag.marker} {display_text(tag.name)}"))
-            legend.append(" ")
-        return legend
 
     def _apply_theme(self) -> None:
         theme = self.config.theme

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from rich.color import Color, ColorParseError, ColorSystem
 from rich.style import Style
+from rich.text import Text
 
 from .model import TagDef
 
@@ -110,3 +111,26 @@ class Looks:
         """A tag's letter (or ``text``) padded with a space either side, in its marker style:
         ``(" C ", style)``, for ``Text.append``."""
         return f" {text if text is not None else self.letter(name)} ", self.marker(name)
+
+
+def legend(looks: Looks, width: int, counts: Mapping[str, int] | None = None) -> Text:
+    """Which letter and style is which tag, with a count per tag if ``counts`` is given, in
+    the widest form that fits ``width`` cells: ``C claim 3``, then ``C 3``; a count is never
+    cut (the last form may be cut only after the last count)."""
+    def form(named: bool, padded: bool) -> Text:
+        text = Text(no_wrap=True, overflow="crop", end="")
+        for index, tag in enumerate(looks.tags):
+            if index:
+                text.append("  " if padded else " ")
+            label = f"{tag.marker} {tag.name}" if named else tag.marker
+            text.append(f" {label} " if padded else label, looks.marker(tag.name))
+            if counts is not None:
+                number = counts.get(tag.name, 0)
+                text.append(f" {number}", "bold" if number else "dim")
+        return text
+
+    for named, padded in ((True, True), (True, False), (False, True), (False, False)):
+        text = form(named, padded)
+        if text.cell_len <= width:
+            return text
+    return form(False, False)

@@ -110,19 +110,19 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll_down(self) -> None:
         """Scroll a line down."""
-        self._scroll.scroll_down(animate=False)
+        self._scroll.scroll_down(animate=False, immediate=True)
 
     def action_scroll_up(self) -> None:
         """Scroll a line up."""
-        self._scroll.scroll_up(animate=False)
+        self._scroll.scroll_up(animate=False, immediate=True)
 
     def action_page_down(self) -> None:
         """Scroll a screen down."""
-        self._scroll.scroll_page_down(animate=False)
+        self._scroll.scroll_page_down(animate=False, immediate=True)
 
     def action_page_up(self) -> None:
         """Scroll a screen up."""
-        self._scroll.scroll_page_up(animate=False)
+        self._scroll.scroll_page_up(animate=False, immediate=True)
 
     def action_close(self) -> None:
         """Back to where you were."""

@@ -23,7 +23,7 @@ from ..layout import display_text
 from ..session import Session
 from ..stats import Stats, compute_stats
 from ..store import StoreError
-from ..styles import Looks
+from ..styles import Looks, legend
 
 #: Widest a bar's label may be.
 LABEL_WIDTH = 26
@@ -139,11 +139,10 @@ class StatsScreen(ModalScreen[None]):
         title = Text(no_wrap=True, overflow="ellipsis")
         total = sum(stats.total.values())
         title.append(f"{total} annotation{'s' * (total != 1)}  ", style="bold")
-        for tag in self.looks.tags:
-            title.append(*self.looks.chip(tag.name))
-            title.append(f" {tag.name} {stats.total.get(tag.name, 0)}  ")
+        width = (self.size.width or 80) - 2 - title.cell_len
+        title.append_text(legend(self.looks, width, stats.total))
         if problems:
-            title.append(display_text(problems[0]), style="bold red")
+            title.append("  " + display_text(problems[0]), style="bold red")
         self.query_one("#stats-title", Static).update(title)
         corpus = self.session.corpus
         labels = {a.id: f"{a.outlet} · {a.id}" if a.outlet else a.id for a in corpus.infos}
@@ -157,19 +156,19 @@ class StatsScreen(ModalScreen[None]):
 
     def action_scroll_down(self) -> None:
         """Scroll a line down."""
-        self._scroll.scroll_down(animate=False)
+        self._scroll.scroll_down(animate=False, immediate=True)
 
     def action_scroll_up(self) -> None:
         """Scroll a line up."""
-        self._scroll.scroll_up(animate=False)
+        self._scroll.scroll_up(animate=False, immediate=True)
 
     def action_page_down(self) -> None:
         """Scroll a screen down."""
-        self._scroll.scroll_page_down(animate=False)
+        self._scroll.scroll_page_down(animate=False, immediate=True)
 
     def action_page_up(self) -> None:
         """Scroll a screen up."""
-        self._scroll.scroll_page_up(animate=False)
+        self._scroll.scroll_page_up(animate=False, immediate=True)
 
     def action_close(self) -> None:
         """Back to where you were."""
