@@ -194,7 +194,9 @@ class NewsmarkApp(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield FilterInput(placeholder="filter: title, outlet, id", id="filter")
+                # A steady cursor: a blinking one repaints twice a second, over SSH too.
+                yield FilterInput(placeholder="filter: title, outlet, id", id="filter",
+                                  cursor_blink=False)
                 yield ArticleList(self.looks, id="articles")
                 yield AnnotationPanel(self.looks, id="panel")
             with Vertical(id="reading"):
