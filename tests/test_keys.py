@@ -150,3 +150,23 @@ async def test_tag_slots_beyond_the_tag_set_are_off(seeds: Path, tmp_path: Path)
         assert app.session.annotations == []
         footer = " ".join(str(item.render()) for item in app.screen.query("FooterKey"))
         assert "1-4" in footer and "Tag" in footer
+
+
+def test_newsmark_keys_prints_the_table_as_the_config_remaps_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    config = tmp_path / "newsmark.toml"
+    config.write_text('[keys]\nnext_sentence = "l"\nsearch = "nope-not-an-action"\n'
+                      'nxt = "z"\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "tui", "keys", "--config", str(config)],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    line = next(row for row in done.stdout.splitlines() if "[reader: next_sentence]" in row)
+    assert line.split()[0] == "l"
+    assert f"{config}:4: unknown action 'nxt'" in done.stderr
+    elsewhere = tmp_path / "elsewhere"  # no newsmark.toml here: the defaults
+    elsewhere.mkdir()
+    markdown = subprocess.run([sys.executable, "-m", "tui", "keys", "--format", "markdown"],
+                              capture_output=True, text=True, cwd=elsewhere, check=True)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert markdown.stdout in readme

@@ -750,6 +750,33 @@ def cmd_progress(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_keys(args: argparse.Namespace) -> int:
+    """Print every key, as the config leaves them (``--format markdown``: the README's table)."""
+    from .keys import SCOPES, display_keys, effective, markdown_table, tag_keymap
+
+    config = _load_config(args)
+    for warning in config.warnings:
+        print(f"newsmark: {warning}", file=sys.stderr)
+    keymap = {**tag_keymap(config.tags), **dict(config.keys)}
+    if args.format == "markdown":
+        sys.stdout.write(markdown_table(config.tags, effective(keymap)))
+        return OK
+    names = {f"tag_{slot}": tag.name for slot, tag in enumerate(config.tags, 1)}
+    rows = []
+    for key in effective(keymap):
+        if key.id.startswith("tag_"):
+            if key.id not in names or key.scope != "reader":
+                continue
+            what = f"tag {names[key.id]} (again on the same passage: untag)"
+        else:
+            what = key.long_description
+        rows.append((display_keys(key), what, SCOPES.get(key.scope, key.scope), key.id))
+    width = max(len(row[0]) for row in rows)
+    for keys, what, where, key_id in rows:
+        print(f"{keys:<{width}}  {_printable(what)}  [{where}: {key_id}]")
+    return OK
+
+
 # --------------------------------------------------------------------- parser
 
 Command = Callable[[argparse.Namespace], int]
@@ -760,7 +787,7 @@ Command = Callable[[argparse.Namespace], int]
 #: this is exactly the parser's list.)
 SUBCOMMANDS = (
     "open", "list", "add", "export", "import", "orphans", "check", "compare", "stats", "serve",
-    "agree", "suggest", "adjudicate", "progress", "team",
+    "agree", "suggest", "adjudicate", "progress", "team", "keys",
 )
 
 
@@ -973,6 +1000,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="move damaged files aside (they are kept) so the store works again")
     _common(p)
     p.set_defaults(func=cmd_check)
+
+    p = commands.add_parser("keys", help="print every key (as newsmark.toml remaps them)")
+    p.add_argument("--format", "-f", default="text", choices=("text", "markdown"),
+                   help="text (default), or markdown (the README's key table)")
+    p.add_argument("--config", type=Path, metavar="FILE", default=None,
+                   help="the config file (default: ./newsmark.toml, else the user config)")
+    p.set_defaults(func=cmd_keys)
 
     parser.subcommand_names = tuple(commands.choices)  # type: ignore[attr-defined]
     return parser
