@@ -38,7 +38,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_importing_the_cli_does_not_import_textual() -> None:
     code = (
         "import sys, tui.cli, tui.corpus, tui.store, tui.sentences, tui.model, tui.config, "
-        "tui.formats, tui.history, tui.keys, tui.layout\n"
+        "tui.formats, tui.history, tui.keys, tui.layout, tui.session, tui.styles\n"
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         "print(bad)\n"
     )
