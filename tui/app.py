@@ -92,6 +92,10 @@ class FilterInput(Input):
 
     BINDINGS = bindings("filter")
 
+    def on_mount(self) -> None:
+        # A steady cursor: a blinking one repaints twice a second, bytes a slow link pays for.
+        self.cursor_blink = False
+
 
 class NewsmarkApp(App[None]):
     """Read a corpus of articles and tag passages in them."""
@@ -194,9 +198,7 @@ class NewsmarkApp(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                # A steady cursor: a blinking one repaints twice a second, over SSH too.
-                yield FilterInput(placeholder="filter: title, outlet, id", id="filter",
-                                  cursor_blink=False)
+                yield FilterInput(placeholder="filter: title, outlet, id", id="filter")
                 yield ArticleList(self.looks, id="articles")
                 yield AnnotationPanel(self.looks, id="panel")
             with Vertical(id="reading"):

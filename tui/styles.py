@@ -121,7 +121,7 @@ def legend(looks: Looks, width: int, counts: Mapping[str, int] | None = None) ->
         text = Text(no_wrap=True, overflow="crop", end="")
         for index, tag in enumerate(looks.tags):
             if index:
-                text.append("  " if padded else " ")
+                text.append(" ")
             label = f"{tag.marker} {tag.name}" if named else tag.marker
             text.append(f" {label} " if padded else label, looks.marker(tag.name))
             if counts is not None:

@@ -38,7 +38,11 @@ def keys_table(keys: Sequence[Key], looks: Looks) -> Table:
     for group, entries in groups.items():
         if not entries:
             continue
-        table.add_row(Text(group, style="bold underline"), "", "")
+        heading = Text(group, style="bold underline")
+        if group == "Tag":
+            heading = Text.assemble(heading, ("  a tag's key again on the same passage untags",
+                                              "dim"))
+        table.add_row(heading, "", "")
         for key in entries:
             if key.id.startswith("tag_"):
                 slot = int(key.id.removeprefix("tag_"))
@@ -50,7 +54,6 @@ def keys_table(keys: Sequence[Key], looks: Looks) -> Table:
                 if tag.description:
                     # From a config file: never let it reach the terminal raw.
                     description.append(f" — {display_text(tag.description)}", "dim")
-                description.append("; again on the same passage untags", "dim")
             else:
                 description = Text(key.long_description)
             table.add_row(display_keys(key), description, SCOPES.get(key.scope, key.scope))

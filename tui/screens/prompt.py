@@ -60,9 +60,11 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(display_text(self.question), style="bold"), id="prompt-question")
-            # A steady cursor: a blinking one repaints twice a second, bytes a slow link pays.
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input",
-                        cursor_blink=False)
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+
+    def on_mount(self) -> None:
+        # A steady cursor: a blinking one repaints twice a second, bytes a slow link pays for.
+        self.input.cursor_blink = False
 
     @property
     def input(self) -> Input:
