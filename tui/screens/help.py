@@ -38,11 +38,9 @@ def keys_table(keys: Sequence[Key], looks: Looks) -> Table:
     for group, entries in groups.items():
         if not entries:
             continue
-        heading = Text(group, style="bold underline")
-        if group == "Tag":
-            heading = Text.assemble(heading, ("  a tag's key again on the same passage untags",
-                                              "dim"))
-        table.add_row(heading, "", "")
+        note = Text("a tag's key again on the same passage untags", style="dim") \
+            if group == "Tag" else ""
+        table.add_row(Text(group, style="bold underline"), note, "")
         for key in entries:
             if key.id.startswith("tag_"):
                 slot = int(key.id.removeprefix("tag_"))
