@@ -68,14 +68,19 @@ def layout_cells(columns: Sequence[Column], widths: Sequence[int],
                  cells: Sequence[Text]) -> Text:
     """One line of cells: each cut (with an ellipsis) or padded to its column's width.
 
-    A missing cell is left blank. Cells are copied, never changed: the caller may keep them.
+    A missing cell is left blank; a cell holding a newline shows its first line. The cells
+    are never changed: the caller may keep them.
     """
     line = Text(" ", no_wrap=True, end="")
     for number, (column, width) in enumerate(zip(columns, widths)):
         if number:
             line.append(" ")
-        cell = cells[number].copy() if number < len(cells) else Text()
-        cell.truncate(width, overflow="ellipsis")
+        cell = cells[number] if number < len(cells) else Text()
+        if "\n" in cell.plain:
+            cell = cell.split("\n")[0]  # one line: a stray newline would break the row
+        if cell.cell_len > width:
+            cell = cell.copy()
+            cell.truncate(width, overflow="ellipsis")
         gap = " " * (width - cell.cell_len)
         if column.justify == "right":
             line.append(gap)
@@ -157,6 +162,7 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips: LRUCache[str, Strip] = LRUCache(STRIPS_KEPT)
         self._header: Strip | None = None
         self._widths: tuple[int, list[int]] | None = None
+        self._base_style: Style | None = None
 
     # ------------------------------------------------------------------ what it shows
 
@@ -295,8 +301,20 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
                   for column in self._columns]
         return layout_cells(self._columns, self._column_widths(width), titles)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Draw the lines in ``crop``: with the widget's style of now (the theme, the focus of
+        a container may have changed it), which kept rows are drawn in or drawn again."""
+        style = self.rich_style
+        if style != self._base_style:
+            self._forget_strips()
+            self._base_style = style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the widget: the header, a row, or blank below the last row."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        base = self._base_style
         width = self.scrollable_content_region.width
         if y < HEADER_LINES:
             if self._header is None or self._header.cell_length != width:
@@ -305,12 +323,12 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
             return self._header
         index = self.scroll_offset.y + y - HEADER_LINES
         if not 0 <= index < len(self._keys):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         key = self._keys[index]
         strip = self._strips.get(key)
         if strip is None or strip.cell_length != width:
             line = layout_cells(self._columns, self._column_widths(width), self._cells_of(key))
-            strip = self._strip(line, width, self.rich_style)
+            strip = self._strip(line, width, base)
             self._strips[key] = strip
         if index == self._cursor:
             strip = Strip(Segment.apply_style(strip, post_style=self._cursor_style),
@@ -319,10 +337,8 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _strip(self, line: Text, width: int, style: Style) -> Strip:
         line.end = ""
-        segments = Segment.split_and_crop_lines(
-            line.render(self.app.console), width, pad=True, include_new_lines=False
-        )
-        return Strip(next(iter(segments), [])).adjust_cell_length(width).apply_style(style)
+        strip = Strip(list(line.render(self.app.console)))
+        return strip.adjust_cell_length(width).apply_style(style)
 
     def _column_widths(self, width: int) -> list[int]:
         if self._widths is None or self._widths[0] != width:
@@ -333,6 +349,7 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         """The theme or the styles changed: draw every line again."""
         super().notify_style_update()
         self._forget_strips()
+        self._base_style = None
 
     def on_resize(self) -> None:
         """Keep the highlighted row in view when the list grows or shrinks."""
@@ -346,11 +363,13 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
     # ------------------------------------------------------------------ the highlight
 
     def validate_highlighted(self, key: str | None) -> str | None:
+        """Only a listed key can be highlighted (None only when nothing is listed)."""
         if key is None and not self._keys:
             return None
         return key if key in self._index else self.highlighted
 
     def watch_highlighted(self, key: str | None) -> None:
+        """Move the highlight to a key set from outside."""
         # Runs before the other watchers: they see the highlight moved and in view.
         index = self._index.get(key) if key is not None else None
         if index is not None and index != self._cursor:
@@ -359,7 +378,7 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
     def _show_keys(self, keys: list[str], highlight: str | None) -> None:
         """Make ``keys`` the rows, with ``highlight`` (if listed, else the first) highlighted."""
         self._keys = keys
-        self._index = {key: index for index, key in enumerate(keys)}
+        self._index = dict(zip(keys, range(len(keys))))
         self.virtual_size = Size(0, len(keys) + HEADER_LINES)
         if not keys:
             self._cursor = -1
