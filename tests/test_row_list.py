@@ -1,4 +1,4 @@
-"""The Line-API list: RowList.
+"""The Line-API lists: RowList, and the article list and annotation panel built on it.
 
 Each test runs the widget in a small real Textual app, drives it with Pilot (keys, clicks) and
 checks what ``render_line`` draws: the text of the lines and the styles of their segments.
@@ -6,8 +6,11 @@ checks what ``render_line`` draws: the text of the lines and the styles of their
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
@@ -15,7 +18,16 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.bindings import bindings
+from tui.config import DEFAULT_TAGS
+from tui.corpus import ArticleInfo, load_article
+from tui.model import Annotation, Span, TagDef
+from tui.styles import Looks
+from tui.widgets.annotation_panel import AnnotationPanel, counts_line
+from tui.widgets.article_list import ArticleList
 from tui.widgets.row_list import Column, RowList
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+FIVE_TAGS = (*DEFAULT_TAGS, TagDef("quote", "q", "5", "#af87ff", "a quoted source", "Q"))
 
 
 class Rows(RowList):
@@ -66,6 +78,14 @@ class Harness(App[None]):
     def on_row_list_activated(self, message: RowList.Activated) -> None:
         self.messages.append(message)
 
+    def on_article_list_opened(self, message: ArticleList.Opened) -> None:
+        self.messages.append(message)
+
+    def on_annotation_panel_jump_requested(
+        self, message: AnnotationPanel.JumpRequested
+    ) -> None:
+        self.messages.append(message)
+
 
 def lines(widget: RowList) -> list[str]:
     """The text of every line the widget shows."""
@@ -86,6 +106,23 @@ def numbered(count: int) -> tuple[list[str], Callable[[str], Sequence[Text]], li
 
 
 COLUMNS = [Column("Key", width=8), Column("Number")]
+
+
+def infos(count: int) -> list[ArticleInfo]:
+    return [
+        ArticleInfo(f"{n:05d}", Path(f"/corpus/{n:05d}.txt"), f"Headline {n}",
+                    ("Reuters", "AP", "")[n % 3], f"2024-01-{1 + n % 28:02d}")
+        for n in range(count)
+    ]
+
+
+def annotation(article, start: int, end: int, tag: str, **changes: object) -> Annotation:
+    made = Annotation.new(article, Span(start, end), tag, annotator="tester")
+    if changes:
+        from dataclasses import replace
+
+        made = replace(made, **changes)
+    return made
 
 
 # ---------------------------------------------------------------------- RowList
@@ -297,3 +334,207 @@ async def test_cells_are_never_markup_and_a_newline_cannot_break_the_line() -> N
         assert line.text.split() == ["[bold]x…", "two"]
         assert line.cell_length == rows.scrollable_content_region.width
         assert not any(segment.style and segment.style.bold for segment in line)
+
+
+# ---------------------------------------------------------------------- the article list
+
+
+async def test_article_list_of_ten_thousand_makes_cells_for_the_screen_only() -> None:
+    made: list[str] = []
+
+    class Counting(ArticleList):
+        def _cells(self, article_id: str) -> Sequence[Text]:
+            made.append(article_id)
+            return super()._cells(article_id)
+
+    articles = Counting(Looks(DEFAULT_TAGS), id="subject")
+    app = Harness(articles, width=90, height=20)
+    async with app.run_test(size=(100, 30)) as pilot:
+        articles.set_articles(infos(10_000), {"00003": {"claim": 2, "schedule": 12}})
+        await pilot.pause()
+        assert articles.row_count == 10_000
+        assert len(set(made)) == 19
+        shown = lines(articles)
+        assert shown[0].split() == ["Title", "Outlet", "Date", "C", "T", "D", "S"]
+        assert shown[4].split() == ["Headline", "3", "Reuters", "2024-01-04", "2", "·", "·",
+                                    "12"]
+        await pilot.press("end")
+        assert articles.highlighted == "09999"
+        assert lines(articles)[-1].split()[:2] == ["Headline", "9999"]
+
+
+async def test_article_list_narrow_shows_a_digit_per_tag_and_the_marks(tmp_path: Path) -> None:
+    looks = Looks(FIVE_TAGS)
+    articles = ArticleList(looks, id="subject")
+    app = Harness(articles, width=28, height=10, border=True)
+    bad = tmp_path / "latin1.txt"
+    async with app.run_test(size=(80, 24)) as pilot:
+        listed = infos(3)
+        articles.set_articles(listed, {"00001": {"claim": 3, "quote": 25}},
+                              marks={"00002": "damaged: bad JSON"})
+        await pilot.pause()
+        shown = lines(articles)
+        assert shown[0].split() == ["Title", "C", "T", "D", "S", "Q"]
+        assert shown[2].endswith(" 3 · · · +")
+        assert shown[3].startswith(" ! Headline 2")
+        # An article found to have decoding problems when loaded gets its ⚠.
+        bad.write_bytes(b"Caf\xe9 opens\n\nThe caf\xe9 opened on Monday.\n")
+        article = load_article(bad, "00000")
+        assert article.problems
+        articles.set_problems("00000", article.problems)
+        await pilot.pause()
+        assert lines(articles)[1].startswith(" ⚠ Headline 0")
+        articles.set_mark("00002", "")
+        articles.set_problems("00000", ())
+        assert lines(articles)[3].startswith(" Headline 2")
+        assert lines(articles)[1].startswith(" Headline 0")
+        # The header's letters are the tags' markers, styled by the looks.
+        header = [s for s in articles.render_line(0) if s.text.strip()]
+        styled = {s.text.strip(): s.style for s in header if s.text.strip() in "CTDSQ"}
+        assert styled["Q"].bgcolor == looks.marker("quote").bgcolor
+        assert styled["Q"].bold
+
+
+async def test_article_list_filter_sort_and_counts_in_place() -> None:
+    articles = ArticleList(Looks(DEFAULT_TAGS), id="subject")
+    app = Harness(articles, width=90, height=12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.watch(articles, "highlighted", app.preview, init=False)
+        articles.set_articles(infos(30), {})
+        articles.highlight("00012")
+        articles.set_filter("headline 1")
+        assert [a.id for a in articles.visible_articles()] == [
+            "00001", *(f"{n:05d}" for n in range(10, 20))]
+        assert articles.highlighted == "00012"  # still listed, still highlighted
+        assert articles.border_subtitle is not None
+        await pilot.press("o")  # by title
+        assert articles.sort_by == "title" and articles.border_title == "Articles by title"
+        await pilot.press("o")  # by outlet: the empty ones last
+        assert articles.row_keys[-3:] == ("00011", "00014", "00017")  # no outlet
+        assert articles.highlighted == "00012"
+        articles.set_filter("")
+        assert articles.row_count == 30 and articles.border_subtitle is None
+        await pilot.pause()
+        row = articles.row_index("00012")
+        assert row is not None
+        articles.set_counts("00012", {"threat": 4})
+        await pilot.pause()
+        line = lines(articles)[row + 1 - articles.scroll_offset.y]
+        assert line.split()[-4:] == ["·", "4", "·", "·"]
+        assert [key for key, _ in app.previews] == ["00000", "00012"]
+
+
+async def test_article_list_drops_removed_files_and_double_click_opens() -> None:
+    articles = ArticleList(Looks(DEFAULT_TAGS), id="subject")
+    app = Harness(articles, width=90, height=12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        listed = infos(5)
+        articles.set_articles(listed, {})
+        articles.highlight("00002")
+        renamed = ArticleInfo("00001", listed[1].path, "A better title", "BBC", "2024-02-02")
+        articles.update_articles([renamed], removed=[listed[2].path])
+        await pilot.pause()
+        assert articles.row_keys == ("00000", "00001", "00003", "00004")
+        assert articles.highlighted == "00003"
+        assert lines(articles)[2].split()[:4] == ["A", "better", "title", "BBC"]
+        await pilot.click(articles, offset=(3, 2), times=2)
+        await pilot.pause()
+        assert [(type(m), m.article_id) for m in app.messages] == [
+            (ArticleList.Opened, "00001")]
+
+
+# ---------------------------------------------------------------------- the annotation panel
+
+
+def test_counts_line_never_cuts_a_count() -> None:
+    looks = Looks(FIVE_TAGS)
+    for counts in ({"claim": 3, "threat": 1, "schedule": 2, "quote": 1},
+                   {"claim": 123, "threat": 45, "denial": 6, "schedule": 78, "quote": 9}):
+        total = sum(counts.values())
+        shown_counts = set()
+        for width in range(4, 90):
+            line = counts_line(looks, counts, total, width)
+            assert line.cell_len <= width, (width, line.plain)
+            entries = re.findall(r"([CTDSQ]) *(\d+)", line.plain)
+            letters = [letter for letter, _ in entries]
+            assert letters == list("CTDSQ")[: len(letters)]
+            # Every count shown is whole; a count left out is said to be (…).
+            for tag, (_, count) in zip(FIVE_TAGS, entries):
+                assert int(count) == counts.get(tag.name, 0), (width, line.plain)
+            if len(entries) < 5:
+                assert line.plain.endswith("…")
+            shown_counts.add(len(entries))
+            if width >= 26 and counts["claim"] < 10:
+                assert len(entries) == 5 and f"{total} in all" in line.plain
+        assert 5 in shown_counts
+
+
+async def test_panel_header_at_28_columns_shows_five_tags_and_their_counts() -> None:
+    looks = Looks(FIVE_TAGS)
+    panel = AnnotationPanel(looks, id="subject")
+    app = Harness(panel, width=28, height=12, border=True)
+    article = load_article(SEEDS / "000_459b4affb575bcd9.txt")
+    made = [annotation(article, 10 * n, 10 * n + 8, tag.name)
+            for n, tag in enumerate(FIVE_TAGS * 4)]
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel.set_annotations(made)
+        await pilot.pause()
+        assert panel.show_vertical_scrollbar  # 20 rows: the scrollbar takes a column too
+        header = lines(panel)[0]
+        assert header.split() == ["C4", "T4", "D4", "S4", "Q4", "20", "in", "all"]
+        assert [row[:3] for row in lines(panel)[1:6]] == [f" {t.marker} " for t in FIVE_TAGS]
+        letter = next(s for s in panel.render_line(0) if s.text == "Q")
+        assert letter.style is not None
+        assert letter.style.bgcolor == looks.marker("quote").bgcolor and letter.style.bold
+
+
+async def test_panel_rows_notes_marks_and_keep() -> None:
+    looks = Looks(DEFAULT_TAGS, mono=True)
+    panel = AnnotationPanel(looks, id="subject")
+    app = Harness(panel, width=28, height=12)
+    article = load_article(SEEDS / "000_459b4affb575bcd9.txt")
+    first = annotation(article, 0, 20, "claim", note="check this")
+    moved = annotation(article, 40, 60, "threat", anchor="fuzzy")
+    lost = annotation(article, 80, 100, "denial", anchor="orphan")
+    other = annotation(article, 120, 130, "not in the tag set")
+    async with app.run_test(size=(100, 24)) as pilot:
+        panel.set_annotations([lost, other, first, moved])
+        await pilot.pause()
+        assert panel.row_keys == (first.id, moved.id, lost.id, other.id)
+        assert panel.highlighted == first.id
+        shown = lines(panel)
+        assert shown[1].startswith(" C ✎ ")
+        assert shown[2].startswith(" T ≈ ")
+        assert shown[3].startswith(" D ⚠ orphan ")
+        assert shown[4].startswith(" ? ")
+        marker = panel.render_line(1)
+        claim = next(s for s in marker if s.text == "C")
+        assert claim.style.bold  # monochrome: the claim's own text style
+        panel.set_annotations([first, moved], keep=moved.id)
+        assert panel.highlighted == moved.id
+        await pilot.press("k")
+        assert panel.highlighted == first.id
+        # Wide: the note and annotator get columns of their own.
+        panel.styles.width = 90
+        await pilot.pause()
+        wide = lines(panel)[1]
+        assert "✎" not in wide and "check this" in wide and "tester" in wide
+        await pilot.click(panel, offset=(4, 2), times=2)
+        await pilot.pause()
+        assert [(type(m), m.annotation_id) for m in app.messages] == [
+            (AnnotationPanel.JumpRequested, moved.id)]
+
+
+async def test_panel_style_follows_the_theme() -> None:
+    panel = AnnotationPanel(Looks(DEFAULT_TAGS), id="subject")
+    app = Harness(panel)
+    article = load_article(SEEDS / "000_459b4affb575bcd9.txt")
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel.set_annotations([annotation(article, 0, 20, "claim")])
+        await pilot.pause()
+        before = list(panel.render_line(3))[0].style
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        after = list(panel.render_line(3))[0].style
+        assert isinstance(before, Style) and isinstance(after, Style)
+        assert before.bgcolor != after.bgcolor

@@ -1,172 +1,170 @@
-"""The annotation panel (``a``): the open article's annotations in text order.
+"""The annotation panel (``a``): the open article's annotations in text order, under a line of
+counts per tag.
 
-A DataTable (rendered virtually, so a thousand rows cost what the visible ones cost), with the
-counts per tag above it. Every cell is a ``Text`` made from the raw string: quotes and notes are
-never parsed as markup.
+A :class:`~tui.widgets.row_list.RowList` whose header is the counts: a row is drawn only when it
+is on screen, so a thousand annotations cost what the visible ones cost. Every cell is a
+``Text`` made from the raw string: quotes and notes are never parsed as markup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from textual.message import Message
 
 from ..bindings import bindings
 from ..editing import shorten
 from ..layout import display_text
 from ..model import Annotation, sort_key
 from ..styles import Looks
-from .tables import FixedWidthTable
+from .row_list import Column, RowList
+
+#: A count of zero, and one above zero.
+NONE = Style(dim=True)
+SOME = Style(bold=True)
+#: Marks before a quote: it has a note (when the note column is not shown), it was placed by
+#: similarity in a changed text, it was not found in it.
+NOTED = ("✎ ", Style(bold=True))
+FUZZY = ("≈ ", Style(bold=True))
+ORPHAN = ("⚠ orphan ", Style(bold=True))
+NOTE = Style(italic=True)
 
 
-class AnnotationTable(FixedWidthTable[Text]):
-    """The rows of the panel; keys act on the highlighted annotation."""
+def counts_line(looks: Looks, counts: Mapping[str, int], total: int, width: int) -> Text:
+    """The panel's header: each tag's letter and count, then the total, in ``width`` cells.
+
+    It takes the roomiest form that fits — tag chips (``[C] 3``), then bare letters (``C3``)
+    with the total, then without it, then without spaces — so no count is ever cut: in the
+    80×24 screen's panel (25 cells beside its scrollbar) five tags and the total fit. When even
+    the tightest form is too wide (many tags, large counts), whole entries are left out and
+    ``…`` says so.
+    """
+
+    def entries(chips: bool) -> list[Text]:
+        found = []
+        for tag in looks.tags:
+            count = counts.get(tag.name, 0)
+            entry = Text()
+            if chips:
+                entry.append(*looks.chip(tag.name))
+                entry.append(" ")
+            else:
+                entry.append(tag.marker, looks.marker(tag.name))
+            entry.append(str(count), SOME if count else NONE)
+            found.append(entry)
+        return found
+
+    everything = Text(f"{total} in all", style=NONE)
+    chips, letters = entries(chips=True), entries(chips=False)
+    # (entries, the gap between them, the gap before the total or None: no total)
+    forms = ((chips, "  ", "  "), (letters, " ", "  "), (letters, " ", " "), (letters, " ", None),
+             (letters, "", None))
+    for parts, gap, before_total in forms:
+        line = Text(" ")
+        line.append_text(Text(gap).join(parts))
+        if before_total is not None:
+            line.append(before_total)
+            line.append_text(everything)
+        if line.cell_len <= width:
+            return line
+    # Too many tags for the width: as many whole entries as fit, and an ellipsis.
+    line = Text(" ")
+    for part in letters:
+        if line.cell_len + part.cell_len + 1 > width:
+            line.append("…", NONE)
+            break
+        line.append_text(part)
+    return line
+
+
+class AnnotationPanel(RowList):
+    """One row per annotation: tag letter, quote, note, annotator; the counts above.
+
+    Its reactive :attr:`highlighted` is the highlighted annotation's id. A double click posts
+    :class:`JumpRequested`; keys are the ``panel`` scope of the key table (moving is done here,
+    jumping, deleting, notes and retagging by the app, for the highlighted annotation).
+    """
 
     BINDINGS = bindings("panel")
 
-    def action_first(self) -> None:
-        """The first annotation."""
-        self.action_scroll_top()
-
-    def action_last(self) -> None:
-        """The last annotation."""
-        self.action_scroll_bottom()
-
-
-class AnnotationPanel(Vertical):
-    """Counts per tag, then one row per annotation: tag, quote, note, annotator."""
-
-    DEFAULT_CSS = """
-    AnnotationPanel {
-        height: 1fr;
-    }
-    AnnotationPanel > #panel-counts {
-        height: 1;
-        padding: 0 1;
-    }
-    AnnotationPanel > AnnotationTable {
-        height: 1fr;
-        scrollbar-size-vertical: 1;
-    }
-    """
-
-    def __init__(self, looks: Looks, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.looks = looks
-        self.tags = looks.tags
-        self.annotations: list[Annotation] = []
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="panel-counts")
-        yield AnnotationTable(cursor_type="row", id="panel-table")
-
-    @property
-    def table(self) -> AnnotationTable:
-        return self.query_one(AnnotationTable)
-
-    @property
-    def rows(self) -> AnnotationTable:
-        """The rows (what takes the focus)."""
-        return self.table
-
-    def focus_rows(self) -> None:
-        """Put the focus on the rows."""
-        self.table.focus()
-
-    def on_mount(self) -> None:
-        self._columns()
-
     #: Below these widths the note and annotator columns are left out (a note then shows as
-    #: ✎ after the quote).
+    #: ✎ before the quote).
     NOTE_COLUMN_FROM = 50
     ANNOTATOR_COLUMN_FROM = 70
 
-    def _columns(self) -> None:
-        table = self.table
-        table.clear(columns=True)
-        width = self.size.width
-        self._note_column = width >= self.NOTE_COLUMN_FROM
-        self._annotator_column = width >= self.ANNOTATOR_COLUMN_FROM
-        note_width = 16 if self._note_column else 0
-        annotator_width = 10 if self._annotator_column else 0
-        columns = 1 + self._note_column + self._annotator_column
-        quote_width = width - 1 - note_width - annotator_width - 2 * (columns + 1) - 2
-        table.add_column(Text("", style="bold"), key="tag", width=1)
-        table.add_column("Quote", key="quote", width=max(8, quote_width))
-        if self._note_column:
-            table.add_column("Note", key="note", width=note_width)
-        if self._annotator_column:
-            table.add_column("By", key="annotator", width=annotator_width)
-        self._width = width
+    class JumpRequested(Message):
+        """The user asked to see the annotation in the reader (a double click)."""
 
-    def on_resize(self) -> None:
-        if getattr(self, "_width", None) != self.size.width:
-            self.set_annotations(self.annotations, keep=self.highlighted_id)
+        def __init__(self, annotation_id: str) -> None:
+            super().__init__()
+            self.annotation_id = annotation_id
 
-    @property
-    def highlighted_id(self) -> str | None:
-        table = self.table
-        if table.row_count == 0:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return row_key.value
+    def __init__(self, looks: Looks, *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(_columns(note=False, annotator=False), cursor_style=looks.selection,
+                         id=id, classes=classes)
+        self.looks = looks
+        self.tags = looks.tags
+        self.annotations: list[Annotation] = []
+        """The annotations shown, in text order."""
+        self._by_id: dict[str, Annotation] = {}
+        self._counts: dict[str, int] = {}
+        self._note_column = False
+        self._annotator_column = False
 
     def set_annotations(self, annotations: Sequence[Annotation], *,
                         keep: str | None = None) -> None:
-        """Show ``annotations`` in text order; keep the row of ``keep`` highlighted."""
+        """Show ``annotations`` in text order, with ``keep`` highlighted if it is one of them
+        (else the highlighted one if it still is, else the first)."""
         self.annotations = sorted(annotations, key=sort_key)
-        if not self.display:
-            # Hidden (the article list is shown): counts and rows are built when the panel is
-            # shown, not on every tag or preview (1 000 rows take a tenth of a second, and
-            # updating the counts line re-lays out the whole screen).
-            self._stale = True
-            return
-        by_name = {tag.name: tag for tag in self.tags}
-        counts = Text(no_wrap=True, overflow="ellipsis")
-        for tag in self.tags:
-            number = sum(1 for a in self.annotations if a.tag == tag.name)
-            counts.append(*self.looks.chip(tag.name))
-            counts.append(f" {number}  ", style="bold" if number else "dim")
-        counts.append(f"{len(self.annotations)} in all", style="dim")
-        self.query_one("#panel-counts", Static).update(counts)
-        self._stale = False
-        self._columns()
-        table = self.table
+        self._by_id = {annotation.id: annotation for annotation in self.annotations}
+        counts: dict[str, int] = {}
         for annotation in self.annotations:
-            tag = by_name.get(annotation.tag)
-            marker = Text(self.looks.letter(annotation.tag),
-                          style=self.looks.marker(annotation.tag))
-            quote = Text(display_text(shorten(annotation.text, 200)), no_wrap=True,
-                         overflow="ellipsis")
-            if annotation.note and not self._note_column:
-                quote = Text.assemble(("✎ ", "bold"), quote, no_wrap=True, overflow="ellipsis")
-            if annotation.anchor == "orphan":
-                quote = Text.assemble(("⚠ orphan ", "bold"), quote, no_wrap=True,
-                                      overflow="ellipsis")
-            elif annotation.anchor == "fuzzy":
-                quote = Text.assemble(("≈ ", "bold"), quote, no_wrap=True, overflow="ellipsis")
-            cells = [marker, quote]
-            if self._note_column:
-                cells.append(Text(display_text(shorten(annotation.note, 80)), no_wrap=True,
-                                  overflow="ellipsis", style="italic"))
-            if self._annotator_column:
-                cells.append(Text(display_text(annotation.annotator), no_wrap=True,
-                                  overflow="ellipsis", style="dim"))
-            table.add_row(*cells, key=annotation.id)
-        if keep is not None and keep in table.rows:
-            table.move_cursor(row=table.get_row_index(keep), animate=False)
+            counts[annotation.tag] = counts.get(annotation.tag, 0) + 1
+        self._counts = counts
+        self.set_rows(list(self._by_id), self._cells, highlight=keep)
 
-    def on_show(self) -> None:
-        if getattr(self, "_stale", False):
-            self.set_annotations(self.annotations)
+    def render_header(self, width: int) -> Text:
+        """The counts per tag and the total (see :func:`counts_line`)."""
+        return counts_line(self.looks, self._counts, len(self.annotations), width)
 
-    def highlight(self, annotation_id: str) -> None:
-        """Move the panel's cursor to ``annotation_id``."""
-        if getattr(self, "_stale", False):
-            self.set_annotations(self.annotations)
-        table = self.table
-        if annotation_id in table.rows:
-            table.move_cursor(row=table.get_row_index(annotation_id), animate=False)
+    def on_row_list_activated(self, event: RowList.Activated) -> None:
+        event.stop()
+        self.post_message(self.JumpRequested(event.key))
+
+    def on_resize(self) -> None:
+        width = self.scrollable_content_region.width
+        note, annotator = width >= self.NOTE_COLUMN_FROM, width >= self.ANNOTATOR_COLUMN_FROM
+        if (note, annotator) != (self._note_column, self._annotator_column):
+            self._note_column, self._annotator_column = note, annotator
+            self.set_columns(_columns(note, annotator))
+
+    def _cells(self, annotation_id: str) -> Sequence[Text]:
+        annotation = self._by_id[annotation_id]
+        marker = Text(self.looks.letter(annotation.tag), style=self.looks.marker(annotation.tag))
+        quote = Text()
+        if annotation.anchor == "orphan":
+            quote.append(*ORPHAN)
+        elif annotation.anchor == "fuzzy":
+            quote.append(*FUZZY)
+        if annotation.note and not self._note_column:
+            quote.append(*NOTED)
+        quote.append(display_text(shorten(annotation.text, 200)))
+        cells = [marker, quote]
+        if self._note_column:
+            cells.append(Text(display_text(shorten(annotation.note, 80)), style=NOTE))
+        if self._annotator_column:
+            cells.append(Text(display_text(annotation.annotator), style=NONE))
+        return cells
+
+
+def _columns(note: bool, annotator: bool) -> list[Column]:
+    """Tag letter, quote, and the note and annotator where there is room."""
+    columns = [Column(width=1), Column("Quote", min_width=8)]
+    if note:
+        columns.append(Column("Note", width=16))
+    if annotator:
+        columns.append(Column("By", width=10))
+    return columns

@@ -1,165 +1,153 @@
 """The article list: one row per article — title, outlet, date and a count per tag.
 
-A DataTable, so only the visible rows are rendered however large the corpus is. Every cell is a
-``rich.text.Text`` built from the raw string, never parsed as markup: titles are scraped text.
+A :class:`~tui.widgets.row_list.RowList`: a row's cells are made from the article's info when
+the row is painted, so a corpus of 10 000 articles costs at start what its first screen shows.
+Every cell is a ``rich.text.Text`` made from the raw string (through ``display_text``), never
+parsed as markup: titles are scraped text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual.content import Content
 from textual.message import Message
-from textual.reactive import var
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
 
 from ..bindings import bindings
+from ..corpus import ArticleInfo
 from ..layout import display_text
-from ..model import Article
 from ..styles import Looks
-from .tables import FixedWidthTable
+from .row_list import Column, RowList
+
+#: A count of zero, and one above zero.
+NONE = Style(dim=True)
+SOME = Style(bold=True)
+#: The marks before a title: the store file of its annotations is damaged; the article file
+#: had decoding problems.
+DAMAGED = ("! ", Style(bold=True))
+PROBLEMS = ("⚠ ", Style(bold=True))
 
 
-class ArticleList(FixedWidthTable[Text]):
-    """The corpus, in file-name order. Highlighting a row previews it; enter opens it."""
+class ArticleList(RowList):
+    """The corpus, in file-name order (``o`` sorts it otherwise, the filter narrows it).
+
+    Its reactive :attr:`highlighted` is the highlighted article's id: the app watches it to
+    preview that article. A double click posts :class:`Opened`; keys are the ``list`` scope of
+    the key table (moving is done here, opening and filtering by the app).
+    """
 
     BINDINGS = bindings("list")
 
-    highlighted: var[str | None] = var(None, init=False)
-    """The highlighted article's id (the app watches it to preview the article)."""
+    #: Below this width the outlet and date columns are left out (the reader's header shows
+    #: them for the open article) and the counts share one column.
+    COMPACT_BELOW = 56
 
-    DEFAULT_CSS = """
-    ArticleList {
-        scrollbar-size-vertical: 1;
-    }
-    """
+    #: The orders ``o`` cycles through.
+    SORTS = ("file", "title", "outlet", "date", "tags")
 
     class Opened(Message):
-        """The user asked to open (read) the article."""
+        """The user asked to open (read) the article (a double click)."""
 
         def __init__(self, article_id: str) -> None:
             super().__init__()
             self.article_id = article_id
 
-    def __init__(self, looks: Looks, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+    def __init__(self, looks: Looks, *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(_columns(looks, compact=False), cursor_style=looks.selection, id=id,
+                         classes=classes)
         self.looks = looks
         self.tags = looks.tags
-        self._title_width = 20
-        self._compact = False
-        self._articles: list[Article] = []
+        self._articles: dict[str, ArticleInfo] = {}
         self._counts: dict[str, dict[str, int]] = {}
         self._marks: dict[str, str] = {}
+        self._problems: dict[str, tuple[str, ...]] = {}
+        self._compact = False
         self.filter_text = ""
+        """What the list is narrowed to (title, outlet or id; any case)."""
         self.sort_by = "file"
-        self._unsized = False
+        """The order of the rows: one of :attr:`SORTS`."""
+
+    # ------------------------------------------------------------------ what the app tells it
 
     def set_articles(
         self,
-        articles: Iterable[Article],
+        articles: Iterable[ArticleInfo],
         counts: Mapping[str, Mapping[str, int]],
         marks: Mapping[str, str] | None = None,
     ) -> None:
-        """Fill the table. ``counts`` maps article id → tag → count; ``marks`` maps an article id
-        to a short warning shown before its title (e.g. damaged annotations)."""
-        self._articles = list(articles)
+        """List ``articles``. ``counts`` maps an article id to its count per tag; ``marks``
+        maps an article id to why its annotations cannot be read (shown as ``!``)."""
+        self._articles = {article.id: article for article in articles}
         self._counts = {key: dict(value) for key, value in counts.items()}
         self._marks = dict(marks or {})
-        if not self.size.width:
-            # Not laid out yet: the first resize builds the rows at the real width, instead
-            # of building every row now and again then (10 000 rows cost ~0.3 s a build).
-            self._unsized = True
-            return
         self._rebuild()
 
-    #: Below this width the outlet and date columns are left out (the reader's header shows
-    #: them for the open article).
-    COMPACT_BELOW = 56
-
-    def _rebuild(self) -> None:
-        highlighted = self.highlighted_id
-        self._compact = self.size.width < self.COMPACT_BELOW
-        self.clear(columns=True)
-        self._title_width = self._title_width_for(self.size.width)
-        self.add_column("Title", key="title", width=self._title_width)
-        if not self._compact:
-            self.add_column("Outlet", key="outlet", width=12)
-            self.add_column("Date", key="date", width=10)
-        if self._compact:
-            header = Text(" ".join(tag.marker for tag in self.tags), style="bold")
-            self.add_column(header, key="tags", width=2 * len(self.tags) - 1)
-        else:
-            for tag in self.tags:
-                self.add_column(Text(tag.marker, style="bold"), key=f"tag:{tag.name}", width=2)
-        no_tags = self._count_cells({})  # shared by the rows without tags (most of them)
-        rows = []
-        for article in self.visible_articles():
-            title = article.title or article.id
-            mark = self._marks.get(article.id, "")
-            cells = [
-                Text(("! " if mark else "") + display_text(title), no_wrap=True,
-                     overflow="ellipsis"),
-            ]
-            if not self._compact:
-                cells += [
-                    Text(display_text(article.outlet or "—"), no_wrap=True, overflow="ellipsis"),
-                    Text(article.date or "—", no_wrap=True),
-                ]
-            counts = self._counts.get(article.id)
-            cells += self._count_cells(counts) if counts else no_tags
-            rows.append((article.id, cells))
-        self.add_plain_rows(rows)
-        if highlighted is not None and highlighted in self.rows:
-            self.move_cursor(row=self.get_row_index(highlighted), animate=False)
-
-    def update_articles(
-        self, articles: Iterable[Article], removed: Iterable[object] = ()
-    ) -> None:
+    def update_articles(self, articles: Iterable[ArticleInfo],
+                        removed: Iterable[object] = ()) -> None:
         """Show new titles, outlets and dates of articles already listed (read after the first
-        screen), in place; drop the rows of the articles whose path is in ``removed``."""
-        changed = {article.id: article for article in articles}
-        gone = set(removed)
-        self._articles = [
-            changed.get(article.id, article)
-            for article in self._articles
-            if article.path not in gone
-        ]
-        if gone:
-            present = {article.id for article in self._articles}
-            for row_key in [key for key in self.rows if key.value not in present]:
-                self.remove_row(row_key)
-        for article in changed.values():
-            if article.id not in self.rows:
-                continue
-            self.update_cell(article.id, "title", self._title_cell(article))
-            if not self._compact:
-                self.update_cell(article.id, "outlet", self._outlet_cell(article))
-                self.update_cell(article.id, "date", Text(article.date or "—", no_wrap=True))
+        screen), in place; drop the articles whose path is in ``removed``."""
+        changed = [article for article in articles if article.id in self._articles]
+        for article in changed:
+            self._articles[article.id] = article
+        paths = set(removed)
+        gone = [key for key, article in self._articles.items() if article.path in paths]
+        for key in gone:
+            del self._articles[key]
+        if self.filter_text or self.sort_by != "file":
+            self._rebuild()  # a new title may pass the filter or move in the order
+            return
+        self.remove_rows(gone)
+        for article in changed:
+            self.refresh_row(article.id)
 
-    def _title_cell(self, article: Article) -> Text:
-        mark = self._marks.get(article.id, "")
-        return Text(("! " if mark else "") + display_text(article.title or article.id),
-                    no_wrap=True, overflow="ellipsis")
+    def set_counts(self, article_id: str, counts: Mapping[str, int]) -> None:
+        """Show one article's tag counts, repainting only its row. The order stays as it is,
+        even when sorted by tags: rows do not move away while the user tags."""
+        if self._counts.get(article_id, {}) == dict(counts):
+            return
+        self._counts[article_id] = dict(counts)
+        self.refresh_row(article_id)
 
-    @staticmethod
-    def _outlet_cell(article: Article) -> Text:
-        return Text(display_text(article.outlet or "—"), no_wrap=True, overflow="ellipsis")
+    def set_mark(self, article_id: str, mark: str) -> None:
+        """Mark the article's row with ``!`` (its annotations are damaged: ``mark`` says why),
+        or with nothing when ``mark`` is empty."""
+        if mark:
+            self._marks[article_id] = mark
+        else:
+            self._marks.pop(article_id, None)
+        self.refresh_row(article_id)
 
-    def select_article(self, article_id: str) -> None:
-        """Highlight ``article_id`` if it is shown."""
-        if article_id in self.rows:
-            self.move_cursor(row=self.get_row_index(article_id), animate=False)
+    def set_problems(self, article_id: str, problems: Sequence[str]) -> None:
+        """Mark the article's row with ``⚠`` when its file had decoding problems (known once
+        it is loaded: an ``ArticleInfo`` does not say), or with nothing when there are none."""
+        if tuple(problems) == self._problems.get(article_id, ()):
+            return
+        if problems:
+            self._problems[article_id] = tuple(problems)
+        else:
+            self._problems.pop(article_id, None)
+        self.refresh_row(article_id)
 
-    #: The orders ``o`` cycles through, with their sort keys.
-    SORTS = ("file", "title", "outlet", "date", "tags")
+    def set_filter(self, text: str) -> None:
+        """Show only articles whose title, outlet or id contains ``text`` (any case)."""
+        self.filter_text = text
+        self._rebuild()
+        self.border_subtitle = Content(f"filter: {display_text(text)}") if text else None
 
-    def visible_articles(self) -> list[Article]:
+    def action_cycle_sort(self) -> None:
+        """Sort by the next of file, title, outlet, date, tags."""
+        self.sort_by = self.SORTS[(self.SORTS.index(self.sort_by) + 1) % len(self.SORTS)]
+        self._rebuild()
+        self.border_title = f"Articles by {self.sort_by}"
+
+    def visible_articles(self) -> list[ArticleInfo]:
         """The articles that pass the filter, in the chosen order."""
         needle = self.filter_text.casefold()
         articles = [
-            a for a in self._articles
+            a for a in self._articles.values()
             if not needle
             or needle in a.title.casefold()
             or needle in a.outlet.casefold()
@@ -175,100 +163,69 @@ class ArticleList(FixedWidthTable[Text]):
             articles.sort(key=lambda a: -sum(self._counts.get(a.id, {}).values()))
         return articles
 
-    def set_filter(self, text: str) -> None:
-        """Show only articles whose title, outlet or id contains ``text`` (any case)."""
-        self.filter_text = text
-        self._rebuild()
-        self.border_subtitle = Content(f"filter: {display_text(text)}") if text else None
+    def on_row_list_activated(self, event: RowList.Activated) -> None:
+        event.stop()
+        self.post_message(self.Opened(event.key))
 
-    def action_cycle_sort(self) -> None:
-        """Sort by the next of file, title, outlet, date, tags."""
-        self.sort_by = self.SORTS[(self.SORTS.index(self.sort_by) + 1) % len(self.SORTS)]
-        self._rebuild()
-        self.border_title = f"Articles by {self.sort_by}"
+    def on_resize(self) -> None:
+        compact = self.scrollable_content_region.width < self.COMPACT_BELOW
+        if compact != self._compact:
+            self._compact = compact
+            self.set_columns(_columns(self.looks, compact))
 
-    def _title_width_for(self, width: int) -> int:
-        if self._compact:
-            fixed = 2 * len(self.tags) - 1 + 2 + 2
+    # ------------------------------------------------------------------ drawing
+
+    def _rebuild(self) -> None:
+        if self.filter_text or self.sort_by != "file":
+            keys = [article.id for article in self.visible_articles()]
         else:
-            fixed = (2 + 2) * len(self.tags) + 2 + 12 + 10 + 4
-        return max(8, width - fixed - 1)
+            keys = list(self._articles)  # every article, in corpus order
+        self.set_rows(keys, self._cells)
 
-    def _count_cells(self, counts: Mapping[str, int]) -> list[Text]:
-        """One cell per tag, or in compact mode one cell with a digit per tag (+ above 9)."""
+    def _cells(self, article_id: str) -> Sequence[Text]:
+        article = self._articles[article_id]
+        title = Text()
+        if article_id in self._marks:
+            title.append(*DAMAGED)
+        if article_id in self._problems:
+            title.append(*PROBLEMS)
+        title.append(display_text(article.title or article.id))
+        counts = self._counts.get(article_id, {})
         if self._compact:
-            cell = Text(no_wrap=True)
+            digits = Text()
             for number, tag in enumerate(self.tags):
                 count = counts.get(tag.name, 0)
                 shown = "·" if not count else (str(count) if count < 10 else "+")
-                cell.append(("" if number == 0 else " ") + shown,
-                            style="bold" if count else "dim")
-            return [cell]
+                digits.append(("" if number == 0 else " ") + shown, SOME if count else NONE)
+            return [title, digits]
         return [
-            Text(str(counts.get(tag.name, 0) or "·"), justify="right",
-                 style="bold" if counts.get(tag.name) else "dim")
-            for tag in self.tags
+            title,
+            Text(display_text(article.outlet or "—")),
+            Text(display_text(article.date or "—")),
+            *(self._count(counts.get(tag.name, 0)) for tag in self.tags),
         ]
 
-    def set_mark(self, article_id: str, mark: str) -> None:
-        """Show a warning mark before the article's title (e.g. its annotations are damaged)."""
-        self._marks[article_id] = mark
-        article = next((a for a in self._articles if a.id == article_id), None)
-        if article is not None and article_id in self.rows:
-            self.update_cell(article_id, "title", self._title_cell(article))
+    @staticmethod
+    def _count(count: int) -> Text:
+        """A count in three cells: ``·`` for none, ``1k+`` from a thousand."""
+        if not count:
+            return Text("·", style=NONE)
+        return Text(str(count) if count < 1000 else "1k+", style=SOME)
 
-    def set_counts(self, article_id: str, counts: Mapping[str, int]) -> None:
-        """Update one article's tag counts in place, repainting only its row."""
-        if self._counts.get(article_id) == dict(counts):
-            return
-        self._counts[article_id] = dict(counts)
-        if article_id not in self.rows:
-            return
-        cells = self._count_cells(counts)
-        keys = ["tags"] if self._compact else [f"tag:{tag.name}" for tag in self.tags]
-        # DataTable.update_cell repaints the whole table: over SSH that is most of the bytes a
-        # tag sends. Set the cells (Textual 8.2's own storage) and repaint the one row instead.
-        row = self._data[RowKey(article_id)]
-        for key, cell in zip(keys, cells):
-            row[ColumnKey(key)] = cell
-        self._update_count += 1  # the key of DataTable's row render cache
-        self.refresh_row(self.get_row_index(article_id))
 
-    def on_resize(self) -> None:
-        compact = self.size.width < self.COMPACT_BELOW
-        if self._unsized or compact != self._compact:
-            self._unsized = False
-            self._rebuild()
-        elif self._title_width_for(self.size.width) != self._title_width:
-            # Only the title column's width changes: no need to rebuild every row.
-            self._title_width = self._title_width_for(self.size.width)
-            self.columns[ColumnKey("title")].width = self._title_width
-            self._clear_caches()
-            self._require_update_dimensions = True
-            self.refresh()
-
-    @property
-    def highlighted_id(self) -> str | None:
-        """The id of the highlighted article, if any."""
-        if self.row_count == 0:
-            return None
-        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        return row_key.value
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.highlighted = event.row_key.value
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.Opened(event.row_key.value))
-
-    def action_first(self) -> None:
-        """The first article."""
-        self.action_scroll_top()
-
-    def action_last(self) -> None:
-        """The last article."""
-        self.action_scroll_bottom()
+def _columns(looks: Looks, compact: bool) -> list[Column]:
+    """The list's columns: title, outlet, date and a count per tag; compact, title and one
+    column of counts (a digit per tag)."""
+    title = Column("Title", min_width=8)
+    if compact:
+        letters = Text()
+        for number, tag in enumerate(looks.tags):
+            letters.append(("" if number == 0 else " ") + tag.marker, looks.marker(tag.name))
+        return [title, Column(letters, width=max(1, 2 * len(looks.tags) - 1))]
+    return [
+        title,
+        Column("Outlet", width=12),
+        Column("Date", width=10),
+        *(Column(Text(tag.marker, style=looks.marker(tag.name)), width=3, justify="right")
+          for tag in looks.tags),
+    ]
