@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
@@ -126,9 +127,10 @@ class AnnotationPanel(RowList):
         self._counts = counts
         self.set_rows(list(self._by_id), self._cells, highlight=keep)
 
-    def render_header(self, width: int) -> Text:
+    def render_header(self, width: int) -> list[Segment]:
         """The counts per tag and the total (see :func:`counts_line`)."""
-        return counts_line(self.looks, self._counts, len(self.annotations), width)
+        line = counts_line(self.looks, self._counts, len(self.annotations), width)
+        return list(line.render(self.app.console))
 
     def on_row_list_activated(self, event: RowList.Activated) -> None:
         event.stop()

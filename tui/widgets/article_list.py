@@ -9,6 +9,7 @@ parsed as markup: titles are scraped text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
 
 from rich.style import Style
 from rich.text import Text
@@ -80,7 +81,8 @@ class ArticleList(RowList):
     ) -> None:
         """List ``articles``. ``counts`` maps an article id to its count per tag; ``marks``
         maps an article id to why its annotations cannot be read (shown as ``!``)."""
-        self._articles = {article.id: article for article in articles}
+        listed = list(articles)
+        self._articles = dict(zip(map(attrgetter("id"), listed), listed))
         self._counts = {key: dict(value) for key, value in counts.items()}
         self._marks = dict(marks or {})
         self._rebuild()
