@@ -312,10 +312,10 @@ async def bench_scroll(s: Settings) -> list[Row]:
         await pilot.pause()
         total = articles.row_count
         for _ in range(count):
-            row = articles.cursor_row
+            row = articles.highlighted_row or 0
             times.append(await timed_key(
-                pilot, "down", lambda row=row: articles.cursor_row > row and app.article
-                is not None and app.article.id == articles.highlighted_id))
+                pilot, "down", lambda row=row: (articles.highlighted_row or 0) > row
+                and app.article is not None and app.article.id == articles.highlighted))
     base = await bare_keys("down", count)
     return [key_row("scroll", f"↓ × {count} in the list of {total:,} articles "
                     "(each previews its article)", times, base, 16)]
@@ -487,6 +487,174 @@ async def bench_tag_store(s: Settings) -> list[Row]:
                 "tag in a seed article, empty store", "≤ 25 ms", value <= 25, len(times))]
 
 
+def _listed(count: int) -> list:
+    """``count`` article infos with the seeds' titles and outlets (numbered), as listed."""
+    from tui.corpus import ArticleInfo, load_corpus
+
+    seeds = load_corpus([ROOT / "seeds"]).infos
+    return [
+        ArticleInfo(f"{n:05d}", Path(f"/corpus/{n:05d}.txt"),
+                    f"{seeds[n % len(seeds)].title} ({n})", seeds[n % len(seeds)].outlet,
+                    f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}")
+        for n in range(count)
+    ]
+
+
+async def bench_lists(s: Settings) -> list[Row]:
+    """The article list (a RowList) against a DataTable of the same rows in one app, and
+    against itself holding 10 rows: setting every row until the first screen of them is
+    painted, and one ↓ (key → moved → painted)."""
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    from tui.config import Config
+    from tui.layout import display_text
+    from tui.styles import Looks
+    from tui.widgets.article_list import ArticleList
+
+    count = 500 if s.quick else 10_000
+    listed, few = _listed(count), _listed(10)
+    tags = Config().tags
+    counts = {info.id: {tags[n % len(tags)].name: n % 7}
+              for n, info in enumerate(listed) if n % 10 == 0}
+
+    def table_rows() -> list[list[Text]]:
+        # What the DataTable list showed: a Text per cell, made for every row when set.
+        return [
+            [Text(display_text(info.title)), Text(display_text(info.outlet or "—")),
+             Text(info.date or "—"),
+             *(Text(str(counts.get(info.id, {}).get(tag.name, 0) or "·"), justify="right")
+               for tag in tags)]
+            for info in listed
+        ]
+
+    class Painted:
+        """Counts the lines a widget draws (to time "set" to "painted")."""
+
+        drawn = 0
+
+        def render_line(self, y: int):  # noqa: ANN201 - as the widget's
+            self.drawn += 1
+            return super().render_line(y)  # type: ignore[misc]
+
+    class List(Painted, ArticleList):
+        pass
+
+    class Table(Painted, DataTable):
+        pass
+
+    class Lists(App[None]):
+        # The list shows 10 rows: 10 articles fill it as 10 000 do, so the two paint alike.
+        CSS = "List { height: 11; } Table { height: 1fr; }"
+
+        def compose(self) -> ComposeResult:
+            yield List(Looks(tags))
+            yield Table(cursor_type="row")
+
+    app = Lists()
+
+    async def painted(widget: Painted) -> None:
+        """Let the app run (and paint, as its refresh timer would) until ``widget`` drew."""
+        widget.drawn = 0
+        while not widget.drawn:
+            app.screen._on_timer_update()
+            await asyncio.sleep(0)
+
+    ours_set: list[tuple[float, float, float]] = []
+    few_set: list[tuple[float, float, float]] = []
+    table_set: list[tuple[float, float, float]] = []
+    ours_move, few_move, table_move = [], [], []
+    async with app.run_test(size=SIZE) as pilot:
+        articles, table = app.query_one(List), app.query_one(Table)
+        table.add_column("Title", width=60)
+        table.add_column("Outlet", width=12)
+        table.add_column("Date", width=10)
+        for tag in tags:
+            table.add_column(tag.marker, width=3)
+        await pilot.pause()
+
+        async def set_articles(infos: list) -> tuple[float, float, float]:
+            """Seconds from setting ``infos`` to their first screen painted, the process's
+            CPU seconds over the same, and the CPU seconds of the call alone."""
+            articles.set_articles([], {})
+            await pilot.pause()
+            began, cpu = time.perf_counter(), time.process_time()
+            articles.set_articles(infos, counts)
+            call = time.process_time() - cpu
+            await painted(articles)
+            took = (time.perf_counter() - began, time.process_time() - cpu, call)
+            await pilot.pause()
+            return took
+
+        await set_articles(few)  # warm up (untimed): the first paint of a list costs more
+        for _ in range(3 if s.quick else 7):
+            few_set.append(await set_articles(few))
+            ours_set.append(await set_articles(listed))
+            table.clear()
+            await pilot.pause()
+            began, cpu = time.perf_counter(), time.process_time()
+            table.add_rows(table_rows())
+            while table.virtual_size.height < count:  # DataTable measures when idle
+                await asyncio.sleep(0)
+            await painted(table)
+            table_set.append((time.perf_counter() - began, time.process_time() - cpu, 0.0))
+            await pilot.pause()
+        moves = 9 if s.quick else 36
+
+        async def down(widget, row: Callable[[], int], times: list[float]) -> None:
+            before = row()
+            times.append(await timed_key(pilot, "down", lambda: row() > before))
+
+        # ↓ from the top row of a screen (the list shows 10 rows: 9 moves, none scrolls), in
+        # the middle of 10 000 rows, then the same in the DataTable, then in 10 rows.
+        middle = count // 2
+        for start in range(middle, middle + moves, 9):
+            articles.highlight(listed[start + 9].id)
+            articles.highlight(listed[start].id)  # now the top row on screen
+            articles.focus()
+            await pilot.pause()
+            for _ in range(9):
+                await down(articles, lambda: articles.highlighted_row or 0, ours_move)
+        table.focus()
+        for start in range(middle, middle + moves, 9):
+            table.move_cursor(row=start, animate=False)
+            await pilot.pause()
+            for _ in range(9):
+                await down(table, lambda: table.cursor_row, table_move)
+        articles.set_articles(few, {})
+        articles.focus()
+        for _ in range(0, moves, 9):
+            articles.action_first()
+            await pilot.pause()
+            for _ in range(9):
+                await down(articles, lambda: articles.highlighted_row or 0, few_move)
+    ms = statistics.median
+
+    def part(samples: list[tuple[float, float, float]], which: int) -> float:
+        return ms(sample[which] for sample in samples) * 1000
+
+    set_value, move_value = part(ours_set, 0), ms(ours_move) * 1000
+    set_few, move_few = part(few_set, 0), ms(few_move) * 1000
+    what_set = f"set {count:,} articles in the list, to its first screen painted"
+    what_move = f"↓ in the list of {count:,} (key → moved → painted)"
+    set_notes = [f"CPU {part(ours_set, 1):.1f} ms, of which the call {part(ours_set, 2):.2f} "
+                 f"ms; DataTable CPU {part(table_set, 1):.0f} ms; 10 articles: CPU "
+                 f"{part(few_set, 1):.1f} ms"]
+    return [
+        Row("list-set", what_set, set_value, "ms", part(table_set, 0),
+            "DataTable.add_rows of the same rows, measured and painted", "≤ 16 ms",
+            set_value <= 16, len(ours_set), set_notes),
+        Row("list-set-10", what_set, set_value, "ms", set_few, "the same list set with 10 "
+            "articles", "≤ 1.5× (as fast as 10)", set_value <= 1.5 * set_few, len(ours_set)),
+        Row("list-move", what_move, move_value, "ms", ms(table_move) * 1000,
+            "DataTable ↓, same rows", "≤ 16 ms", move_value <= 16, len(ours_move),
+            [f"p90 {statistics.quantiles(ours_move, n=10)[-1] * 1000:.2f} ms"]),
+        Row("list-move-10", what_move, move_value, "ms", move_few, "↓ in the same list of 10",
+            "≤ 1.5× (as fast as 10)", move_value <= 1.5 * move_few, len(ours_move)),
+    ]
+
+
 # ------------------------------------------------------------------ the run
 
 BENCHMARKS: dict[str, Callable[[Settings], object]] = {
@@ -497,6 +665,7 @@ BENCHMARKS: dict[str, Callable[[Settings], object]] = {
     "tag-big": bench_tag_big,
     "tag-store": bench_tag_store,
     "export": bench_export,
+    "lists": bench_lists,
 }
 
 
