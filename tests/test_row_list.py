@@ -202,6 +202,20 @@ async def test_moving_scrolls_as_little_as_keeps_the_highlight_in_view() -> None
         assert rows.highlighted == "row00030"
 
 
+async def test_fewer_rows_scroll_back_so_no_screen_is_left_half_empty() -> None:
+    rows = Rows(COLUMNS, id="subject")
+    app = Harness(rows, height=11)  # a header and 10 rows
+    keys, cells, _ = numbered(100)
+    async with app.run_test(size=(60, 20)) as pilot:
+        rows.set_rows(keys, cells)
+        await pilot.press("end", "up")
+        assert (rows.highlighted_row, rows.scroll_offset.y) == (98, 90)
+        rows.set_rows(keys[::4] + ["row00098"], cells)  # 26 rows, the highlighted one last
+        assert (rows.highlighted_row, rows.scroll_offset.y) == (25, 16)
+        await pilot.pause()
+        assert lines(rows)[-1].split() == ["row00098", "98"]
+
+
 async def test_the_highlighted_row_is_drawn_reversed_and_only_it() -> None:
     rows = Rows(COLUMNS, id="subject")
     app = Harness(rows)

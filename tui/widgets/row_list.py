@@ -7,9 +7,12 @@ setting 10 does, and so does scrolling through them.
 
 Rows are plain data: a key (a string, unique in the list) and its cells, one
 ``rich.text.Text`` per column, given by a function of the key. Nothing is parsed as markup: a
-cell shows what its ``Text`` holds. The list uses only Textual's public API (``ScrollView``,
-``render_line``, ``refresh_lines``, reactives), so it does not break with a minor release of
-Textual as a subclass of ``DataTable`` writing its internals did.
+cell shows what its ``Text`` holds (control characters are the caller's to make visible, with
+``tui.layout.display_text``; a newline cuts a cell to its first line).
+
+The list uses only Textual's public API (``ScrollView``, ``render_line``, ``refresh_lines``,
+reactives), so it does not break with a minor release of Textual as a subclass of
+``DataTable`` writing its internals did.
 """
 
 from __future__ import annotations
@@ -74,8 +77,8 @@ def row_segments(columns: Sequence[Column], widths: Sequence[int], cells: Sequen
     column's width, a space before the first and between each two.
 
     A missing cell is left blank; a cell holding a newline shows its first line. The cells
-    are never changed: the caller may keep them. (Segments, not one long ``Text``: rendering
-    each cell alone is a third of the cost.)
+    are never changed: the caller may keep them. Each cell is rendered alone: joining them in
+    one long ``Text`` first would copy every span and add styles across the whole line.
     """
     segments = [SPACE]
     for number, (column, width) in enumerate(zip(columns, widths)):
@@ -423,14 +426,18 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         return max(1, self.scrollable_content_region.height - HEADER_LINES)
 
     def _scroll_to_cursor(self) -> None:
-        """Scroll as little as brings the highlighted row into view."""
+        """Scroll as little as brings the highlighted row into view (and no further down
+        than shows the last row at the bottom, when rows were taken away)."""
         if self._cursor < 0 or not self.scrollable_content_region.height:
             return
-        top, rows = self.scroll_offset.y, self._page_rows()
+        rows = self._page_rows()
+        top = min(self.scroll_offset.y, max(0, len(self._keys) - rows))
         if self._cursor < top:
-            self._scroll_rows_to(self._cursor)
+            top = self._cursor
         elif self._cursor >= top + rows:
-            self._scroll_rows_to(self._cursor - rows + 1)
+            top = self._cursor - rows + 1
+        if top != self.scroll_offset.y:
+            self._scroll_rows_to(top)
 
     def _scroll_rows_to(self, top: int) -> None:
         # force: the scrollbar may not be there yet when rows were set in this same step.
