@@ -24,6 +24,7 @@ ROWS = {
     "tag-store": ["tag-store"],
     "export": [f"export-{name}" for name in
                ("json", "jsonl", "csv", "w3c", "doccano", "labelstudio", "brat")],
+    "lists": ["list-set", "list-set-10", "list-move", "list-move-10"],
 }
 
 
