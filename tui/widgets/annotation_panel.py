@@ -8,7 +8,7 @@ is on screen, so a thousand annotations cost what the visible ones cost. Every c
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -19,65 +19,17 @@ from ..bindings import bindings
 from ..editing import shorten
 from ..layout import display_text
 from ..model import Annotation, sort_key
-from ..styles import Looks
+from ..styles import Looks, legend
 from .row_list import Column, RowList
 
-#: A count of zero, and one above zero.
+#: Dim: the header's total, the annotator.
 NONE = Style(dim=True)
-SOME = Style(bold=True)
 #: Marks before a quote: it has a note (when the note column is not shown), it was placed by
 #: similarity in a changed text, it was not found in it.
 NOTED = ("✎ ", Style(bold=True))
 FUZZY = ("≈ ", Style(bold=True))
 ORPHAN = ("⚠ orphan ", Style(bold=True))
 NOTE = Style(italic=True)
-
-
-def counts_line(looks: Looks, counts: Mapping[str, int], total: int, width: int) -> Text:
-    """The panel's header: each tag's letter and count, then the total, in ``width`` cells.
-
-    It takes the roomiest form that fits — tag chips (``[C] 3``), then bare letters (``C3``)
-    with the total, then without it, then without spaces — so no count is ever cut: in the
-    80×24 screen's panel (25 cells beside its scrollbar) five tags and the total fit. When even
-    the tightest form is too wide (many tags, large counts), whole entries are left out and
-    ``…`` says so.
-    """
-
-    def entries(chips: bool) -> list[Text]:
-        found = []
-        for tag in looks.tags:
-            count = counts.get(tag.name, 0)
-            entry = Text()
-            if chips:
-                entry.append(*looks.chip(tag.name))
-                entry.append(" ")
-            else:
-                entry.append(tag.marker, looks.marker(tag.name))
-            entry.append(str(count), SOME if count else NONE)
-            found.append(entry)
-        return found
-
-    everything = Text(f"{total} in all", style=NONE)
-    chips, letters = entries(chips=True), entries(chips=False)
-    # (entries, the gap between them, the gap before the total or None: no total)
-    forms = ((chips, "  ", "  "), (letters, " ", "  "), (letters, " ", " "), (letters, " ", None),
-             (letters, "", None))
-    for parts, gap, before_total in forms:
-        line = Text(" ")
-        line.append_text(Text(gap).join(parts))
-        if before_total is not None:
-            line.append(before_total)
-            line.append_text(everything)
-        if line.cell_len <= width:
-            return line
-    # Too many tags for the width: as many whole entries as fit, and an ellipsis.
-    line = Text(" ")
-    for part in letters:
-        if line.cell_len + part.cell_len + 1 > width:
-            line.append("…", NONE)
-            break
-        line.append_text(part)
-    return line
 
 
 class AnnotationPanel(RowList):
@@ -128,8 +80,18 @@ class AnnotationPanel(RowList):
         self.set_rows(list(self._by_id), self._cells, highlight=keep)
 
     def render_header(self, width: int) -> list[Segment]:
-        """The counts per tag and the total (see :func:`counts_line`)."""
-        line = counts_line(self.looks, self._counts, len(self.annotations), width)
+        """The count of each tag, as the legend shows them (:func:`tui.styles.legend`: the
+        roomiest form that fits, so no count is cut), and the total where there is room."""
+        room = width - 1  # a space before, as before the rows
+        total = Text(f"{len(self.annotations)} in all", style=NONE)
+        line = Text(" ")
+        with_total = legend(self.looks, room - 2 - total.cell_len, self._counts)
+        if with_total.cell_len + 2 + total.cell_len <= room:
+            line.append_text(with_total)
+            line.append("  ")
+            line.append_text(total)
+        else:
+            line.append_text(legend(self.looks, room, self._counts))
         return list(line.render(self.app.console))
 
     def on_row_list_activated(self, event: RowList.Activated) -> None:

@@ -26,7 +26,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -117,8 +116,6 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
     Subclasses bind keys to these actions (``BINDINGS``): the list itself binds none, so the
     one key table says what every key does.
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = []
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"row-list--header"}
     """``row-list--header``: the header line (under the styles of its own text)."""
