@@ -431,9 +431,14 @@ class NewsmarkApp(App[None]):
         """A double click in the list."""
         self.open_at(message.article_id, None)
 
+    def on_annotation_panel_jump_requested(self, message: AnnotationPanel.JumpRequested) -> None:
+        """A double click in the panel."""
+        self.panel.highlight(message.annotation_id)
+        self.action_panel_jump()
+
     def action_open_article(self) -> None:
         """Read the highlighted article: it is shown in the reader, which takes the focus."""
-        article_id = self.articles.highlighted_id
+        article_id = self.articles.highlighted
         if article_id is not None:
             self.open_at(article_id, None)
 
@@ -441,7 +446,7 @@ class NewsmarkApp(App[None]):
         """Show ``article_id`` in the reader with ``span`` selected (its start if None)."""
         if self.corpus.info(article_id) is None:
             return
-        self.articles.select_article(article_id)
+        self.articles.highlight(article_id)
         if self.session.article is None or self.session.article.id != article_id:
             self._show(article_id)
         if span is not None:
@@ -482,14 +487,14 @@ class NewsmarkApp(App[None]):
                 self.articles.set_mark(article_id, session.damaged[article_id])
             if session.article is not None and session.article.id == article_id:
                 self.reader.set_annotations(session.placed)
-                self.panel.set_annotations(session.annotations, keep=self.panel.highlighted_id)
+                self.panel.set_annotations(session.annotations, keep=self.panel.highlighted)
 
     def _reveal(self, annotation: Annotation | None) -> None:
         """Show the article of ``annotation`` with the passage selected."""
         if annotation is None:
             return
         if self.session.article is None or self.session.article.id != annotation.article_id:
-            self.articles.select_article(annotation.article_id)
+            self.articles.highlight(annotation.article_id)
             self._show(annotation.article_id)
         reader = self.reader
         if reader.annotation(annotation.id) is not None:
@@ -652,12 +657,12 @@ class NewsmarkApp(App[None]):
             here = self._target()
             if here is not None:
                 panel.highlight(here.id)
-            panel.focus_rows()
+            panel.focus()
         else:
             articles.focus()
 
     def _panel_target(self) -> Annotation | None:
-        return self.session.annotation(self.panel.highlighted_id)
+        return self.session.annotation(self.panel.highlighted)
 
     def action_panel_jump(self) -> None:
         """Show the highlighted annotation in the reader, which takes the focus."""
@@ -696,7 +701,7 @@ class NewsmarkApp(App[None]):
         if not self.reader.has_focus:
             self.reader.focus()
         elif self.panel.display:
-            self.panel.focus_rows()
+            self.panel.focus()
         else:
             self.articles.focus()
 
@@ -731,7 +736,7 @@ class NewsmarkApp(App[None]):
         # Every action of the key table, with its key as the config left it, run where it
         # belongs: a widget's own actions on the widget, the app's on the app.
         targets = {"main": lambda: self, "reader": lambda: self.reader,
-                   "list": lambda: self.articles, "panel": lambda: self.panel.rows}
+                   "list": lambda: self.articles, "panel": lambda: self.panel}
         where = {"reader": " (reader)", "list": " (article list)", "panel": " (annotation panel)"}
         tags = self.config.tags
         for key in self.key_table:

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 #: How long one settling step waits for its callback (seconds). Steps take microseconds; this
 #: only matters if a widget is removed with the callback still queued.
-STEP_TIMEOUT = 0.5
+STEP_TIMEOUT = 3.0
 
 
 @dataclass(frozen=True)
