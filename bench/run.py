@@ -315,7 +315,8 @@ async def bench_scroll(s: Settings) -> list[Row]:
             row = articles.highlighted_row or 0
             times.append(await timed_key(
                 pilot, "down", lambda row=row: (articles.highlighted_row or 0) > row
-                and app.article is not None and app.article.id == articles.highlighted))
+                and app.session.article is not None
+                and app.session.article.id == articles.highlighted))
     base = await bare_keys("down", count)
     return [key_row("scroll", f"↓ × {count} in the list of {total:,} articles "
                     "(each previews its article)", times, base, 16)]

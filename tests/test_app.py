@@ -48,7 +48,7 @@ async def test_start_focus_and_first_article(seeds: Path, store_dir: Path) -> No
         articles = app.query_one(ArticleList)
         assert articles.has_focus
         assert articles.row_count == 5
-        assert articles.highlighted_id == "000_459b4affb575bcd9"
+        assert articles.highlighted == "000_459b4affb575bcd9"
         assert app.query_one(Reader).article.id == "000_459b4affb575bcd9"
         # Moving in the list previews the next article.
         await pilot.press("down")
@@ -80,7 +80,7 @@ async def test_tag_three_sentences_quit_reopen(seeds: Path, store_dir: Path) -> 
         on_disk = Store(store_dir, annotator="tester").annotations(reader.article.id)
         assert sorted((a.tag, a.text) for a in on_disk) == sorted(expected)
         # The article list counts them.
-        row = app.query_one(ArticleList).get_row("000_459b4affb575bcd9")
+        row = app.query_one(ArticleList).row_cells("000_459b4affb575bcd9")
         assert str(row[-1]) == "1 1 · 1"
         await pilot.press("q")
     assert not app.is_running

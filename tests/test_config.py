@@ -476,10 +476,16 @@ def test_any_tag_tables_give_a_valid_config_or_one_clear_error(
 def test_the_examples_in_the_docs_are_valid() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "config.md").read_text("utf-8")
     examples = doc.split("```toml\n")[1:]
-    assert len(examples) >= 2
-    # Every example parses; the first two are the full example and the theme-only one (the
-    # suggestion-rule examples after them are checked in tests/test_suggest.py).
-    full, theme_only, *_ = (parse_config(example.split("```")[0]) for example in examples)
+    assert len(examples) >= 3
+    # Every example parses: the full one first, the [keys] one, the theme-only one (the
+    # suggestion-rule examples are checked in tests/test_suggest.py).
+    parsed = [parse_config(example.split("```")[0]) for example in examples]
+    full = parsed[0]
+    (keys,) = [config for config, text in zip(parsed, examples) if text.startswith("[keys]")]
+    (theme_only,) = [config for config, text in zip(parsed, examples)
+                     if text.split("```")[0].strip() == 'theme = "dark"']
+    assert dict(keys.keys) == {"next_sentence": "l", "previous_sentence": "h,up",
+                               "search": "ctrl+f"} and keys.warnings == ()
     assert full.tag_names == ("claim", "threat", "denial", "schedule", "sanction")
     assert [tag.key for tag in full.tags] == ["c", "t", "d", "s", ""]
     assert theme_only == Config(theme="textual-dark")

@@ -85,7 +85,7 @@ async def test_each_hostile_article_is_shown_literally(
         for item in hostile.values():
             if item.article_id is None or item.name == "big":
                 continue
-            articles.select_article(item.article_id)
+            articles.highlight(item.article_id)
             await pilot.pause()
             assert reader.article is not None and reader.article.id == item.article_id
             raw, text = screen_dump(app)
@@ -135,18 +135,18 @@ async def test_hostile_metadata_file_name_notes_and_config(
     )
     app = NewsmarkApp(corpus, store, config=Config(tags=tags), annotator=store.annotator)
     async with app.run_test(size=(200, 50)) as pilot:
-        app.query_one(ArticleList).select_article("markup")
+        app.query_one(ArticleList).highlight("markup")
         await pilot.pause()
         raw, text = screen_dump(app)
         assert_safe(raw, text)
         assert "[red]Sidecar[/red] ␛]0;PWNED-SIDE␇title [/]" in text
         assert "␛[5mOutlet␛[0m [link=h" in text  # the header (the list cuts it short)
-        app.query_one(ArticleList).select_article(HOSTILE_NAME)
+        app.query_one(ArticleList).highlight(HOSTILE_NAME)
         await pilot.pause()
         raw, text = screen_dump(app)
         assert_safe(raw, text)
         assert "name [bold]x[red] ␛]0;PWNED-NAME␇" in text
-        app.query_one(ArticleList).select_article("markup")
+        app.query_one(ArticleList).highlight("markup")
         await pilot.pause()
         await pilot.press("a")  # the annotation panel: quote, note, annotator
         await pilot.pause()
@@ -211,7 +211,7 @@ async def test_binary_file_is_listed_as_skipped_with_the_reason(
     app = make_app(readable(hostile), tmp_path / "store")
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await pilot.pause()
-        assert hostile["binary"].path.stem not in app.query_one(ArticleList).rows
+        assert hostile["binary"].path.stem not in app.query_one(ArticleList).row_keys
         raw, text = screen_dump(app)
         assert_safe(raw, text)
         assert "Skipped 1 file" in text and "binary [blink] ␛]0;PWNED-BIN␇.txt" in text

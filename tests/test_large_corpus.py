@@ -54,6 +54,6 @@ async def test_titles_and_counts_arrive_after_the_first_screen(tmp_path: Path) -
         assert corpus.pending == 0
         assert str(articles.row_cells(last)[0]) == f"Headline number {count - 1}"
         assert counts_of(last).startswith("1")
-        assert f"{count - 2:04d}" in app._damaged
+        assert f"{count - 2:04d}" in app.session.damaged
         assert str(articles.row_cells(f"{count - 2:04d}")[0]).startswith("! ")
         assert articles.border_subtitle is None  # no "reading titles" left

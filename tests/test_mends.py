@@ -30,7 +30,7 @@ def make_app(seeds: Path, store_dir: Path, config: Config | None = None) -> News
 
 
 async def open_article(pilot, app: NewsmarkApp, article_id: str) -> Reader:
-    app.articles.select_article(article_id)
+    app.articles.highlight(article_id)
     await pilot.pause()
     await burst(pilot, "enter")
     assert app.reader.article.id == article_id and app.reader.has_focus

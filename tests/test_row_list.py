@@ -498,7 +498,7 @@ async def test_panel_header_at_28_columns_shows_five_tags_and_their_counts() -> 
         header = lines(panel)[0]
         assert header.split() == ["C", "4", "T", "4", "D", "4", "S", "4", "Q", "4"]
         assert [row[:3] for row in lines(panel)[1:6]] == [f" {t.marker} " for t in FIVE_TAGS]
-        letter = next(s for s in panel.render_line(0) if s.text == "Q")
+        letter = next(s for s in panel.render_line(0) if s.text.strip() == "Q")
         assert letter.style is not None
         assert letter.style.bgcolor == looks.marker("quote").bgcolor and letter.style.bold
 

@@ -82,3 +82,16 @@ def screen_text(app: App[object]) -> str:
     console.print(app.screen._compositor.render_update(
         full=True, screen_stack=app._background_screens))
     return console.export_text(styles=False)
+
+
+async def shows(pilot, text: str, timeout: float = 10.0) -> str:
+    """Wait until ``text`` is on the screen; the screen's text."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    shown = ""
+    while loop.time() < deadline:
+        await pilot.pause(0.05)
+        shown = screen_text(pilot.app)
+        if text in shown:
+            return shown
+    raise AssertionError(f"{text!r} not on the screen within {timeout} s:\n{shown}")

@@ -399,6 +399,8 @@ class NewsmarkApp(App[None]):
         self.reader.show_article(article, self.session.placed)
         self.panel.set_annotations(self.session.annotations)
         self._header(article)
+        if article.problems:
+            self.articles.set_problems(article_id, article.problems)
         if article_id in self.session.damaged:
             self.articles.set_mark(article_id, self.session.damaged[article_id])
         # What was said about the last article does not hang over this one.

@@ -126,7 +126,8 @@ def legend(looks: Looks, width: int, counts: Mapping[str, int] | None = None) ->
             text.append(f" {label} " if padded else label, looks.marker(tag.name))
             if counts is not None:
                 number = counts.get(tag.name, 0)
-                text.append(f" {number}", "bold" if number else "dim")
+                # After a padded chip its own padding is the space before the count.
+                text.append(f"{number}" if padded else f" {number}", "bold" if number else "dim")
         return text
 
     for named, padded in ((True, True), (True, False), (False, True), (False, False)):

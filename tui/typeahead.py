@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
 
-#: How long one settling step waits for its callback (seconds). Steps take microseconds; this
+#: How long one settling step waits for its callback (seconds). A step takes well under a
+#: millisecond on an idle machine, and can take a good part of a second on a loaded one; this
 #: only matters if a widget is removed with the callback still queued.
 STEP_TIMEOUT = 3.0
 
