@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -262,15 +261,15 @@ def test_words_within_a_span_are_whole() -> None:
     assert word_spans(text, Span(17, 18)) == []
 
 
-def test_one_megabyte_is_fast() -> None:
-    """The reader moves a cursor over the whole text: well under a second for 1 MB."""
+def test_one_megabyte_splits_as_its_parts_do() -> None:
+    """1 MB of the seeds repeated splits into the seeds' sentences, repeated (how fast is in
+    bench/, not here)."""
     prose = "\n\n".join(article.text for article in load_corpus([SEEDS]))
-    big = ((prose + "\n\n") * (1_000_000 // len(prose) + 1))[:1_000_000]
-    started = time.perf_counter()
+    copies = 1_000_000 // len(prose) + 1
+    big = (prose + "\n\n") * copies
     spans = sentence_spans(big)
-    elapsed = time.perf_counter() - started
+    assert len(spans) == copies * len(sentence_spans(prose + "\n\n"))
     assert len(spans) > 7000
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
 
 
 # --------------------------------------------------------------------------- properties

@@ -188,7 +188,6 @@ def test_hostile_file_in_a_real_terminal(hostile: dict[str, Hostile], tmp_path: 
     store = tmp_path / "store"
     with TmuxSession(app_argv([item.path], store), env=app_env(tmp_path),
                      cwd=tmp_path) as tmux:
-        started = time.monotonic()
         tmux.wait_for("q Quit", timeout=40)
         if item.article_id is None:
             screen = tmux.wait_for("Skipped 1 file")
@@ -196,7 +195,6 @@ def test_hostile_file_in_a_real_terminal(hostile: dict[str, Hostile], tmp_path: 
         else:
             for marker in MARKERS.get(name, ())[:2]:
                 tmux.wait_for(marker, timeout=40)
-        opened = time.monotonic() - started
         if item.article_id is not None and name != "empty":
             tmux.keys("Tab", "j", "1")
             (annotation,) = wait_for_annotations(store, item.article_id, 1, timeout=30)
@@ -213,7 +211,6 @@ def test_hostile_file_in_a_real_terminal(hostile: dict[str, Hostile], tmp_path: 
         assert "q Quit" in screen  # the screen was not cleared or scrolled away
         tmux.keys("q")
         tmux.wait_until(lambda: tmux.dead, what="the app to quit")
-    assert opened < 30, f"{name} took {opened:.1f} s to show"
     if name == "invalid":
         assert item.path.read_bytes().startswith(b"Invalid bytes\n\nThe caf\xff")
 

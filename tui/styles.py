@@ -123,7 +123,9 @@ def legend(looks: Looks, width: int, counts: Mapping[str, int] | None = None) ->
             if index:
                 text.append(" ")
             label = f"{tag.marker} {tag.name}" if named else tag.marker
-            text.append(f" {label} " if padded else label, looks.marker(tag.name))
+            # The tag's own style (not the bolder letter of the gutter): without colour the
+            # legend shows each tag's text style exactly as the reader draws it.
+            text.append(f" {label} " if padded else label, looks.tag(tag.name))
             if counts is not None:
                 number = counts.get(tag.name, 0)
                 # After a padded chip its own padding is the space before the count.
