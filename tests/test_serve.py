@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.serving import SEEDS, STOP_BOUND, free_port, open_page, served, session_apps
-from tui.cli import app_asks_annotator, build_parser, main
+from tui.cli import build_parser, main
 from tui.model import MAX_ANNOTATOR_CHARS, annotator_name
 from tui.store import Store
 
@@ -411,18 +411,6 @@ def test_the_server_imports_no_textual() -> None:
     assert done.stdout.strip() == "[]"
 
 
-@pytest.mark.skipif(app_asks_annotator(), reason="the app asks for a name now: the page test "
-                    "below runs instead")
-def test_ask_annotator_is_one_line_until_the_app_can_ask(tmp_path: Path) -> None:
-    for args in (["serve", "--port", str(free_port())], ["open"]):
-        done = run_cli(*args, str(SEEDS), "--ask-annotator", "--store", str(tmp_path / "s"),
-                       cwd=tmp_path)
-        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
-        assert "--ask-annotator: this version of the app cannot ask" in done.stderr
-
-
-@pytest.mark.skipif(not app_asks_annotator(), reason="the app does not push the name screen "
-                    "(tui/screens/annotator.py) yet: the lead wires it with issue 13's core")
 def test_a_page_without_a_name_asks_for_one(tmp_path: Path) -> None:
     store = tmp_path / "store"
 

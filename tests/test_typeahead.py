@@ -265,3 +265,15 @@ async def test_a_burst_does_what_the_same_keys_pressed_slowly_do(
         results.append((everything(store_dir, seeds), shown))
     assert results[0] == results[1]
     assert results[0][0], "the sequence should leave something in the store"
+
+
+async def test_the_name_asked_first_then_the_keys_after_it(seeds: Path, store_dir: Path) -> None:
+    """newsmark serve --ask-annotator: the name, enter and the keys after it, in one burst."""
+    app = NewsmarkApp(load_corpus([seeds]), Store(store_dir, annotator="server-user"),
+                      config=Config(), annotator="server-user", ask_annotator=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await burst(pilot, *"frank", "enter", "enter", "1")
+        (annotation,) = Store(store_dir, annotator="x").annotations(A000)
+        assert (annotation.annotator, annotation.tag) == ("frank", "claim")
+        assert app.status_line.message.startswith("Tagged claim")

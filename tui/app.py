@@ -111,8 +111,11 @@ class NewsmarkApp(App[None]):
         *,
         config: Config | None = None,
         annotator: str,
+        ask_annotator: bool = False,
     ) -> None:
         super().__init__()
+        self.ask_annotator = ask_annotator
+        """Ask who is annotating on the first screen (``newsmark serve --ask-annotator``)."""
         self.config = config or Config()
         self.session = Session(corpus, store, config=self.config, annotator=annotator)
         self.looks = Looks.for_terminal(self.config.tags)
@@ -267,12 +270,30 @@ class NewsmarkApp(App[None]):
             self._tell_skipped(self.corpus.skipped)
         self.set_interval(POLL_INTERVAL, self._poll_store)
         self._install_signal_handlers()
+        if self.ask_annotator:
+            self._ask_who()
         ready = os.environ.get(BENCH_READY_ENV)
         if ready:
             self.call_after_refresh(self._bench_ready, ready)
 
     def on_unmount(self) -> None:
         self.typeahead.stop()
+
+    def _ask_who(self) -> None:
+        """Ask the name to tag under; until it is given nothing is tagged."""
+        from .screens.annotator import AnnotatorScreen
+
+        try:
+            known = self.store.annotators()
+        except StoreError:
+            known = []
+
+        def given(name: str) -> None:
+            self.session.annotator = name
+            self.store.annotator = name
+            self.status(f"Tagging as {name}.")
+
+        self.push_screen(AnnotatorScreen(known=known), given)
 
     def _tell_skipped(self, skipped: Iterable[Skipped]) -> None:
         skipped = list(skipped)

@@ -120,13 +120,8 @@ def cmd_open(args: argparse.Namespace) -> int:
     store = _store(args)
     from .app import NewsmarkApp  # Textual is imported only here
 
-    # The name screen (tui/screens/annotator.py) is asked for only when wanted, so the app
-    # needs no new argument until it can ask.
-    asking = {"ask_annotator": True} if getattr(args, "ask_annotator", False) else {}
-    if asking and not app_asks_annotator():
-        raise UserError("--ask-annotator: this version of the app cannot ask for a name yet; "
-                        "use --annotator NAME")
-    app = NewsmarkApp(corpus, store, config=config, annotator=_annotator(args), **asking)
+    app = NewsmarkApp(corpus, store, config=config, annotator=_annotator(args),
+                      ask_annotator=getattr(args, "ask_annotator", False))
     app.run()
     # The app is done and every tag is on disk. Without this the interpreter's final garbage
     # collection over the app's objects takes ~1 s more before the process ends (measured
@@ -147,16 +142,6 @@ def serve_command(args: argparse.Namespace) -> list[str]:
     return argv
 
 
-def app_asks_annotator() -> bool:
-    """Whether the app can ask who is annotating on its first screen (tui/screens/annotator.py);
-    until the app takes ``ask_annotator``, ``--ask-annotator`` says so instead of failing."""
-    import inspect
-
-    from .app import NewsmarkApp
-
-    return "ask_annotator" in inspect.signature(NewsmarkApp).parameters
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the app as web pages (one app per browser session) until SIGTERM or ctrl+c."""
     for path in args.paths or args.corpus or []:
@@ -166,9 +151,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     annotator = _annotator(args)
     if not 0 < args.port < 65536:
         raise UserError(f"--port {args.port}: use a port from 1 to 65535")
-    if args.ask_annotator and not app_asks_annotator():
-        raise UserError("--ask-annotator: this version of the app cannot ask for a name yet; "
-                        "give each analyst a link with &annotator=NAME instead")
     try:
         from .serve import NewsmarkServer, choose_token
     except ImportError as error:

@@ -37,6 +37,7 @@ SCOPES: dict[str, str] = {
     "prompt": "prompts",
     "picker": "tag picker",
     "confirm": "confirmations",
+    "annotator": "who is annotating",
 }
 
 #: A scope's keys are active together with its parent's: a key may be bound once in the two.
@@ -255,6 +256,8 @@ KEYS: tuple[Key, ...] = (
     ),
     _k("picker_cancel", "escape", "cancel", "Cancel", "Prompts", "picker", show=True,
        key_display="esc", help="Close the picker without a change", routes=True),
+    _k("annotator_accept", "enter", "accept", "Accept", "Prompts", "annotator", show=True,
+       help="Annotate under the name typed", routes=True),
     _k("confirm_yes", "y,enter", "answer(True)", "Yes", "Prompts", "confirm", show=True,
        key_display="y", help="Yes, do it", routes=True),
     _k("confirm_no", "n,escape", "answer(False)", "No", "Prompts", "confirm", show=True,

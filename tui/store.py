@@ -726,6 +726,11 @@ class Store:
                 ids.append(article_id)
         return sorted(ids)
 
+    def annotators(self) -> list[str]:
+        """The names that have a shard in the store (from the file names), sorted."""
+        names = {unsafe_name(path.name[: -len(".json")]) for path in self._all_shard_files()}
+        return sorted(name for name in names if name)
+
     def read_all(
         self, article_ids: Iterable[str] | None = None
     ) -> tuple[list[Annotation], list[Problem]]:

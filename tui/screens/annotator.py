@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ..bindings import bindings
 from ..layout import display_text
 from ..model import MAX_ANNOTATOR_CHARS, annotator_name
 
@@ -27,6 +28,8 @@ class AnnotatorScreen(ModalScreen[str]):
     ``known`` names already in the store are shown, so that "alice" does not come back as
     "Alice".
     """
+
+    BINDINGS = bindings("annotator")
 
     DEFAULT_CSS = """
     AnnotatorScreen {
@@ -81,10 +84,10 @@ class AnnotatorScreen(ModalScreen[str]):
         event.stop()
         self.query_one("#annotator-problem", Static).update("")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def action_accept(self) -> None:
+        """Take the name typed, if it is one (else say why and stay)."""
         try:
-            name = annotator_name(event.value)
+            name = annotator_name(self.query_one(Input).value)
         except ValueError as error:
             text = str(error)
             self.query_one("#annotator-problem", Static).update(
