@@ -185,3 +185,13 @@ def test_a_store_that_cannot_be_written_is_read_only(seeds: Path, tmp_path: Path
     outcome = session.tag(Span(0, 4), "claim")
     assert outcome.error and outcome.message == session.read_only
     assert blocker.read_text() == "not a folder"
+
+
+def test_shorten_cuts_at_a_word_when_it_can() -> None:
+    from tui.editing import shorten
+
+    assert shorten("Putin happy with results of Biden security call", 30) == \
+        "Putin happy with results of…"
+    assert shorten("Unprecedented", 8) == "Unprece…"  # no space: mid-word
+    assert shorten("a  b\n c", 48) == "a b c"
+    assert all(len(shorten("word " * 40, width)) <= width for width in range(2, 60))

@@ -8,9 +8,18 @@ from .model import Annotation, Span, sort_key
 
 
 def shorten(text: str, width: int = 48) -> str:
-    """One line of at most ``width`` characters, with an ellipsis when cut."""
+    """One line of at most ``width`` characters, with an ellipsis when cut: at the last space
+    if there is one in the second half of the room (a whole word reads better), else
+    mid-word."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+    if len(flat) <= width:
+        return flat
+    room = max(0, width - 1)
+    cut = flat[:room]
+    space = cut.rfind(" ")
+    if space >= room // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 def annotation_under(annotations: Iterable[Annotation], span: Span) -> Annotation | None:
