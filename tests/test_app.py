@@ -163,7 +163,7 @@ async def test_undo_deletes_an_annotation_from_an_earlier_session(
     seeds: Path, store_dir: Path
 ) -> None:
     corpus = load_corpus([seeds])
-    article = corpus.articles[0]
+    article = corpus.load_all()[0]
     first = sentence_spans(article.text, article.boilerplate)[0]
     Store(store_dir, annotator="tester").add(
         Annotation.new(article, first, "claim", annotator="tester")

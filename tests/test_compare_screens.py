@@ -108,7 +108,7 @@ async def test_tag_the_sanctions_threat_compare_and_propagate(seeds: Path,
         assert isinstance(screen, CompareScreen)
         grid = cells(screen)
         assert len(grid) == 1
-        assert grid[0][0].startswith("T “Unprecedented sanc")
+        assert grid[0][0].startswith("T “Unprecedented")
         # 000 is where it was tagged; 001, the other version, rewords it; 002 and 003 tell the
         # threat in other words (a lower score); 004 does not carry it.
         assert grid[0][1:] == ["src T", "~99", "~66", "~66", "-"]

@@ -339,7 +339,7 @@ async def test_text_changed_notice_names_a_hostile_article_literally(tmp_path: P
     path = folder / f"{HOSTILE_NAME}.txt"
     path.write_text("A first sentence here. A second one.\n", encoding="utf-8")
     store = Store(tmp_path / "store", annotator="tester")
-    article = load_corpus([folder]).articles[0]
+    article = load_corpus([folder]).load_all()[0]
     store.add(Annotation.new(article, Span(0, 22), "claim", annotator="tester"))
     path.write_text("A new start. A first sentense hear. A second one.\n", encoding="utf-8")
     app = make_app([folder], tmp_path / "store")

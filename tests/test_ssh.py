@@ -159,7 +159,7 @@ def sshd(tmp_path: Path) -> Iterator[Sshd]:
 def test_a_dropped_connection_loses_nothing_and_leaves_nothing(sshd: Sshd,
                                                               tmp_path: Path) -> None:
     store = tmp_path / "store"
-    first = load_corpus([SEEDS]).articles[0]
+    first = load_corpus([SEEDS]).load_all()[0]
     remote_env = {"NEWSMARK_ANNOTATOR": "ssh-tester", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
     if "PYTHONPATH" in os.environ:
         remote_env["PYTHONPATH"] = os.environ["PYTHONPATH"]

@@ -82,7 +82,7 @@ def selection_visible(screen_with_escapes: str) -> bool:
 
 def test_core_flow_read_tag_move_resize_quit(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    first = load_corpus([SEEDS]).articles[0]
+    first = load_corpus([SEEDS]).load_all()[0]
     with TmuxSession(app_argv([SEEDS], store), env=app_env(tmp_path), cwd=tmp_path) as tmux:
         screen = tmux.wait_for("q Quit")
         assert "Articles" in screen and "C claim" in screen and "S schedule" in screen
@@ -136,7 +136,7 @@ def test_bursts_sent_in_one_send_keys_land_where_they_were_meant(
     """Each burst is one ``send-keys``: the terminal hands the app the keys in one read. The
     prompts show what is typed, and no key of a burst runs in the screen underneath."""
     store = tmp_path / "store"
-    first = load_corpus([SEEDS]).articles[0]
+    first = load_corpus([SEEDS]).load_all()[0]
     width, height = size
     with TmuxSession(app_argv([SEEDS], store), env=app_env(tmp_path), cwd=tmp_path,
                      width=width, height=height) as tmux:
@@ -198,7 +198,7 @@ def test_hostile_file_in_a_real_terminal(hostile: dict[str, Hostile], tmp_path: 
         if item.article_id is not None and name != "empty":
             tmux.keys("Tab", "j", "1")
             (annotation,) = wait_for_annotations(store, item.article_id, 1, timeout=30)
-            article = load_corpus([item.path]).articles[0]
+            article = load_corpus([item.path]).load_all()[0]
             assert annotation.text == article.text[annotation.start : annotation.end]
             tmux.wait_for("— saved.")
         else:
@@ -230,7 +230,7 @@ def _tag_four(tmux: TmuxSession, store: Path, article_id: str) -> dict[str, list
 
 def test_sixteen_colours_keep_tags_apart(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    first = load_corpus([SEEDS]).articles[0]
+    first = load_corpus([SEEDS]).load_all()[0]
     env = app_env(tmp_path, TERM="xterm")
     with TmuxSession(app_argv([SEEDS], store), env=env, cwd=tmp_path, width=120,
                      height=40) as tmux:
@@ -260,7 +260,7 @@ def _grey(code: str) -> bool:
 def test_no_color_tags_differ_by_style_and_letter(tmp_path: Path,
                                                   setting: dict[str, str]) -> None:
     store = tmp_path / "store"
-    first = load_corpus([SEEDS]).articles[0]
+    first = load_corpus([SEEDS]).load_all()[0]
     env = app_env(tmp_path, **setting)
     with TmuxSession(app_argv([SEEDS], store), env=env, cwd=tmp_path, width=120,
                      height=40) as tmux:

@@ -295,7 +295,7 @@ class _Checker:
         tags = self.tags(data["tags"]) if "tags" in data else DEFAULT_TAGS
         rules = self.rules(data["tags"]) if "tags" in data else {}
         suggest = self.suggest(data["suggest"]) if "suggest" in data else SuggestSettings()
-        keys, warnings = self.keys(data["keys"]) if "keys" in data else ({}, ())
+        keys, warnings = self.key_table(data["keys"]) if "keys" in data else ({}, ())
         return Config(tags=tags, theme=theme, tag_rules=rules, suggest=suggest, keys=keys,
                       warnings=warnings)
 
@@ -351,7 +351,7 @@ class _Checker:
                             "e.g. min_score = 0.5")
         return SuggestSettings(show, tuple(dict.fromkeys(sources)), float(min_score))
 
-    def keys(self, value: Any) -> tuple[dict[str, str], tuple[str, ...]]:
+    def key_table(self, value: Any) -> tuple[dict[str, str], tuple[str, ...]]:
         """The ``[keys]`` table: remappings to keep, and one warning per entry left out (an
         unknown action, a key another action in the same place already has). A bad entry
         never stops the app: the action keeps its default key."""

@@ -425,3 +425,13 @@ def markdown_table(tags: Sequence[TagDef], keys: Sequence[Key] = KEYS) -> str:
         if cells:
             lines.append(f"| {title} | {' · '.join(cells)} |")
     return "\n".join(lines) + "\n"
+
+
+def remapping_table(keys: Sequence[Key] = KEYS) -> str:
+    """The table of docs/config.md: every action ``[keys]`` can remap, its keys, where."""
+    lines = ["| action | default keys | where | what it does |", "| --- | --- | --- | --- |"]
+    for key in keys:
+        if key.id in REMAPPABLE:
+            lines.append(f"| `{key.id}` | {readme_keys(key)} | {SCOPES[key.scope]} | "
+                         f"{key.long_description} |")
+    return "\n".join(lines) + "\n"

@@ -34,7 +34,6 @@ from ..editing import shorten
 from ..layout import display_text
 from ..model import Annotation, Article, Span
 from ..session import Outcome, Session
-from ..store import StoreError
 from ..styles import Looks
 from ..widgets.status_line import StatusLine
 
@@ -143,14 +142,8 @@ class CompareScreen(ModalScreen[Target | None]):
         self._compute()
 
     def _read_annotations(self) -> list[Annotation]:
-        store = self.session.store
-        annotations: list[Annotation] = []
-        self._problems = []
-        for article_id in self.corpus.ids:
-            try:
-                annotations.extend(store.annotations(article_id))
-            except StoreError as error:
-                self._problems.append(str(error))
+        annotations, problems = self.session.store.read_all(self.corpus.ids)
+        self._problems = [problem.message for problem in problems]
         return annotations
 
     @work(thread=True, exclusive=True, group="compare")

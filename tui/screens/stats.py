@@ -22,7 +22,6 @@ from ..bindings import bindings
 from ..layout import display_text
 from ..session import Session
 from ..stats import Stats, compute_stats
-from ..store import StoreError
 from ..styles import Looks, legend
 
 #: Widest a bar's label may be.
@@ -124,16 +123,10 @@ class StatsScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="stats")
     def _count(self) -> None:
-        corpus, store = self.session.corpus, self.session.store
-        annotations = []
-        problems = []
-        for article_id in corpus.ids:
-            try:
-                annotations.extend(store.annotations(article_id))
-            except StoreError as error:
-                problems.append(str(error))
+        corpus = self.session.corpus
+        annotations, problems = self.session.store.read_all(corpus.ids)
         stats = compute_stats(corpus, annotations, [t.name for t in self.looks.tags])
-        self.app.call_from_thread(self._show, stats, problems)
+        self.app.call_from_thread(self._show, stats, [p.message for p in problems])
 
     def _show(self, stats: Stats, problems: list[str]) -> None:
         title = Text(no_wrap=True, overflow="ellipsis")
