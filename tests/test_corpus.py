@@ -49,7 +49,7 @@ EXPECTED_METADATA = {
     },
     "001_bf000ff86f6a5f51": {
         # No title line: the standfirst's first sentence, shortened.
-        "title": "A phone call between the Russian President and his US counterpart revolved arou…",
+        "title": "A phone call between the Russian President and his US counterpart revolved…",
         # Its text names no outlet; it is the second version of 000's RT report, and its
         # sidecar (001_bf000ff86f6a5f51.meta.json) says so.
         "outlet": "RT",
