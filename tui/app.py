@@ -262,7 +262,7 @@ class NewsmarkApp(App[None]):
         self._fill_list()
         self.articles.focus()
         if self.corpus.ids:
-            self._show(self.corpus.ids[0])
+            self._preview(self.corpus.ids[0])  # filling the list may have shown it already
         else:
             self.reader.show_article(None, [])
             self._header(None)

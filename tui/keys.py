@@ -388,8 +388,8 @@ README_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Statistics", "stats", ("Statistics",)),
     ("Help", "help", ("Help",)),
     ("Prompts", "prompt", ("Prompts",)),
-    ("Prompts", "picker", ("Prompts",)),
-    ("Prompts", "confirm", ("Prompts",)),
+    ("Retag picker", "picker", ("Prompts",)),
+    ("Questions", "confirm", ("Prompts",)),
 )
 
 
@@ -410,7 +410,7 @@ def markdown_table(tags: Sequence[TagDef], keys: Sequence[Key] = KEYS) -> str:
                 continue
             if key.id.startswith("tag_") and scope == "picker":
                 if key.id == "tag_1":
-                    cells.append("a tag's keys pick it (retag)")
+                    cells.append("a tag's keys pick it")
                 continue
             if key.id.startswith("tag_"):
                 tag = tag_names.get(key.id)
