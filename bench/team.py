@@ -199,9 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one sample")
     parser.add_argument("--data", type=Path, default=DATA, help="where the data is built")
     parser.add_argument("--markdown", type=Path, default=None, help="also write the table here")
+    parser.add_argument("--samples", type=int, default=None, help="runs of each (default 5)")
     args = parser.parse_args(argv)
     articles, per_annotator, shard, changes, samples = (
         (20, 400, 300, 10, 1) if args.quick else (1_000, 100_000, 10_000, 100, 5))
+    samples = args.samples or samples
     print(machine(), flush=True)
     corpus, store = build_team(args.data, articles, per_annotator)
     python = [sys.executable, "-m", "tui"]

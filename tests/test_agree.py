@@ -293,6 +293,24 @@ def test_disagreements_cost_the_characters_whose_tags_differ() -> None:
     assert [(d.cost, d.kind, d.text) for d in only_a] == [(4, "missing", "fghi")]
 
 
+def test_disagreement_costs_match_a_character_by_character_count() -> None:
+    article = Article("x", Path("x.txt"), "abcdefghij" * 12)
+    rng = random.Random(5)
+    for _ in range(200):
+        spans = {name: [_ann(article, name, s, s + rng.randint(1, 15), rng.choice(("claim",
+                                                                               "threat")))
+                        for s in (rng.randrange(100) for _ in range(rng.randint(0, 5)))]
+                 for name in ("a", "b", "c")}
+        spans = {name: list({x.id: x for x in found}.values()) for name, found in spans.items()}
+        found = disagreements(article, spans)
+        # Brute force: characters where the annotators' tag sets differ.
+        differing = sum(
+            1 for position in range(len(article.text))
+            if len({frozenset(x.tag for x in found_ if x.start <= position < x.end)
+                    for found_ in spans.values()}) > 1)
+        assert sum(d.cost for d in found) == differing
+
+
 # ------------------------------------------------------------------ on a real store
 
 

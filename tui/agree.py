@@ -550,15 +550,15 @@ def disagreements(article: Article, spans: Mapping[str, Sequence[Annotation]]
         else:
             clusters.append([item])
             reach = item[1]
+    disputed = _disputed_intervals(spans, names)
+    disputed_starts = [s for s, _ in disputed]
     found = []
     for cluster in clusters:
-        if _alike(cluster, names):
-            continue  # every annotator has the same spans and tags here: agreement
-        cost = _disputed(cluster, names)
-        if cost == 0:
-            continue
         start = cluster[0][0]
         end = max(item[1] for item in cluster)
+        cost = _length_within(disputed, disputed_starts, start, end)
+        if cost == 0:
+            continue  # everyone has the same tags on every character here: agreement
         tags_of = {name: {a.tag for _, _, who, a in cluster if who == name} for name in names}
         if any(not tags for tags in tags_of.values()):
             kind = "missing"
@@ -576,41 +576,64 @@ def disagreements(article: Article, spans: Mapping[str, Sequence[Annotation]]
     return found
 
 
-def _alike(cluster: Sequence[tuple[int, int, str, Annotation]], names: Sequence[str]) -> bool:
-    """Whether every annotator marked exactly the same (start, end, tag) in the cluster."""
-    marks: dict[str, list[tuple[int, int, str]]] = {name: [] for name in names}
-    for start, end, name, annotation in cluster:
-        marks[name].append((start, end, annotation.tag))
-    first = sorted(set(marks[names[0]]))
-    return all(sorted(set(marks[name])) == first for name in names[1:])
+def _intersect(first: Sequence[Interval], second: Sequence[Interval]) -> list[Interval]:
+    """The code points in both of two sorted, disjoint interval lists."""
+    out, i, j = [], 0, 0
+    while i < len(first) and j < len(second):
+        start = max(first[i][0], second[j][0])
+        end = min(first[i][1], second[j][1])
+        if start < end:
+            out.append((start, end))
+        if first[i][1] <= second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
 
 
-def _disputed(cluster: Sequence[tuple[int, int, str, Annotation]], names: Sequence[str]) -> int:
-    """Code points of the cluster where the annotators' sets of tags are not all the same."""
-    events: list[tuple[int, int, str, str]] = []
-    for start, end, name, annotation in cluster:
-        events.append((start, 1, name, annotation.tag))
-        events.append((end, -1, name, annotation.tag))
-    events.sort(key=lambda e: e[0])
-    active: dict[str, Counter[str]] = {name: Counter() for name in names}
-    current: dict[str, frozenset[str]] = {name: frozenset() for name in names}
-    disputed = 0
-    previous = events[0][0]
-    index = 0
-    while index < len(events):
-        position = events[index][0]
-        if position > previous and len(set(current.values())) > 1:
-            disputed += position - previous
-        touched = set()
-        while index < len(events) and events[index][0] == position:
-            _, delta, name, tag = events[index]
-            active[name][tag] += delta
-            touched.add(name)
-            index += 1
-        for name in touched:  # only the annotators whose tags changed here
-            current[name] = frozenset(tag for tag, n in active[name].items() if n > 0)
-        previous = position
-    return disputed
+def _subtract(first: Sequence[Interval], second: Sequence[Interval]) -> list[Interval]:
+    """The code points of ``first`` not in ``second`` (both sorted and disjoint)."""
+    out, j = [], 0
+    for start, end in first:
+        while j < len(second) and second[j][1] <= start:
+            j += 1
+        k, position = j, start
+        while k < len(second) and second[k][0] < end:
+            if second[k][0] > position:
+                out.append((position, second[k][0]))
+            position = max(position, second[k][1])
+            k += 1
+        if position < end:
+            out.append((position, end))
+    return out
+
+
+def _disputed_intervals(spans: Mapping[str, Sequence[Annotation]], names: Sequence[str]
+                        ) -> list[Interval]:
+    """Where the annotators' sets of tags differ: for each tag, the characters some but not all
+    of them cover, joined over the tags (sorted, disjoint)."""
+    tags = {a.tag for name in names for a in spans[name]}
+    disputed: list[Interval] = []
+    for tag in tags:
+        covers = [_union((a.start, a.end) for a in spans[name] if a.tag == tag)
+                  for name in names]
+        everyone = covers[0]
+        for cover in covers[1:]:
+            everyone = _intersect(everyone, cover)
+        someone = _union(span for cover in covers for span in cover)
+        disputed.extend(_subtract(someone, everyone))
+    return _union(disputed)
+
+
+def _length_within(intervals: Sequence[Interval], starts: Sequence[int], start: int, end: int
+                   ) -> int:
+    """How many code points of ``[start, end)`` the sorted, disjoint intervals cover."""
+    total = 0
+    index = max(0, bisect_right(starts, start) - 1)
+    while index < len(intervals) and intervals[index][0] < end:
+        total += max(0, min(end, intervals[index][1]) - max(start, intervals[index][0]))
+        index += 1
+    return total
 
 
 # --------------------------------------------------------------------------------------------

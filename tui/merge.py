@@ -69,22 +69,16 @@ class MergeResult:
 
 
 def _load(data: bytes, path: Path, side: str) -> dict[str, Any] | None:
-    """A side's shard as a dict (None for an empty base: no common ancestor)."""
+    """A side's shard as a dict (None for an empty base: no common ancestor), through the
+    store's own reader: damaged, newer or ill-named shards are refused."""
     if side == "base" and not data.strip():
         return None
     try:
-        _parse_shard(data, path)  # the store's own validation: damaged or newer is refused
-    except DamagedFileError as error:
-        raise MergeRefused(f"{side}: {error}") from None
-    except StoreError as error:
-        raise MergeRefused(f"{side}: {error}") from None
-    doc = json.loads(data.decode("utf-8"))
-    if "schema" not in doc:
-        # Schema 0 (a plain TinyDB file): its records, under the names the store derives.
         shard = _parse_shard(data, path)
-        return {"schema": 0, "article_id": shard.article_id, "annotator": shard.annotator,
-                "annotations": shard.records}
-    return doc
+    except (DamagedFileError, StoreError) as error:
+        raise MergeRefused(f"{side}: {error}") from None
+    return {"schema": shard.schema, "article_id": shard.article_id,
+            "annotator": shard.annotator, "annotations": shard.records, **shard.sections}
 
 
 def _canonical(record: dict[str, Any], section: str) -> str:
