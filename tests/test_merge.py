@@ -18,6 +18,7 @@ import pytest
 from tui.merge import ATTRIBUTES_LINE, MergeRefused, merge_shards
 from tui.model import Annotation, Article, Span
 from tui.store import Store, _render_shard
+from tui.team import is_done, mark_done
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -217,6 +218,39 @@ def test_removing_the_last_annotation_while_the_other_machine_adds(team) -> None
     pulled = sync(desktop)
     assert pulled.returncode == 0, pulled.stdout + pulled.stderr
     assert set(stored(desktop, "alice")) == {added}
+
+
+def test_done_marks_merge_like_annotations(team) -> None:
+    laptop, desktop = team("laptop"), team("desktop")
+    tag(laptop, "alice", "Putin is satisfied")
+    commit(laptop, "tag")
+    assert sync(laptop).returncode == 0
+    assert sync(desktop).returncode == 0
+    # The laptop marks the article done; the desktop, not knowing, tags more of it.
+    newsmark("done", ARTICLE, cwd=laptop, annotator="alice")
+    commit(laptop, "done")
+    assert sync(laptop).returncode == 0
+    tag(desktop, "alice", "respond decisively", "threat")
+    commit(desktop, "tag")
+    pulled = sync(desktop)
+    assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+    assert len(stored(desktop, "alice")) == 2
+    assert is_done(Store(desktop / "annotations", annotator="alice"), ARTICLE, "alice")
+    # Both machines change the mark: the later change wins, whichever pulls first.
+    assert sync(laptop).returncode == 0
+    mark_done(Store(laptop / "annotations", annotator="alice"), ARTICLE, "alice", False,
+              now="2030-01-01T10:00:00.000Z")
+    commit(laptop, "not done after all")
+    assert sync(laptop).returncode == 0
+    store = Store(desktop / "annotations", annotator="alice")
+    mark_done(store, ARTICLE, "alice", False, now="2030-01-01T09:00:00.000Z")
+    mark_done(store, ARTICLE, "alice", True, now="2030-01-01T11:00:00.000Z")
+    commit(desktop, "done again, later")
+    pulled = sync(desktop)
+    assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+    assert sync(laptop).returncode == 0
+    for clone in (laptop, desktop):
+        assert is_done(Store(clone / "annotations", annotator="alice"), ARTICLE, "alice")
 
 
 def test_three_clones_merge_three_ways(team) -> None:

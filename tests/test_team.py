@@ -54,3 +54,46 @@ def test_progress_of_an_empty_store_and_curated_sets(seeds: Path, store_dir: Pat
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in lines[1:4]] == ["alice", "bob", "gold"]
     assert "(curated)" in lines[3]
+
+
+def test_done_marks_are_kept_in_my_shard_and_counted(seeds: Path, store_dir: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["--corpus", str(seeds), "--store", str(store_dir)]
+    add(seeds, store_dir, "alice", ARTICLE, "claim", "Putin is satisfied")
+    assert main(["done", ARTICLE, OTHER, "--annotator", "alice", *base]) == 0
+    assert main(["done", ARTICLE, "--annotator", "alice", *base]) == 0
+    out = capsys.readouterr().out
+    assert f"{ARTICLE}: done for alice\n" in out and f"{ARTICLE}: done for alice (already)" in out
+    # In alice's own file, a status section; OTHER's file holds only the status.
+    shard = json.loads((store_dir / OTHER / "alice.json").read_bytes())
+    assert shard["annotations"] == [] and shard["schema"] == 2
+    (status,) = shard["status"]
+    assert (status["id"], status["state"], status["annotator"]) == ("status", "done", "alice")
+    assert main(["progress", "--format", "json", *base]) == 0
+    (alice,) = json.loads(capsys.readouterr().out)["annotators"]
+    assert (alice["done"], alice["started"]) == (2, 0)
+    assert alice["done_articles"] == [ARTICLE, OTHER]
+    assert main(["done", OTHER, "--undo", "--annotator", "alice", *base]) == 0
+    capsys.readouterr()
+    assert main(["progress", "--format", "json", *base]) == 0
+    (alice,) = json.loads(capsys.readouterr().out)["annotators"]
+    assert (alice["done"], alice["started"]) == (1, 0)
+    assert main(["done", "nope", *base]) == 2
+    assert "no article 'nope'" in capsys.readouterr().err
+
+
+def test_an_article_done_without_tags_counts_in_agree(seeds: Path, store_dir: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["--corpus", str(seeds), "--store", str(store_dir)]
+    add(seeds, store_dir, "alice", ARTICLE, "claim", "Putin is satisfied")
+    # bob read the article and found nothing to tag: marking it done makes that a judgement.
+    assert main(["done", ARTICLE, "--annotator", "bob", *base]) == 0
+    capsys.readouterr()
+    assert main(["agree", "--format", "json", *base]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    pooled = next(p for p in doc["pairs"] if p["tag"] == "*")
+    assert (pooled["a"], pooled["b"]) == ("alice", "bob")
+    assert (pooled["strict"]["matched"], pooled["strict"]["a_only"]) == (0, 1)
+    assert pooled["strict"]["f1"] == 0.0
+    assert doc["sentence"]["articles"] == 1
+    assert doc["articles"][0]["coders"] == ["alice", "bob"]

@@ -714,6 +714,24 @@ def cmd_team_init(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_done(args: argparse.Namespace) -> int:
+    """Mark articles done (or, with --undo, not done) for the annotator."""
+    from .team import mark_done
+
+    corpus = _corpus(args.corpus)
+    for article_id in args.article_ids:
+        if corpus.info(article_id) is None:
+            raise UserError(f"no article {article_id!r} in the corpus; `newsmark list` shows ids")
+    store = _store(args)
+    who = _annotator(args)
+    for article_id in args.article_ids:
+        changed = mark_done(store, article_id, who, not args.undo)
+        state = "not done" if args.undo else "done"
+        print(f"{_printable(article_id)}: {state} for {_printable(who)}"
+              + ("" if changed else " (already)"))
+    return OK
+
+
 def cmd_progress(args: argparse.Namespace) -> int:
     """Print, per annotator, the articles done and started and the tags per tag."""
     from .team import load_team, progress, progress_json, progress_table
@@ -769,7 +787,7 @@ Command = Callable[[argparse.Namespace], int]
 #: this is exactly the parser's list.)
 SUBCOMMANDS = (
     "open", "list", "add", "export", "import", "orphans", "check", "compare", "stats", "serve",
-    "agree", "suggest", "adjudicate", "progress", "team", "keys",
+    "agree", "suggest", "adjudicate", "progress", "done", "team", "keys",
 )
 
 
@@ -957,6 +975,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="table (default) or json")
     _common(p, annotator_flag=False)
     p.set_defaults(func=cmd_progress)
+
+    p = commands.add_parser("done", help="mark articles done for you (--undo: not done)",
+                            description="Mark articles done for the annotator: a status kept "
+                            "in their own file of each article, shown by `newsmark progress`; an "
+                            "article marked done counts as coded in `newsmark agree` even "
+                            "without tags.")
+    p.add_argument("article_ids", nargs="+", metavar="ARTICLE_ID")
+    p.add_argument("--undo", action="store_true", help="mark them not done")
+    _common(p)
+    p.set_defaults(func=cmd_done)
 
     p = commands.add_parser("team", help="set a git repository up for team work (team init)")
     actions = p.add_subparsers(dest="team_command", metavar="ACTION")

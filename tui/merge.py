@@ -278,7 +278,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     path, marker_size = args[3], args[4] if len(args) == 5 else ""
     try:
         result = merge_shards(base.read_bytes(), ours.read_bytes(), theirs.read_bytes(), path)
-        atomic_write(ours, result.data)
+        # %A is git's own temporary file, which git reads back at once and writes into the
+        # work tree itself: replaced whole (never half-written), but no fsync needed.
+        atomic_write(ours, result.data, durable=False)
     except (MergeRefused, OSError, UnicodeDecodeError, ValueError) as error:
         _fall_back(ours, base, theirs, marker_size)
         print(f"newsmark: cannot merge {path} by annotation id ({error}); git's conflict is "

@@ -782,6 +782,22 @@ class Store:
             for record in sorted(shard.sections.get(section, ()), key=lambda r: r["id"])
         ]
 
+    def read_article(
+        self, article_id: str, section: str
+    ) -> tuple[list[Annotation], list[dict[str, Any]]]:
+        """:meth:`annotations` and :meth:`records` of one ``section`` of ``article_id``, from
+        one read of its shards (``newsmark agree`` reads both for every article)."""
+        _check_section(section)
+        shards = self._shards(article_id)
+        found = [_to_annotation(record) for shard in shards for record in shard.records]
+        found.sort(key=sort_key)
+        records = [
+            {**record, "annotator": shard.annotator}
+            for shard in shards
+            for record in sorted(shard.sections.get(section, ()), key=lambda r: r["id"])
+        ]
+        return found, records
+
     def stamp(self, article_id: str) -> tuple:
         """A cheap token that changes whenever any shard of ``article_id`` changes on disk.
 

@@ -14,11 +14,19 @@ from dataclasses import dataclass, field
 
 from .anchoring import reanchor
 from .corpus import Corpus
-from .model import Annotation, Article
+from .model import Annotation, Article, utc_now
 from .store import Store, StoreError
 
-__all__ = ["AnnotatorProgress", "Team", "load_team", "progress", "progress_json",
-           "progress_table"]
+#: The shard section and record of an annotator's status of an article: ``{"id": "status",
+#: "state": "done" | "open", "modified": ISO time}`` (a record, not a deletion, when undone, so
+#: that a git merge of two machines' marks keeps the later one).
+STATUS = "status"
+STATUS_ID = "status"
+DONE = "done"
+OPEN = "open"
+
+__all__ = ["AnnotatorProgress", "Team", "is_done", "load_team", "mark_done", "progress",
+           "progress_json", "progress_table"]
 
 
 @dataclass
@@ -38,6 +46,23 @@ class Team:
     warnings: list[str] = field(default_factory=list)
 
 
+def mark_done(store: Store, article_id: str, annotator: str, done: bool = True,
+              now: str | None = None) -> bool:
+    """Mark ``article_id`` done (or not done) for ``annotator``, in their shard; False when it
+    already was so (nothing written)."""
+    if is_done(store, article_id, annotator) == done:
+        return False
+    store.put_record(article_id, STATUS, {"id": STATUS_ID, "state": DONE if done else OPEN,
+                                         "modified": now or utc_now()}, annotator)
+    return True
+
+
+def is_done(store: Store, article_id: str, annotator: str) -> bool:
+    """Whether ``annotator`` marked ``article_id`` done."""
+    return any(r.get("id") == STATUS_ID and r.get("state") == DONE
+               for r in store.records(article_id, STATUS, annotator))
+
+
 def load_team(corpus: Corpus, store: Store, article_ids: Sequence[str]) -> Team:
     """The team's work on ``article_ids`` (articles of ``corpus``; others are skipped)."""
     articles: list[Article] = []
@@ -47,6 +72,7 @@ def load_team(corpus: Corpus, store: Store, article_ids: Sequence[str]) -> Team:
     warnings: list[str] = []
     orphans: dict[str, int] = {}
     unreadable: list[str] = []
+    done: dict[str, set[str]] = {}
     for article_id in article_ids:
         article = corpus.get(article_id)
         if article is None:
@@ -54,10 +80,14 @@ def load_team(corpus: Corpus, store: Store, article_ids: Sequence[str]) -> Team:
             continue
         articles.append(article)
         try:
-            stored = store.annotations(article_id)
+            stored, statuses = store.read_article(article_id, STATUS)
         except StoreError as error:
             warnings.append(f"{article_id} left out: {error}")
             continue
+        for record in statuses:
+            if record.get("id") == STATUS_ID and record.get("state") == DONE:
+                done.setdefault(record["annotator"], set()).add(article_id)
+                names.add(record["annotator"])
         for annotation in stored:
             fitted = reanchor(annotation, article)
             if fitted.anchor == "orphan":
@@ -72,7 +102,7 @@ def load_team(corpus: Corpus, store: Store, article_ids: Sequence[str]) -> Team:
     for name, count in sorted(orphans.items()):
         warnings.append(f"{count} of {name}'s annotations are orphans (their passage is no longer "
                         "in the text) and are left out; `newsmark orphans` lists them")
-    return Team(articles, annotations, sorted(names), curated, {}, warnings)
+    return Team(articles, annotations, sorted(names), curated, done, warnings)
 
 
 @dataclass(frozen=True)
