@@ -10,13 +10,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..bindings import bindings
 from ..keys import BUILTIN_KEYS, SCOPES, Key, display_keys
 from ..layout import display_text
 from ..styles import Looks
+from .scrolling import ScrollingScreen
 
 #: The order of the help's sections (a group not listed comes after them).
 GROUPS = ("Tag", "Annotate", "Move", "Select", "Search", "Articles", "Panel", "Screens",
@@ -70,10 +70,11 @@ def help_notes() -> Text:
     return text
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ScrollingScreen[None]):
     """Every key, grouped by what it does. Any of esc, q or ? closes it; j, k scroll."""
 
     BINDINGS = bindings("help")
+    SCROLL_ID = "help-scroll"
 
     DEFAULT_CSS = """
     HelpScreen {
@@ -104,27 +105,3 @@ class HelpScreen(ModalScreen[None]):
             scroll.border_title = "Keys"
             scroll.border_subtitle = "j k scroll · esc closes"
             yield Static(Group(help_notes(), Text(), keys_table(self.keys, self.looks)))
-
-    @property
-    def _scroll(self) -> VerticalScroll:
-        return self.query_one("#help-scroll", VerticalScroll)
-
-    def action_scroll_down(self) -> None:
-        """Scroll a line down."""
-        self._scroll.scroll_down(animate=False, immediate=True)
-
-    def action_scroll_up(self) -> None:
-        """Scroll a line up."""
-        self._scroll.scroll_up(animate=False, immediate=True)
-
-    def action_page_down(self) -> None:
-        """Scroll a screen down."""
-        self._scroll.scroll_page_down(animate=False, immediate=True)
-
-    def action_page_up(self) -> None:
-        """Scroll a screen up."""
-        self._scroll.scroll_page_up(animate=False, immediate=True)
-
-    def action_close(self) -> None:
-        """Back to where you were."""
-        self.dismiss(None)

@@ -15,7 +15,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ..bindings import bindings
@@ -23,6 +22,7 @@ from ..layout import display_text
 from ..session import Session
 from ..stats import Stats, compute_stats
 from ..styles import Looks, legend
+from .scrolling import ScrollingScreen
 
 #: Widest a bar's label may be.
 LABEL_WIDTH = 26
@@ -80,10 +80,11 @@ class BarChart:
             yield line
 
 
-class StatsScreen(ModalScreen[None]):
+class StatsScreen(ScrollingScreen[None]):
     """Tag counts as bar charts; esc (or g, q) goes back; j, k scroll."""
 
     BINDINGS = bindings("stats")
+    SCROLL_ID = "stats-charts"
 
     DEFAULT_CSS = """
     StatsScreen {
@@ -142,27 +143,3 @@ class StatsScreen(ModalScreen[None]):
         for number, (heading, counts) in enumerate(stats.sections()):
             chart = BarChart(heading, counts, self.looks, labels if number == 0 else None)
             self.query_one(f"#stats-{number}", Static).update(chart)
-
-    @property
-    def _scroll(self) -> VerticalScroll:
-        return self.query_one("#stats-charts", VerticalScroll)
-
-    def action_scroll_down(self) -> None:
-        """Scroll a line down."""
-        self._scroll.scroll_down(animate=False, immediate=True)
-
-    def action_scroll_up(self) -> None:
-        """Scroll a line up."""
-        self._scroll.scroll_up(animate=False, immediate=True)
-
-    def action_page_down(self) -> None:
-        """Scroll a screen down."""
-        self._scroll.scroll_page_down(animate=False, immediate=True)
-
-    def action_page_up(self) -> None:
-        """Scroll a screen up."""
-        self._scroll.scroll_page_up(animate=False, immediate=True)
-
-    def action_close(self) -> None:
-        """Back to where you were."""
-        self.dismiss(None)
