@@ -7,10 +7,21 @@ from pathlib import Path
 
 import pytest
 
+from tui.cli import main
 from tui.compare import Aligner, cell_code, compare, matrix_json, matrix_table
 from tui.corpus import load_corpus
-from tui.links import Link, reanchor_link
+from tui.links import (
+    LINKS,
+    Link,
+    corpus_links,
+    link_for,
+    links_of,
+    put_link,
+    reanchor_link,
+    remove_link,
+)
 from tui.model import Annotation, Span
+from tui.store import Store
 
 LUX, O3 = "002_a34abba263e9470d", "003_9b9a3ba666ff02ad"
 WARNED = ("She said Biden warned that the US and its allies will “respond decisively” if Russia "
@@ -104,3 +115,120 @@ def test_outlet_counts_take_the_verdicts_over_the_machine(corpus) -> None:  # no
         corpus, [annotation, respond], aligner=aligner, links=[rejected]))}
     assert counted[O3].dropped == 2 and counted[O3].rejected == 1
     assert counted[O3].reworded == 0 and counted[O3].verbatim == 0
+
+
+def test_a_confirmation_is_stored_in_the_annotators_shard_and_replaced(
+        corpus, tmp_path: Path) -> None:  # noqa: ANN001
+    store = Store(tmp_path / "store", annotator="ann")
+    annotation = tagged(corpus, LUX, WARNED)
+    target = corpus.get(O3)
+    start = target.text.index(TOLD)
+    link = Link.new(annotation, target, "confirmed", Span(start, start + len(TOLD)),
+                    annotator="ann", now="2026-12-01T10:00:00.000Z")
+    assert put_link(store, link) is None
+    shard = json.loads(store.shard_path(O3, "ann").read_text(encoding="utf-8"))
+    (record,) = shard[LINKS]
+    assert record["verdict"] == "confirmed" and record["text"] == TOLD
+    assert record["annotation"] == annotation.id and record["source_article"] == LUX
+    (read,) = links_of(store, target)
+    assert read == link
+    # A second verdict replaces the first and hands it back, for undo.
+    rejection = Link.new(annotation, target, "rejected", None, annotator="ann",
+                         now="2026-12-01T11:00:00.000Z")
+    assert put_link(store, rejection) == link
+    assert [x.verdict for x in links_of(store, target)] == ["rejected"]
+    # Undo: put the previous one back; remove removes.
+    put_link(store, link)
+    assert links_of(store, target) == [link]
+    assert remove_link(store, link) == link
+    assert links_of(store, target) == []
+    assert remove_link(store, link) is None
+
+
+def test_other_annotators_keep_their_own_verdicts(corpus, tmp_path: Path) -> None:  # noqa: ANN001
+    root = tmp_path / "store"
+    annotation = tagged(corpus, LUX, WARNED)
+    target = corpus.get(O3)
+    start = target.text.index(TOLD)
+    mine = Link.new(annotation, target, "confirmed", Span(start, start + len(TOLD)),
+                    annotator="ann", now="2026-12-01T10:00:00.000Z")
+    theirs = Link.new(annotation, target, "rejected", None, annotator="bob",
+                      now="2026-12-01T12:00:00.000Z")
+    put_link(Store(root, annotator="ann"), mine)
+    put_link(Store(root, annotator="bob"), theirs)
+    store = Store(root, annotator="ann")
+    assert {x.annotator for x in links_of(store, target)} == {"ann", "bob"}
+    assert links_of(store, target, "ann") == [mine]
+    # The cell shows the latest verdict.
+    assert link_for(links_of(store, target), [annotation.id], O3) == theirs
+
+
+def test_cli_compare_carries_the_stored_links(seeds: Path, store_dir: Path, corpus,
+                                              capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    common = ["--corpus", str(seeds), "--store", str(store_dir)]
+    assert main(["add", LUX, "threat", "--quote", WARNED, *common, "--annotator", "ann"]) == 0
+    store = Store(store_dir, annotator="ann")
+    (annotation,) = store.annotations(LUX)
+    target = corpus.get(O3)
+    start = target.text.index(TOLD)
+    put_link(store, Link.new(annotation, target, "confirmed", Span(start, start + len(TOLD)),
+                             annotator="ann"))
+    capsys.readouterr()
+    assert main(["compare", "--format", "json", *common]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["rows"][0]["cells"][O3]["link"]["verdict"] == "confirmed"
+    assert main(["compare", *common]) == 0
+    assert "✓~" in capsys.readouterr().out
+
+
+
+
+def test_links_survive_a_changed_text_on_disk(tmp_path: Path) -> None:
+    """A link made on one version of an article is found again in the next (a line added at
+    the top), read from the real store."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Talks are set for Monday in Geneva.\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Officials will meet in Geneva on Monday, it was said.\n",
+                                  encoding="utf-8")
+    corpus = load_corpus([folder])
+    source = tagged(corpus, "a", "Talks are set for Monday in Geneva.", "schedule")
+    target = corpus.get("b")
+    quote = "Officials will meet in Geneva on Monday"
+    store = Store(tmp_path / "store", annotator="ann")
+    put_link(store, Link.new(source, target, "confirmed", Span(0, len(quote)),
+                             annotator="ann"))
+    (folder / "b.txt").write_text("Updated.\n\nOfficials will meet in Geneva on Monday, it "
+                                  "was said.\n", encoding="utf-8")
+    (link,) = corpus_links(store, load_corpus([folder]))
+    assert link.start == len("Updated.\n\n") and link.text == quote
+
+
+def test_the_native_export_carries_the_links(seeds: Path, store_dir: Path, corpus,
+                                             tmp_path: Path) -> None:  # noqa: ANN001
+    common = ["--corpus", str(seeds), "--store", str(store_dir)]
+    assert main(["add", LUX, "threat", "--quote", WARNED, *common, "--annotator", "ann"]) == 0
+    (annotation,) = Store(store_dir, annotator="ann").annotations(LUX)
+    target = corpus.get(O3)
+    start = target.text.index(TOLD)
+    put_link(Store(store_dir, annotator="ann"),
+             Link.new(annotation, target, "confirmed", Span(start, start + len(TOLD)),
+                      annotator="ann"))
+    put_link(Store(store_dir, annotator="bob"),
+             Link.new(annotation, target, "rejected", None, annotator="bob"))
+    out = tmp_path / "out.json"
+    assert main(["export", "--format", "json", "-o", str(out), *common]) == 0
+    articles = {a["id"]: a for a in json.loads(out.read_text(encoding="utf-8"))["articles"]}
+    links = articles[O3]["links"]
+    assert [(x["annotator"], x["verdict"]) for x in links] == [("ann", "confirmed"),
+                                                               ("bob", "rejected")]
+    assert links[0]["annotation"] == annotation.id and links[0]["text"] == TOLD
+    assert "links" not in articles[LUX]
+    assert main(["export", "--format", "json", "-o", str(out), "--annotator", "bob",
+                 *common]) == 0
+    articles = {a["id"]: a for a in json.loads(out.read_text(encoding="utf-8"))["articles"]}
+    assert [x["annotator"] for x in articles[O3]["links"]] == ["bob"]
+    # With --tag, the links of the tags exported.
+    assert main(["export", "--format", "json", "-o", str(out), "--tag", "claim", *common]) == 0
+    articles = {a["id"]: a for a in json.loads(out.read_text(encoding="utf-8"))["articles"]}
+    assert "links" not in articles[O3]

@@ -249,7 +249,10 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the annotations in one of the export formats."""
+    from dataclasses import replace
+
     from . import formats
+    from .links import links_of
 
     config = _load_config(args)
     corpus = _corpus(args.corpus)
@@ -275,7 +278,16 @@ def cmd_export(args: argparse.Namespace) -> int:
             if (not wanted_tags or a.tag in wanted_tags)
             and (not wanted_annotators or a.annotator in wanted_annotators)
         )
-        items.append(formats.ExportItem(article, annotations))
+        links = tuple(
+            link for link in links_of(store, article)
+            if not wanted_annotators or link.annotator in wanted_annotators
+        )
+        items.append(formats.ExportItem(article, annotations, links))
+    if wanted_tags:
+        # A link belongs to its tagged annotation: with --tag, the links of the tags kept.
+        kept = {a.id for item in items for a in item.annotations}
+        items = [replace(item, links=tuple(x for x in item.links if x.annotation_id in kept))
+                 for item in items]
     options = formats.ExportOptions(
         offsets=args.offsets, bom=args.bom, include_text=not args.no_text,
         source_base=args.source_base,
@@ -412,8 +424,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     corpus = _corpus(args.corpus)
     aligner = Aligner(corpus, scorer=args.scorer)
     progress = _embedding_progress() if aligner.scorer == "semantic" else None
-    annotations, code = _read_all(corpus, _store(args))
-    matrix = compare(corpus, annotations, aligner=aligner, progress=progress)
+    from .links import corpus_links
+
+    store = _store(args)
+    annotations, code = _read_all(corpus, store)
+    matrix = compare(corpus, annotations, aligner=aligner, links=corpus_links(store, corpus),
+                     progress=progress)
     if progress is not None:
         progress(0, 0)
     markers = {tag.name: tag.marker for tag in config.tags}

@@ -17,12 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .anchoring import reanchor
 from .model import CONTEXT_CHARS, Annotation, Article, Span, utc_now
 
-__all__ = ["LINKS", "VERDICTS", "Link", "link_for", "reanchor_link"]
+if TYPE_CHECKING:
+    from .corpus import Corpus
+    from .store import Store
+
+__all__ = ["LINKS", "VERDICTS", "Link", "corpus_links", "link_for", "links_of", "put_link",
+           "reanchor_link", "remove_link"]
 
 #: The store section links live in.
 LINKS = "links"
@@ -149,3 +154,71 @@ def link_for(links: Iterable[Link], annotation_ids: Iterable[str], article_id: s
     found = [link for link in links if link.article_id == article_id
              and link.annotation_id in wanted]
     return max(found, key=lambda link: (link.modified, link.annotator), default=None)
+
+
+# --------------------------------------------------------------------------- storage
+
+
+def links_of(store: Store, article: Article, annotator: str | None = None) -> list[Link]:
+    """The links stored for ``article`` (every annotator's, or ``annotator``'s), re-anchored
+    against its current text. A malformed record is skipped (it is kept in the file);
+    a damaged shard raises :class:`tui.store.DamagedFileError` as every read does."""
+    found: list[Link] = []
+    for record in store.records(article.id, LINKS, annotator):
+        try:
+            link = Link.from_record(article.id, record)
+        except ValueError:
+            continue
+        found.append(reanchor_link(link, article) if link.text_sha256 != article.sha256
+                     else link)
+    return found
+
+
+def corpus_links(store: Store, corpus: Corpus, annotator: str | None = None) -> list[Link]:
+    """Every link stored for the corpus's articles (every annotator's, or ``annotator``'s),
+    re-anchored. Articles with a damaged shard are left out (the commands and screens name
+    those files once, from :meth:`tui.store.Store.read_all`); an article's text is read only
+    when it has links."""
+    from .store import StoreError
+
+    found: list[Link] = []
+    for article_id in corpus.ids:
+        try:
+            if not store.records(article_id, LINKS, annotator):
+                continue
+            article = corpus.get(article_id)
+            if article is not None:
+                found += links_of(store, article, annotator)
+        except StoreError:
+            continue
+    return found
+
+
+def put_link(store: Store, link: Link) -> Link | None:
+    """Store ``link`` in its annotator's shard of its article (on disk when this returns),
+    replacing that annotator's verdict on the same annotation; returns the verdict it
+    replaced (what undo puts back), or None."""
+    annotator = link.annotator or store.annotator
+    previous = next((r for r in store.records(link.article_id, LINKS, annotator)
+                     if r.get("id") == link.id), None)
+    store.put_record(link.article_id, LINKS, {**link.to_record(), "annotator": annotator},
+                     annotator)
+    if previous is None:
+        return None
+    try:
+        return Link.from_record(link.article_id, previous)
+    except ValueError:
+        return None
+
+
+def remove_link(store: Store, link: Link) -> Link | None:
+    """Delete ``link``'s annotator's verdict on its annotation in its article; returns what
+    was stored (None if nothing was)."""
+    removed = store.remove_record(link.article_id, LINKS, link.id,
+                                  link.annotator or store.annotator)
+    if removed is None:
+        return None
+    try:
+        return Link.from_record(link.article_id, removed)
+    except ValueError:
+        return None

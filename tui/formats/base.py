@@ -17,6 +17,7 @@ from tui.model import CONTEXT_CHARS, Annotation, Article, sort_key, text_sha256,
 
 if TYPE_CHECKING:
     from tui.corpus import ArticleInfo
+    from tui.links import Link
 
 __all__ = [
     "CODEPOINTS",
@@ -47,10 +48,12 @@ class FormatError(UserFacingError):
 
 @dataclass(frozen=True)
 class ExportItem:
-    """One article and the annotations of it to export (any order; exports sort them)."""
+    """One article and the annotations of it to export (any order; exports sort them), and
+    the analysts' links to it (:class:`tui.links.Link`; the native JSON carries them)."""
 
     article: Article
     annotations: tuple[Annotation, ...]
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ One JSON document::
       "tags": [{"name": ..., "description": ..., "colour": ...}, ...],
       "articles": [
         {"id": ..., "title": ..., "outlet": ..., "date": ..., "sha256": ..., "length": ...,
-         "text": ..., "annotations": [<Annotation.to_dict()>, ...]},
+         "text": ..., "annotations": [<Annotation.to_dict()>, ...],
+         "links": [<Link.to_record()>, ...]},          # only when the article has links
         ...
       ]
     }
@@ -69,6 +70,11 @@ def document(items: Sequence[ExportItem], tags: Sequence[TagDef], options: Expor
         # Orphans stay in the lossless format; their text_sha256 (not the article's) and
         # anchor say that their offsets refer to an older text.
         entry["annotations"] = [a.to_dict() for a in placed + orphans]
+        if item.links:
+            # The analysts' verdicts on the compare matrix that point into this article
+            # (tui/links.py), by annotation then annotator: a stable order for diffs.
+            entry["links"] = [link.to_record() for link in
+                              sorted(item.links, key=lambda x: (x.annotation_id, x.annotator))]
         articles.append(entry)
     return {
         "schema": SCHEMA,
