@@ -742,6 +742,16 @@ class NewsmarkApp(App[None]):
 
         self.push_screen(CompareScreen(self.session, self.looks), done)
 
+    def action_timeline(self) -> None:
+        """What each outlet says was scheduled when (the schedule passages by date)."""
+        from .screens.timeline import TimelineScreen  # imported when first used: start-up
+
+        def done(target: tuple[str, Span | None] | None) -> None:
+            if target is not None:
+                self.open_at(*target)
+
+        self.push_screen(TimelineScreen(self.session, self.looks), done)
+
     def action_stats(self) -> None:
         """Show the tag statistics as bar charts."""
         from .screens.stats import StatsScreen  # imported when first used: start-up

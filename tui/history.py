@@ -3,7 +3,8 @@
 Every change is a pair ``(before, after)`` of one annotation: ``(None, a)`` adds ``a``,
 ``(a, None)`` deletes it, ``(a, b)`` replaces ``a`` by ``b`` (retag, note, resize). Undoing applies
 the pair backwards. One mechanism covers every kind of change, including deleting an annotation
-made in an earlier session.
+made in an earlier session. A verdict on the compare matrix (a :class:`tui.links.Link`) is
+the same kind of pair, a :class:`LinkChange`, on the same stack.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from .links import Link, put_link, remove_link
 from .model import Annotation
 
 
@@ -39,25 +41,51 @@ class Change:
         return annotation.article_id
 
 
+@dataclass(frozen=True)
+class LinkChange:
+    """One annotator's verdict on a cell before and after a change (``None``: no verdict)."""
+
+    before: Link | None
+    after: Link | None
+    description: str
+
+    def inverse(self) -> LinkChange:
+        return LinkChange(self.after, self.before, self.description)
+
+    @property
+    def verb(self) -> str:
+        """What the change does, for "Undid …": confirming, rejecting, clearing the verdict."""
+        if self.after is None:
+            return "clearing the verdict on"
+        return "confirming" if self.after.confirmed else "rejecting"
+
+    @property
+    def article_id(self) -> str:
+        """The linked article (whose shard holds the verdict)."""
+        link = self.after or self.before
+        assert link is not None
+        return link.article_id
+
+
 class History:
     """A linear undo/redo stack of :class:`Change`; a new change clears the redo side."""
 
     def __init__(self, limit: int = 10_000) -> None:
-        self._done: list[Change] = []
-        self._undone: list[Change] = []
+        self._done: list[Change | LinkChange] = []
+        self._undone: list[Change | LinkChange] = []
         self._limit = limit
 
-    def record(self, change: Change) -> None:
+    def record(self, change: Change | LinkChange) -> None:
         """Remember a change that has just been applied."""
         self._done.append(change)
         del self._done[: -self._limit]
         self._undone.clear()
 
-    def next_undo(self) -> Change | None:
+    def next_undo(self) -> Change | LinkChange | None:
         """The change that :meth:`undo` would revert, if any."""
         return self._done[-1] if self._done else None
 
-    def next_redo(self) -> Change | None:
+    def next_redo(self) -> Change | LinkChange | None:
         """The change that :meth:`redo` would reapply, if any."""
         return self._undone[-1] if self._undone else None
 
@@ -73,8 +101,15 @@ class History:
         return len(self._done)
 
 
-def apply(store: _Writable, change: Change) -> None:
-    """Make ``change`` happen in ``store`` (add, remove or update one annotation)."""
+def apply(store: _Writable, change: Change | LinkChange) -> None:
+    """Make ``change`` happen in ``store`` (add, remove or update one annotation; store or
+    clear one verdict)."""
+    if isinstance(change, LinkChange):
+        if change.after is not None:
+            put_link(store, change.after)  # type: ignore[arg-type]
+        elif change.before is not None:
+            remove_link(store, change.before)  # type: ignore[arg-type]
+        return
     if change.before is None and change.after is not None:
         store.add(change.after)
     elif change.after is None and change.before is not None:

@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from .anchoring import reanchor
 from .model import CONTEXT_CHARS, Annotation, Article, Span, utc_now
 
 if TYPE_CHECKING:
@@ -135,6 +134,8 @@ def reanchor_link(link: Link, article: Article) -> Link:
     a link without a span is returned as it is."""
     if link.span is None:
         return link
+    from .anchoring import reanchor  # rapidfuzz: only when a text changed (start-up time)
+
     proxy = Annotation(id=link.id, article_id=link.article_id, start=link.start or 0,
                        end=link.end or 0, tag="link", text=link.text, prefix=link.prefix,
                        suffix=link.suffix, text_sha256=link.text_sha256, anchor=link.anchor)

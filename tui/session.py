@@ -3,9 +3,10 @@
 A :class:`Session` holds the open article and its annotations as stored (placed in the current
 text, orphans aside), the undo history, the note waiting for the next tag, and whether the store
 or the article's shards can be written. Every operation (tag, untag, retag, note, resize, undo,
-redo, propagate) writes to the store first and returns an :class:`Outcome`: which articles'
-annotations changed, what to select, and the words for the status line. The app turns keys
-into these calls and tells its widgets what changed; nothing here knows of a screen.
+redo, propagate, settle a compare cell) writes to the store first and returns an
+:class:`Outcome`: which articles' annotations changed, what to select, and the words for the
+status line. The app turns keys into these calls and tells its widgets what changed; nothing
+here knows of a screen.
 
 A change is reported as saved only after the store has it on disk.
 """
@@ -18,7 +19,8 @@ from dataclasses import dataclass, replace
 from .config import Config
 from .corpus import Corpus
 from .editing import annotation_under, shorten
-from .history import Change, History, apply
+from .history import Change, History, LinkChange, apply
+from .links import LINKS, Link
 from .model import Annotation, Article, Span, sort_key
 from .store import DamagedFileError, ReadOnlyStoreError, Store, StoreError
 
@@ -276,13 +278,77 @@ class Session:
                             f"Tagged {tag} in {article_id}: {quote} — saved. u undoes.",
                             select=annotation)
 
+    def settle(self, annotation: Annotation, article_id: str, verdict: str,
+               span: Span | None, *, name: str = "") -> Outcome:
+        """Record this annotator's verdict on ``annotation``'s passage in ``article_id`` (the
+        compare screen's ``y``: ``confirmed``, with the span that carries it; ``x``:
+        ``rejected``, with the candidate that was shown, if any). The same verdict given
+        again (on the same span) clears it. Undoable as any change; ``name`` is how the
+        status line calls the article."""
+        article = self.corpus.get(article_id)
+        if article is None:
+            return Outcome(f"No article {article_id!r}.", error=True)
+        name = name or article_id
+        if article_id == annotation.article_id:
+            return Outcome("This is where the passage was tagged.")
+        if verdict == "confirmed" and span is None:
+            return Outcome(f"{name} has nothing close to confirm: open it (enter) to find the "
+                           "passage, or x says it does not carry it.")
+        if self.read_only:
+            return Outcome(self.read_only, error=True)
+        try:
+            records = self.store.records(article_id, LINKS, self.annotator)
+        except StoreError as error:
+            return Outcome(str(error), error=True)
+        previous = None
+        for record in records:
+            if record.get("id") == annotation.id:
+                try:
+                    previous = Link.from_record(article_id, record)
+                except ValueError:
+                    previous = None
+        quote = _quote(annotation.text, 40)
+        if (previous is not None and previous.verdict == verdict
+                and (verdict == "rejected" or previous.span == span)):
+            change = LinkChange(previous, None, f"{quote} in {name}")
+            message = (f"Cleared: {name} is back to the machine's guess for {quote} — saved. "
+                       "u undoes.")
+        else:
+            link = Link.new(annotation, article, verdict, span, annotator=self.annotator)
+            change = LinkChange(previous, link, f"{quote} in {name}")
+            message = (f"Confirmed: {name} carries {quote} — saved. u undoes." if
+                       verdict == "confirmed" else
+                       f"Rejected: {name} does not carry {quote} — saved. u undoes.")
+        return self._commit_link(change, message)
+
+    def _commit_link(self, change: LinkChange, message: str, *, record: bool = True) -> Outcome:
+        """Write a verdict's change; on success remember it (``record``)."""
+        if self.read_only:
+            return Outcome(self.read_only, error=True)
+        try:
+            apply(self.store, change)
+        except ReadOnlyStoreError as error:
+            self.read_only = f"Read-only: {error} Tags are shown but cannot be changed."
+            return Outcome(self.read_only, error=True)
+        except StoreError as error:
+            return Outcome(str(error), error=True)
+        if record:
+            self.history.record(change)
+        return Outcome(message)
+
     def undo(self) -> Outcome:
         """Revert the last change of the session."""
         change = self.history.next_undo()
         if change is None:
             return Outcome("Nothing to undo.")
-        outcome = self._commit(change.inverse(), f"Undid {change.verb} {change.description}.",
-                               record=False, select=change.before or change.after)
+        if isinstance(change, LinkChange):
+            outcome = self._commit_link(change.inverse(),
+                                        f"Undid {change.verb} {change.description}.",
+                                        record=False)
+        else:
+            outcome = self._commit(change.inverse(),
+                                   f"Undid {change.verb} {change.description}.",
+                                   record=False, select=change.before or change.after)
         if outcome.ok:
             self.history.undone()
         return outcome
@@ -292,8 +358,12 @@ class Session:
         change = self.history.next_redo()
         if change is None:
             return Outcome("Nothing to redo.")
-        outcome = self._commit(change, f"Redid {change.verb} {change.description}.",
-                               record=False, select=change.after or change.before)
+        if isinstance(change, LinkChange):
+            outcome = self._commit_link(change, f"Redid {change.verb} {change.description}.",
+                                        record=False)
+        else:
+            outcome = self._commit(change, f"Redid {change.verb} {change.description}.",
+                                   record=False, select=change.after or change.before)
         if outcome.ok:
             self.history.redone()
         return outcome

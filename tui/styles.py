@@ -88,6 +88,7 @@ class Looks:
         """The selection: laid over whatever styles the passage has."""
         self.overlap = Style(underline=True)
         """Where two tagged passages overlap (on top of the innermost tag's style)."""
+        self._alignment = _alignment_styles(self.mono)
 
     @classmethod
     def for_terminal(cls, tags: Sequence[TagDef],
@@ -107,10 +108,45 @@ class Looks:
         """The letter that stands for tag ``name`` (``?`` for a tag not in the set)."""
         return next((tag.marker for tag in self.tags if tag.name == name), "?")
 
+    def alignment(self, name: str) -> Style:
+        """What the compare and timeline screens draw: a cell's kind (``source``,
+        ``verbatim``, ``reworded``, ``absent``), an analyst's verdict (``confirmed``,
+        ``rejected``), the words that differ (``dropped_words`` from the tagged passage,
+        ``added_words`` in the other), an attribution change (``kept``, ``softened``,
+        ``hardened``, ``dropped``) and a date disagreement (``clash``). Without colour the
+        marks themselves (``=``, ``~``, ``✓``, ``✗``, ``!``) and the words say it; the styles
+        add bold, italic and underline only."""
+        return self._alignment.get(name, Style())
+
     def chip(self, name: str, text: str | None = None) -> tuple[str, Style]:
         """A tag's letter (or ``text``) padded with a space either side, in its marker style:
         ``(" C ", style)``, for ``Text.append``."""
         return f" {text if text is not None else self.letter(name)} ", self.marker(name)
+
+
+#: The compare and timeline screens' styles in colour (see :meth:`Looks.alignment`); without
+#: colour, the second form.
+_ALIGNMENT: dict[str, tuple[Style, Style]] = {
+    "source": (Style(bold=True), Style(bold=True)),
+    "verbatim": (Style(color="green", bold=True), Style(bold=True)),
+    "reworded": (Style(color="yellow"), Style(italic=True)),
+    "absent": (Style(dim=True), Style(dim=True)),
+    "confirmed": (Style(color="green", bold=True), Style(bold=True)),
+    "rejected": (Style(color="red", bold=True), Style(bold=True)),
+    "dropped_words": (Style(color="red", bold=True, underline=True),
+                      Style(bold=True, underline=True)),
+    "added_words": (Style(color="green", bold=True, underline=True),
+                    Style(bold=True, underline=True)),
+    "kept": (Style(color="green"), Style()),
+    "softened": (Style(color="yellow", bold=True), Style(italic=True)),
+    "hardened": (Style(color="magenta", bold=True), Style(bold=True)),
+    "dropped": (Style(color="red", bold=True), Style(bold=True, underline=True)),
+    "clash": (Style(color="red", bold=True), Style(bold=True, reverse=True)),
+}
+
+
+def _alignment_styles(mono: bool) -> dict[str, Style]:
+    return {name: pair[1 if mono else 0] for name, pair in _ALIGNMENT.items()}
 
 
 def legend(looks: Looks, width: int, counts: Mapping[str, int] | None = None) -> Text:

@@ -2,13 +2,14 @@
 (no UI).
 
 For every row of a :class:`tui.compare.Matrix` tagged as a schedule (``schedule`` by default),
-each article that carries the passage (the source, a verbatim or reworded match) contributes an
-:class:`Entry`: its passage there and the dates it names, found and resolved against that
-article's own date by :mod:`tui.dates` ("January 9 and 10" in an article of 2021-12-31 is
-2022-01-09/2022-01-10; "next month" is 2022-01). Only what is scheduled counts: a date in the
-past tense ("told reporters on Friday") or over before the article's date is left out, and an
-article without a date resolves only dates that name their year. The :class:`Event` of a row
-lists its entries outlet by outlet; :func:`timeline` sorts the events by their earliest date.
+each article that carries the passage (the source, a verbatim or reworded match, a cell an
+analyst confirmed; not one an analyst rejected) contributes an :class:`Entry`: its passage
+there and the dates it names, found and resolved against that article's own date by
+:mod:`tui.dates` ("January 9 and 10" in an article of 2021-12-31 is 2022-01-09/2022-01-10;
+"next month" is 2022-01). Only what is scheduled counts: a date in the past tense ("told
+reporters on Friday") or over before the article's date is left out, and an article without a
+date resolves only dates that name their year. The :class:`Event` of a row lists its entries
+outlet by outlet; :func:`timeline` sorts the events by their earliest date.
 
 **Disagreement.** The matching says the entries of an event report one passage; they disagree
 about its date when two of them name day-precise dates that overlap without being equal
@@ -28,12 +29,13 @@ from .corpus import Corpus
 from .dates import When, find_dates, parse_published
 from .model import Span
 
-__all__ = ["Entry", "Event", "timeline", "timeline_table"]
+__all__ = ["Entry", "Event", "short_dates", "timeline", "timeline_table"]
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One article's side of a schedule event: its passage and the dates it names."""
+    """One article's side of a schedule event: its passage and the dates it names; ``kind``
+    is the cell's (``source``, ``verbatim``, ``reworded``) or ``confirmed``."""
 
     article_id: str
     label: str
@@ -96,13 +98,23 @@ def timeline(matrix: Matrix, corpus: Corpus, tags: Iterable[str] = ("schedule",)
             continue
         entries: list[Entry] = []
         for column in matrix.columns:
-            match = row.cells[column.article_id].match
-            if not match.carried or match.span is None:
+            cell = row.cells[column.article_id]
+            match, link = cell.match, cell.link
+            kind, span = match.kind, match.span
+            if link is not None and match.kind != "source":
+                # The analyst's verdict over the machine's: a rejected cell carries nothing,
+                # a confirmed one carries the span confirmed.
+                if not link.confirmed:
+                    continue
+                if link.span is not None and link.anchor != "orphan":
+                    kind, span = "confirmed", link.span
+            elif not match.carried:
+                continue
+            if span is None:
                 continue
             article = corpus.get(column.article_id)
             if article is None:
                 continue
-            span = match.span
             mentions = find_dates(article.text, article.date, start=span.start, end=span.end)
             published = parse_published(article.date)
             # What was scheduled, not when it was said: a date told in the past tense ("told
@@ -111,12 +123,46 @@ def timeline(matrix: Matrix, corpus: Corpus, tags: Iterable[str] = ("schedule",)
                 m.when for m in mentions
                 if m.when is not None and m.tense != "past"
                 and (published is None or m.when.end >= published)))
-            entries.append(Entry(column.article_id, column.label, match.kind, span,
+            entries.append(Entry(column.article_id, column.label, kind, span,
                                  article.text[span.start : span.end], dates))
         events.append(Event(row, tuple(entries)))
     dated = sorted((e for e in events if e.earliest is not None),
                    key=lambda e: (e.earliest.start, e.earliest.end))  # type: ignore[union-attr]
     return dated + [e for e in events if e.earliest is None]
+
+
+def short_dates(dates: Iterable[When]) -> str:
+    """Dates as a reader says them, in few cells: ``9–10, 12, 13 Jan 2022`` (days of one
+    month share its name; a year shared by all is said once, at the end). Months and years
+    read in ISO (``2022-02``)."""
+    # (text, month, years, closed): a range across months is closed (it names its months).
+    items: list[tuple[str, str, frozenset[int], bool]] = []
+    for when in dates:
+        first, last = when.start, when.end
+        years = frozenset({first.year, last.year})
+        if when.precision not in ("day", "week"):
+            items.append((when.iso, "", frozenset(), True))
+        elif first == last:
+            items.append((f"{first.day}", f"{first:%b}", years, False))
+        elif (first.year, first.month) == (last.year, last.month):
+            items.append((f"{first.day}–{last.day}", f"{first:%b}", years, False))
+        else:
+            items.append((f"{first.day} {first:%b}–{last.day} {last:%b}", "", years, True))
+    every_year = {year for *_, years, _ in items for year in years}
+    one_year = len(every_year) == 1 and all(years for *_, years, _ in items)
+    parts: list[str] = []
+    for index, (text, month, years, closed) in enumerate(items):
+        following = items[index + 1] if index + 1 < len(items) else None
+        shared = (following is not None and not closed and not following[3]
+                  and following[1] == month and following[2] == years)
+        if closed or not shared:
+            if month:
+                text = f"{text} {month}"
+            if years and not one_year:
+                text += " " + "/".join(str(y) for y in sorted(years))
+        parts.append(text)
+    joined = ", ".join(parts)
+    return f"{joined} {min(every_year)}" if one_year and parts else joined
 
 
 def timeline_table(events: Iterable[Event], width: int = 100) -> str:

@@ -4,9 +4,15 @@ Rows are the tagged passages (one row for the same passage tagged in several art
 columns the articles (outlet and date; versions of one story side by side as ``v1``, ``v2``).
 A cell says ``src`` where the passage was tagged, ``=`` where another article has it word for
 word, ``~87`` where it is reworded (the score), ``-`` where it is absent, then the markers of the
-tags on that passage there. The pane below shows the selected cell's two passages with the
-words that differ underlined. ``enter`` opens the article at the passage; ``t`` tags it there
-with the row's tag (through the session, so ``u`` undoes it, here and in the reader).
+tags on that passage there; ``✓`` or ``✗`` before it where an analyst confirmed or rejected the
+cell (:mod:`tui.links`). The pane below shows the selected cell's two passages with the words
+that differ underlined, what the outlet did with the attribution and hedges
+(:func:`tui.attribution.attribution_change`) and how many of the tagged passages that outlet
+carries; on the passage column, that count for every outlet as a small chart
+(:func:`tui.compare.outlet_counts`). ``y`` confirms the candidate, ``x`` says the outlet does
+not carry the passage (either again clears it), ``enter`` opens the article at the passage,
+``t`` tags it there with the row's tag; all through the session, so ``u`` undoes them, here
+and in the reader.
 
 The matrix is computed in a thread worker (:func:`tui.compare.compare`) with a progress bar,
 so a large corpus keeps the screen responsive; the domain code knows nothing of Textual.
@@ -14,7 +20,7 @@ so a large corpus keeps the screen responsive; the domain code knows nothing of 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from weakref import WeakKeyDictionary
 
@@ -27,13 +33,27 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from ..attribution import attribution_change
 from ..bindings import bindings
-from ..compare import Aligner, Cell, Matrix, Row, cell_code, cell_for, compare, diff_words
+from ..compare import (
+    Aligner,
+    Cell,
+    Matrix,
+    OutletCounts,
+    Row,
+    cell_code,
+    cell_for,
+    compare,
+    diff_words,
+    outlet_counts,
+)
 from ..corpus import Corpus
 from ..editing import shorten
 from ..layout import display_text
+from ..links import Link, corpus_links, link_for, links_of
 from ..model import Annotation, Article, Span
 from ..session import Outcome, Session
+from ..store import StoreError
 from ..styles import Looks
 from ..widgets.status_line import StatusLine
 
@@ -43,15 +63,22 @@ LABEL_WIDTH = (8, 13)
 #: The passage column keeps at least this width when the articles' columns are sized.
 QUOTE_WIDTH = 30
 
-KIND_STYLES = {"source": "bold", "verbatim": "bold green", "reworded": "yellow",
-               "absent": "dim"}
-#: Words of the tagged passage that the other article lacks, and words it has instead.
-DROPPED_STYLE = "bold red underline"
-ADDED_STYLE = "bold green underline"
+#: The chart's marks: a passage carried word for word, reworded, dropped (they read without
+#: colour too).
+CHART_MARKS = {"verbatim": "█", "reworded": "▓", "absent": "░"}
 
 
 #: Folding a corpus is the one cost every comparison of it shares: kept while the corpus lives.
 _ALIGNERS: WeakKeyDictionary[Corpus, Aligner] = WeakKeyDictionary()
+
+def shared_aligner(corpus: Corpus) -> Aligner:
+    """The aligner of ``corpus`` that the compare and timeline screens share (it keeps the
+    corpus folded, indexed and embedded while the corpus lives)."""
+    aligner = _ALIGNERS.get(corpus)
+    if aligner is None:
+        aligner = _ALIGNERS[corpus] = Aligner(corpus)
+    return aligner
+
 
 #: Where the compare screen sends the reader: an article, and the passage to select there.
 Target = tuple[str, Span | None]
@@ -84,13 +111,13 @@ class CompareScreen(ModalScreen[Target | None]):
         padding: 0 1;
     }
     CompareScreen > CompareTable {
-        height: 1fr;
+        height: auto;
+        max-height: 60%;
         min-height: 5;
         scrollbar-size-vertical: 1;
     }
     CompareScreen > #compare-detail-box {
-        height: auto;
-        max-height: 55%;
+        height: 1fr;
         border-top: solid $panel;
         padding: 0 1;
     }
@@ -104,6 +131,10 @@ class CompareScreen(ModalScreen[Target | None]):
         self._progress_timer: Timer | None = None
         self._done = (0, 0)
         self._problems: list[str] = []
+        self._links: list[Link] = []
+        self._typed_ahead: list[Callable[[], None]] = []
+        self._leaving = False
+        """Keys typed before the matrix was shown (moves, y/x, enter, t): run once it is."""
 
     # ----------------------------------------------------------------- composition
 
@@ -150,12 +181,13 @@ class CompareScreen(ModalScreen[Target | None]):
     def _compute(self) -> None:
         worker = get_current_worker()
         annotations = self._read_annotations()
+        self._links = corpus_links(self.session.store, self.corpus)
 
         def progress(done: int, total: int) -> None:
             self._done = (done, total)
 
         try:
-            matrix = compare(self.corpus, annotations,
+            matrix = compare(self.corpus, annotations, links=self._links,
                              aligner=self._aligner(), progress=progress,
                              cancelled=lambda: worker.is_cancelled)
         except Exception as error:  # noqa: BLE001 - the session must survive a failed comparison
@@ -173,10 +205,7 @@ class CompareScreen(ModalScreen[Target | None]):
                     "safe. Press esc to go back.", error=True)
 
     def _aligner(self) -> Aligner:
-        aligner = _ALIGNERS.get(self.corpus)
-        if aligner is None:
-            aligner = _ALIGNERS[self.corpus] = Aligner(self.corpus)
-        return aligner
+        return shared_aligner(self.corpus)
 
     def _show_progress(self) -> None:
         done, total = self._done
@@ -188,8 +217,16 @@ class CompareScreen(ModalScreen[Target | None]):
         self.query_one(ProgressBar).display = False
         self.matrix = matrix
         self._fill()
+        typed, self._typed_ahead = self._typed_ahead, []
+        for action in typed:
+            if self._leaving:
+                break  # enter (or esc) was among them: the screen is going
+            action()
         if self._problems:
             self.status(self._problems[0], error=True)
+        elif matrix.rows:
+            self.status("y confirms, x rejects the candidate; the passage column charts each "
+                        "outlet")
 
     # ----------------------------------------------------------------- the grid
 
@@ -244,10 +281,14 @@ class CompareScreen(ModalScreen[Target | None]):
         return text
 
     def _cell(self, cell: Cell) -> Text:
-        markers = {t.name: t.marker for t in self.looks.tags}
-        code = cell_code(Cell(cell.match), markers)
+        # The tags' letters are drawn below, each in its tag's look.
+        code = cell_code(replace(cell, tags=()), {})
         text = Text(no_wrap=True, overflow="crop")
-        text.append(code, style=KIND_STYLES[cell.match.kind])
+        if cell.link is not None:
+            text.append(code[0], self.looks.alignment(
+                "confirmed" if cell.link.confirmed else "rejected"))
+            code = code[1:]
+        text.append(code, style=self.looks.alignment(cell.match.kind))
         for name in cell.tags:
             text.append(" ")
             text.append(self.looks.letter(name), self.looks.marker(name))
@@ -292,7 +333,9 @@ class CompareScreen(ModalScreen[Target | None]):
         article = self._article(article_id)
         name = column.label if column else article_id
         date = column.short_date if column and article and article.date else ""
-        return " · ".join(x for x in (name, date, article_id) if x)
+        # A narrow pane keeps the id's start (enough to tell articles apart).
+        ident = article_id if (self.size.width or 80) >= 120 else shorten(article_id, 16)
+        return " · ".join(x for x in (name, date, ident) if x)
 
     def _detail(self, row: Row | None, article_id: str | None) -> None:
         detail = Text()
@@ -310,62 +353,188 @@ class CompareScreen(ModalScreen[Target | None]):
                 detail.append(display_text(source.text))
                 if article_id is None:
                     carried = [c for a, c in row.cells.items()
-                               if a != source.article_id and c.match.carried]
+                               if a != source.article_id and _carried(c)]
                     verbatim = sum(1 for c in carried if c.match.kind == "verbatim")
                     others = len(row.cells) - 1
                     detail.append(f"\nCarried by {len(carried)} of {others} other articles "
                                   f"({verbatim} word for word, {len(carried) - verbatim} "
                                   "reworded). Pick a column to see how.", style="dim")
+                    detail.append("\n")
+                    detail.append_text(self._chart())
                 elif article_id == source.article_id:
                     detail.append("\nThis is where the passage was tagged.", style="dim")
             else:
                 match = cell.match
-                span = match.span
+                link = cell.link
+                span = _shown_span(cell)
                 theirs = other.text[span.start : span.end] if span is not None else ""
                 mine_words, their_words = diff_words(source.text, theirs)
-                detail.append_text(_highlighted(source.text, mine_words, DROPPED_STYLE))
+                looks = self.looks
+                detail.append_text(_highlighted(source.text, mine_words,
+                                                looks.alignment("dropped_words")))
                 detail.append("\n")
                 detail.append(display_text(self._heading(article_id)), style="bold")
-                verdict = {"verbatim": " · word for word",
+                machine = {"verbatim": " · word for word",
                            "reworded": f" · reworded (score {match.score})",
                            "absent": " · not carried"}[match.kind]
-                detail.append(verdict, style=KIND_STYLES[match.kind])
+                detail.append(machine, style=looks.alignment(match.kind))
+                if link is not None:
+                    detail.append_text(self._verdict(link))
                 if cell.tags:
-                    detail.append(" · tagged " + ", ".join(cell.tags))
+                    detail.append(" · tagged " + display_text(", ".join(cell.tags)))
                 detail.append("\n")
                 if span is None:
                     detail.append("Nothing there comes close to this passage.", style="dim")
                 else:
-                    if match.kind == "absent":
+                    if match.kind == "absent" and not (link is not None and link.confirmed):
                         detail.append(f"closest (score {match.score}): ", style="dim")
-                    detail.append_text(_highlighted(theirs, their_words, ADDED_STYLE))
+                    detail.append_text(_highlighted(theirs, their_words,
+                                                    looks.alignment("added_words")))
+                    if _carried(cell):
+                        detail.append("\n")
+                        detail.append_text(self._attribution(source.text, theirs))
+                counts = self._counts().get(article_id)
+                if counts is not None and counts.total:
+                    detail.append("\n")
+                    detail.append_text(self._chart_line(counts, _label_width(self.matrix)))
         self.query_one("#compare-detail", Static).update(detail)
+
+    def _verdict(self, link: Link) -> Text:
+        """`` · ✓ confirmed by ann`` (``, not this span`` when another span was confirmed)."""
+        looks = self.looks
+        text = Text(" · ")
+        if link.confirmed:
+            text.append("✓ confirmed", looks.alignment("confirmed"))
+        else:
+            text.append("✗ rejected: not carried", looks.alignment("rejected"))
+        who = link.annotator or "?"
+        text.append(" by " + display_text(shorten(who, 20)))
+        if link.anchor == "orphan":
+            text.append(" (its passage left the text)", style="dim")
+        return text
+
+    def _attribution(self, mine: str, theirs: str) -> Text:
+        """What the other passage did with the tagged one's attribution and hedges."""
+        change, source, other = attribution_change(mine, theirs)
+        text = Text()
+        if not (source.attribution or source.hedges or other.attribution or other.hedges):
+            text.append("Attribution: neither passage says who said it, or hedges.",
+                        style="dim")
+            return text
+
+        def words(found: tuple[str, ...]) -> str:
+            seen = list(dict.fromkeys(w.lower() for w in found))
+            return ", ".join(f"“{display_text(w)}”" for w in seen[:3]) or "none"
+
+        text.append("Attribution ")
+        text.append(change, self.looks.alignment(change))
+        if change == "dropped":
+            text.append(f": the tagged passage says {words(source.attribution)}; here it is "
+                        "stated as fact")
+        elif change == "softened":
+            added = [w for w in other.hedges + other.attribution
+                     if w.lower() not in {x.lower() for x in source.hedges
+                                          + source.attribution}]
+            text.append(f": adds {words(tuple(added) or other.hedges or other.attribution)}")
+        elif change == "hardened":
+            lost = [w for w in source.hedges
+                    if w.lower() not in {x.lower() for x in other.hedges}]
+            text.append(f": drops the hedge {words(tuple(lost) or source.hedges)}")
+        else:
+            text.append(f": {words(source.attribution + source.hedges)} → "
+                        f"{words(other.attribution + other.hedges)}")
+        return text
+
+    def _counts(self) -> dict[str, OutletCounts]:
+        matrix = self.matrix
+        if matrix is None:
+            return {}
+        cached = getattr(self, "_counts_of", None)
+        if cached is None or cached[0] is not matrix:
+            cached = (matrix, {c.article_id: c for c in outlet_counts(matrix)})
+            self._counts_of = cached
+        return cached[1]
+
+    def _chart(self) -> Text:
+        """What each outlet did with the passages tagged elsewhere: one bar per article."""
+        matrix = self.matrix
+        text = Text()
+        if matrix is None:
+            return text
+        counts = [self._counts()[c.article_id] for c in matrix.columns]
+        width = _label_width(matrix)
+        text.append("Per outlet: ", style="bold")
+        for kind, label in (("verbatim", "word for word"), ("reworded", "reworded"),
+                            ("absent", "dropped")):
+            text.append(CHART_MARKS[kind], self.looks.alignment(kind))
+            text.append(f" {label}  ")
+        scale = max((c.total for c in counts), default=0)
+        for item in counts:
+            text.append("\n")
+            text.append_text(self._chart_line(item, width, scale))
+        return text
+
+    def _chart_line(self, item: OutletCounts, label_width: int, scale: int = 0) -> Text:
+        """``RT v1       ██▓░  1 = · 2 ~ · 1 - · ✓1``: one outlet's bar and counts."""
+        matrix = self.matrix
+        column = matrix.column(item.article_id) if matrix is not None else None
+        label = column.label if column is not None else item.article_id
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(display_text(shorten(label, label_width)).ljust(label_width) + " ")
+        cells = max(1, min(3, 24 // max(scale or item.total, 1)))
+        for kind, number in (("verbatim", item.verbatim), ("reworded", item.reworded),
+                             ("absent", item.dropped)):
+            text.append(CHART_MARKS[kind] * (number * cells), self.looks.alignment(kind))
+        text.append(" " * (cells * max(0, (scale or item.total) - item.total) + 1))
+        text.append(f"{item.verbatim} = · {item.reworded} ~ · {item.dropped} -", style="dim")
+        if item.confirmed:
+            text.append(f" · ✓{item.confirmed}", self.looks.alignment("confirmed"))
+        if item.rejected:
+            text.append(f" · ✗{item.rejected}", self.looks.alignment("rejected"))
+        if not item.total:
+            text.append("  (every passage was tagged here)", style="dim")
+        return text
 
     # ----------------------------------------------------------------- actions
 
     def action_close(self) -> None:
         """Back to the reader."""
         self.workers.cancel_group(self, "compare")
+        self._leaving = True
         self.dismiss(None)
+
+    def _not_yet(self, action: Callable[[], None]) -> bool:
+        """While the matrix is computed, keep ``action`` (a key typed ahead) for when it is
+        shown; True if kept."""
+        if self.matrix is not None:
+            return False
+        self._typed_ahead.append(action)
+        return True
 
     def action_cursor_down(self) -> None:
         """The next passage."""
-        self.query_one(CompareTable).action_cursor_down()
+        if not self._not_yet(self.action_cursor_down):
+            self.query_one(CompareTable).action_cursor_down()
 
     def action_cursor_up(self) -> None:
         """The previous passage."""
-        self.query_one(CompareTable).action_cursor_up()
+        if not self._not_yet(self.action_cursor_up):
+            self.query_one(CompareTable).action_cursor_up()
 
     def action_cursor_right(self) -> None:
         """The next article."""
-        self.query_one(CompareTable).action_cursor_right()
+        if not self._not_yet(self.action_cursor_right):
+            self.query_one(CompareTable).action_cursor_right()
 
     def action_cursor_left(self) -> None:
         """The previous article."""
-        self.query_one(CompareTable).action_cursor_left()
+        if not self._not_yet(self.action_cursor_left):
+            self.query_one(CompareTable).action_cursor_left()
 
     def action_open(self) -> None:
         """Open the selected cell's article at its passage."""
+        if self._not_yet(self.action_open):
+            return
         selected = self._selected()
         if selected is None:
             return
@@ -376,10 +545,13 @@ class CompareScreen(ModalScreen[Target | None]):
             match = row.cells[article_id].match
             target, span = article_id, match.span
         self.workers.cancel_group(self, "compare")
+        self._leaving = True
         self.dismiss((target, span))
 
     def action_propagate(self) -> None:
         """Tag the passage matched in the selected article with the row's tag."""
+        if self._not_yet(self.action_propagate):
+            return
         selected = self._selected()
         if selected is None:
             return
@@ -412,6 +584,76 @@ class CompareScreen(ModalScreen[Target | None]):
         self.refresh_tags()
         self.status(f"Tagged {row.tag} in {name}{how}: “{quote}” — saved. u undoes.")
 
+    def action_confirm(self) -> None:
+        """Confirm that the selected article carries the row's passage (the candidate shown)."""
+        self._settle("confirmed")
+
+    def action_reject(self) -> None:
+        """Say that the selected article does not carry the row's passage."""
+        self._settle("rejected")
+
+    def _settle(self, verdict: str) -> None:
+        if self._not_yet(lambda: self._settle(verdict)):
+            return
+        selected = self._selected()
+        if selected is None:
+            return
+        _, row, article_id = selected
+        key = "y" if verdict == "confirmed" else "x"
+        if article_id is None:
+            self.status(f"Pick an article's column first (← →), then {key} settles that cell.")
+            return
+        cell = row.cells[article_id]
+        column = self.matrix.column(article_id) if self.matrix else None
+        name = column.label if column else article_id
+        outcome = self.session.settle(row.source, article_id, verdict, _shown_span(cell),
+                                      name=name)
+        if outcome.ok:
+            self._reload_links(article_id)
+        self.status(outcome.message, error=outcome.error)
+
+    def _reload_links(self, article_id: str | None = None) -> None:
+        """Read the verdicts again (of one article, or all) and show them in the cells."""
+        store = self.session.store
+        if article_id is None:
+            self._links = corpus_links(store, self.corpus)
+        else:
+            article = self._article(article_id)
+            try:
+                fresh = links_of(store, article) if article is not None else []
+            except StoreError:
+                fresh = []
+            self._links = [x for x in self._links if x.article_id != article_id] + fresh
+        self._redraw_cells(article_id)
+
+    def _redraw_cells(self, article_id: str | None = None) -> None:
+        matrix = self.matrix
+        if matrix is None:
+            return
+        rows = []
+        for row in matrix.rows:
+            ids = [a.id for a in row.annotations]
+            cells = dict(row.cells)
+            for target, cell in row.cells.items():
+                if article_id is None or target == article_id:
+                    cells[target] = replace(cell, link=link_for(self._links, ids, target))
+            rows.append(replace(row, cells=cells))
+        self.matrix = replace(matrix, rows=tuple(rows))
+        self._update_cells(article_id)
+
+    def _update_cells(self, article_id: str | None = None) -> None:
+        matrix = self.matrix
+        assert matrix is not None
+        table = self.query_one(CompareTable)
+        keep = (table.cursor_coordinate.row, table.cursor_coordinate.column)
+        for number, row in enumerate(matrix.rows):
+            for column in matrix.columns:
+                if article_id is None or column.article_id == article_id:
+                    table.update_cell(str(number), column.article_id,
+                                      self._cell(row.cells[column.article_id]))
+        table.move_cursor(row=keep[0], column=keep[1], animate=False)
+        self._update_detail()
+
     def action_undo(self) -> None:
         """Undo the last change of the session (as everywhere), and show it here."""
         self._after(self.session.undo())
@@ -429,26 +671,22 @@ class CompareScreen(ModalScreen[Target | None]):
             self.refresh_tags()
 
     def refresh_tags(self) -> None:
-        """Read the tags again and update every cell's tags (the matches stay)."""
+        """Read the tags and verdicts again and update every cell (the matches stay)."""
         matrix = self.matrix
         if matrix is None:
             return
         by_article: dict[str, list[Annotation]] = {}
         for annotation in self._read_annotations():
             by_article.setdefault(annotation.article_id, []).append(annotation)
+        self._links = corpus_links(self.session.store, self.corpus)
         rows = []
         for row in matrix.rows:
-            cells = {a: cell_for(c.match, by_article.get(a, [])) for a, c in row.cells.items()}
+            ids = [a.id for a in row.annotations]
+            cells = {a: cell_for(c.match, by_article.get(a, []), link_for(self._links, ids, a))
+                     for a, c in row.cells.items()}
             rows.append(replace(row, cells=cells))
         self.matrix = replace(matrix, rows=tuple(rows))
-        table = self.query_one(CompareTable)
-        keep = (table.cursor_coordinate.row, table.cursor_coordinate.column)
-        for number, row in enumerate(self.matrix.rows):
-            for column in self.matrix.columns:
-                table.update_cell(str(number), column.article_id,
-                                  self._cell(row.cells[column.article_id]))
-        table.move_cursor(row=keep[0], column=keep[1], animate=False)
-        self._update_detail()
+        self._update_cells()
 
 
 def _highlighted(text: str, words: Sequence[tuple[Span, bool]], style: str) -> Text:
@@ -458,3 +696,25 @@ def _highlighted(text: str, words: Sequence[tuple[Span, bool]], style: str) -> T
         if differs:
             shown.stylize(style, span.start, span.end)
     return shown
+
+
+def _carried(cell: Cell) -> bool:
+    """The cell's article carries the passage: confirmed, or matched and not rejected."""
+    if cell.link is not None:
+        return cell.link.confirmed
+    return cell.match.carried
+
+
+def _shown_span(cell: Cell) -> Span | None:
+    """The span the cell shows: the confirmed one, else the machine's candidate."""
+    link = cell.link
+    if link is not None and link.confirmed and link.span is not None and link.anchor != "orphan":
+        return link.span
+    return cell.match.span
+
+
+def _label_width(matrix: Matrix | None) -> int:
+    """The chart's label column: the widest label (with its version), at most 16."""
+    if matrix is None or not matrix.columns:
+        return 8
+    return min(16, max(len(c.label) for c in matrix.columns))
