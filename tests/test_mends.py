@@ -135,6 +135,30 @@ async def test_j_and_k_move_in_compare_and_scroll_the_help(seeds: Path, store_di
         assert scroll.scroll_offset.y == 2
 
 
+@pytest.mark.parametrize("key, scroll_id", [("question_mark", "#help-scroll"),
+                                             ("g", "#stats-charts")])
+async def test_the_page_keys_page_the_help_and_the_statistics(
+    seeds: Path, store_dir: Path, key: str, scroll_id: str
+) -> None:
+    app = make_app(seeds, store_dir)
+    async with app.run_test(size=(80, 8)) as pilot:  # short: both have a third page
+        await burst(pilot, "tab", "1", "j", "2")
+        await burst(pilot, key)
+        scroll = app.screen.query_one(scroll_id)
+        page = scroll.scrollable_content_region.height
+        for _ in range(50):  # the statistics are counted off the UI thread
+            if scroll.max_scroll_y > page:
+                break
+            await pilot.pause(0.1)
+        assert scroll.max_scroll_y > page  # there is a second page to go to
+        await burst(pilot, "space", "pagedown", "pageup")
+        # Two pages down (the second may stop at the end), one up: all three counted.
+        assert scroll.scroll_offset.y == min(2 * page, scroll.max_scroll_y) - page
+        await burst(pilot, "pageup", "pageup")
+        assert scroll.scroll_offset.y == 0
+        assert app.is_running
+
+
 # (e) ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("tags", [DEFAULT_TAGS, FIVE], ids=["four", "five"])

@@ -31,11 +31,18 @@ class ScrollingScreen(ModalScreen[ResultType]):
 
     def action_page_down(self) -> None:
         """Scroll a screen down."""
-        self._scroll.scroll_page_down(animate=False, immediate=True)
+        self._page(1)
 
     def action_page_up(self) -> None:
         """Scroll a screen up."""
-        self._scroll.scroll_page_up(animate=False, immediate=True)
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        # Widget.scroll_page_down has no `immediate`: it scrolls after the next refresh, so
+        # two pages typed ahead would both start from the same place.
+        scroll = self._scroll
+        page = max(1, scroll.scrollable_content_region.height)
+        scroll.scroll_to(y=scroll.scroll_y + direction * page, animate=False, immediate=True)
 
     def action_close(self) -> None:
         """Back to where you were."""
