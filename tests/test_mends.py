@@ -159,6 +159,39 @@ async def test_the_page_keys_page_the_help_and_the_statistics(
         assert app.is_running
 
 
+async def test_deleting_in_the_panel_moves_the_highlight_to_the_next_row(
+    seeds: Path, store_dir: Path
+) -> None:
+    app = make_app(seeds, store_dir)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await burst(pilot, "tab", "1", "j", "2", "j", "3")
+        first, second, third = sorted(app.session.annotations, key=lambda a: a.start)
+        await burst(pilot, "a", "home", "j", "x")
+        assert app.panel.highlighted == third.id  # the row that took the deleted one's place
+        await burst(pilot, "x")  # the last row: the one before it takes the highlight
+        assert [a.id for a in app.session.annotations] == [first.id]
+        assert app.panel.highlighted == first.id
+        await burst(pilot, "tab", "j", "4", "a")  # another change, then the panel again
+        assert app.panel.highlighted in {a.id for a in app.session.annotations}
+
+
+async def test_undo_from_another_article_goes_back_and_says_what_it_undid(
+    seeds: Path, store_dir: Path
+) -> None:
+    app = make_app(seeds, store_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await burst(pilot, "tab", "1", "x")  # tag, untag in the first article
+        first = app.session.article.id
+        await burst(pilot, "tab", "j", "j")  # the list: the third article
+        assert app.session.article.id != first
+        await burst(pilot, "u")
+        assert app.session.article.id == first
+        assert [a.tag for a in app.session.annotations] == ["claim"]
+        assert "Undid removing claim" in app.status_line.message
+        await burst(pilot, "tab", "j", "ctrl+r")
+        assert app.session.annotations == [] and "Redid removing claim" in app.status_line.message
+
+
 # (e) ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("tags", [DEFAULT_TAGS, FIVE], ids=["four", "five"])

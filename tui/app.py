@@ -602,15 +602,17 @@ class NewsmarkApp(App[None]):
 
     def action_undo(self) -> None:
         """Undo the last change of the session."""
-        outcome = self._report(self.session.undo())
+        outcome = self.session.undo()
         if outcome.ok:
-            self._reveal(outcome.select)
+            self._reveal(outcome.select)  # may open another article, which clears the status
+        self._report(outcome)
 
     def action_redo(self) -> None:
         """Redo the last change undone."""
-        outcome = self._report(self.session.redo())
+        outcome = self.session.redo()
         if outcome.ok:
-            self._reveal(outcome.select)
+            self._reveal(outcome.select)  # may open another article, which clears the status
+        self._report(outcome)
 
     # ----------------------------------------------------------------- searching
 

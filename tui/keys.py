@@ -125,9 +125,10 @@ KEYS: tuple[Key, ...] = (
        key_display=">", help="Pick the next tagged passage"),
     _k("previous_tag", "less_than_sign", "previous_annotation", "Previous tag", "Move",
        "reader", key_display="<", help="Pick the previous tagged passage"),
-    _k("next_untagged", "p", "next_untagged", "Next untagged", "Move", "reader",
+    _k("next_untagged", "p", "next_untagged", "Next untagged paragraph", "Move", "reader",
        help="The next paragraph that holds no tag"),
-    _k("previous_untagged", "P", "previous_untagged", "Previous untagged", "Move", "reader",
+    _k("previous_untagged", "P", "previous_untagged", "Previous untagged paragraph",
+       "Move", "reader",
        help="The previous paragraph that holds no tag"),
     # ------------------------------------------------------------------ selecting
     _k("grow", "shift+down,J", "grow_selection", "Grow", "Select", "reader", key_display="J",

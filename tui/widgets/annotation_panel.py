@@ -70,9 +70,17 @@ class AnnotationPanel(RowList):
     def set_annotations(self, annotations: Sequence[Annotation], *,
                         keep: str | None = None) -> None:
         """Show ``annotations`` in text order, with ``keep`` highlighted if it is one of them
-        (else the highlighted one if it still is, else the first)."""
+        (else the highlighted one if it still is, else the one that takes its place: after a
+        delete, the next, so ``x x`` deletes two in a row)."""
+        before, row = self._by_id, self.highlighted_row
         self.annotations = sorted(annotations, key=sort_key)
         self._by_id = {annotation.id: annotation for annotation in self.annotations}
+        # The same list changed (some rows are still there), not another article's list.
+        edited = not before.keys().isdisjoint(self._by_id)
+        if keep not in self._by_id:
+            keep = self.highlighted if self.highlighted in self._by_id else None
+        if keep is None and edited and row is not None:
+            keep = self.annotations[min(row, len(self.annotations) - 1)].id
         counts: dict[str, int] = {}
         for annotation in self.annotations:
             counts[annotation.tag] = counts.get(annotation.tag, 0) + 1
