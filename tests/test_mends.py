@@ -192,6 +192,20 @@ async def test_undo_from_another_article_goes_back_and_says_what_it_undid(
         assert app.session.annotations == [] and "Redid removing claim" in app.status_line.message
 
 
+async def test_the_palette_over_another_screen_lists_no_main_screen_action(
+    seeds: Path, store_dir: Path
+) -> None:
+    app = make_app(seeds, store_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await burst(pilot, "tab")
+        on_main = [c.title for c in app.get_system_commands(app.screen)]
+        assert any("Grow" in title for title in on_main)
+        await burst(pilot, "question_mark")
+        over_help = [c.title for c in app.get_system_commands(app.screen)]
+        assert over_help and not any("Grow" in title or "Tag claim" in title
+                                     for title in over_help)
+
+
 # (e) ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("tags", [DEFAULT_TAGS, FIVE], ids=["four", "five"])

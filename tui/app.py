@@ -768,6 +768,8 @@ class NewsmarkApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if screen is not self.main:
+            return  # over compare, help, a prompt…: the main screen's actions would act under it
         # Every action of the key table, with its key as the config left it, run where it
         # belongs: a widget's own actions on the widget, the app's on the app.
         targets = {"main": lambda: self, "reader": lambda: self.reader,

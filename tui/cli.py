@@ -118,6 +118,12 @@ def cmd_open(args: argparse.Namespace) -> int:
     config = _load_config(args)
     corpus = _corpus(args.paths or args.corpus, defer=True)
     store = _store(args)
+    from .styles import monochrome
+
+    if "NO_COLOR" not in os.environ and monochrome():
+        # A monochrome TERM (xterm-mono, vt100): Textual drops colour only for NO_COLOR, so
+        # say it, or borders and the footer still send colour codes. (This process only.)
+        os.environ["NO_COLOR"] = "1"
     from .app import NewsmarkApp  # Textual is imported only here
 
     app = NewsmarkApp(corpus, store, config=config, annotator=_annotator(args),
