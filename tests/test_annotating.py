@@ -342,7 +342,11 @@ async def test_command_palette_reaches_actions_with_their_keys(seeds: Path,
     app = make_app(seeds, store_dir)
     async with app.run_test(size=SIZE) as pilot:
         reader = await open_article(pilot, app, A002)
+        # Two sentences down, into a paragraph of prose (the headline and standfirst above are
+        # followed by dimmed lines, which a selection cannot grow across).
+        await pilot.press("j", "j")
         first = reader.selection
+        assert first is not None and first != reader.sentences[0]
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert any("Grow the selection" in c and "(shift+down, J)" in c for c in commands)
         assert any("Tag threat" in c and "(2, t)" in c for c in commands)

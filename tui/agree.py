@@ -920,7 +920,7 @@ def compute_agreement(
         rows.append(ArticleRow(
             article.id, article.title, article.outlet, who,
             {name: sum(len(v) for v in spans[name].get(article.id, {}).values()) for name in who},
-            sentence_counts.get(article.id, len(sentence_spans(article.text,
+            sentence_counts.get(article.id, len(sentence_spans(article.plain,
                                                                article.boilerplate))),
             _mean(f[0].f1 for f in pooled_rows), _mean(f[1].f1 for f in pooled_rows),
             _mean(f[2].f1 for f in pooled_rows),
@@ -945,7 +945,7 @@ def _sentence_figures(
     counts: dict[str, int] = {}
     boundaries = []
     for article in shared:
-        sentences = sentence_spans(article.text, article.boilerplate)
+        sentences = sentence_spans(article.plain, article.boilerplate)
         counts[article.id] = len(sentences)
         boundaries.append(sentences)
     units = sum(counts.values())

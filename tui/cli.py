@@ -21,10 +21,10 @@ from pathlib import Path
 
 from . import __version__
 from .config import Config, load_config
-from .corpus import Corpus, CorpusCache, default_corpus_paths, load_corpus
+from .corpus import ArticleInfo, Corpus, CorpusCache, default_corpus_paths, load_corpus
 from .editing import shorten
 from .errors import UserFacingError
-from .model import Annotation, Span, annotator_name
+from .model import Annotation, Article, Span, annotator_name
 from .store import Store, StoreError
 
 #: Exit codes.
@@ -62,6 +62,7 @@ def _common(
             "--corpus", action="append", type=Path, metavar="PATH", default=None,
             help="an article file or folder (repeatable; default: ./seeds, else the bundled seeds)",
         )
+        _field_flag(parser)
     parser.add_argument(
         "--store", type=Path, metavar="DIR", default=None,
         help="the annotation store (default: $NEWSMARK_STORE, else ./annotations)",
@@ -74,6 +75,14 @@ def _common(
     parser.add_argument(
         "--config", type=Path, metavar="FILE", default=None,
         help="a TOML config with the tag set (default: ./newsmark.toml, else the user config)",
+    )
+
+
+def _field_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--field", action="append", metavar="PART=FIELD", default=None,
+        help="in a .jsonl/.json dump, which field holds an article's PART (text, title, date, "
+        "outlet, url, id, author), e.g. --field text=body (repeatable; default: guessed)",
     )
 
 
@@ -93,10 +102,27 @@ def _load_config(args: argparse.Namespace) -> Config:
 DEFER_METADATA_ABOVE = 500
 
 
-def _corpus(paths: Sequence[Path] | None, *, defer: bool = False) -> Corpus:
+def _corpus(paths: Sequence[Path] | None, *, defer: bool = False,
+            fields: dict[str, str] | None = None) -> Corpus:
     chosen = list(paths) if paths else default_corpus_paths()
     return load_corpus(chosen, cache=CorpusCache.for_corpus(chosen),
-                       defer_above=DEFER_METADATA_ABOVE if defer else None)
+                       defer_above=DEFER_METADATA_ABOVE if defer else None, fields=fields)
+
+
+def _fields(args: argparse.Namespace) -> dict[str, str]:
+    """The ``--field PART=FIELD`` overrides for reading dumps."""
+    from .dumps import FieldError, parse_field_overrides
+
+    try:
+        return parse_field_overrides(getattr(args, "field", None))
+    except FieldError as error:
+        raise UserError(str(error)) from None
+
+
+def _corpus_of(args: argparse.Namespace) -> Corpus:
+    """The corpus a command is about: ``--corpus`` (or the default), dumps read with
+    ``--field``."""
+    return _corpus(args.corpus, fields=_fields(args))
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -116,7 +142,7 @@ def _annotator(args: argparse.Namespace) -> str:
 def cmd_open(args: argparse.Namespace) -> int:
     """Open the app on the given paths (or the default corpus)."""
     config = _load_config(args)
-    corpus = _corpus(args.paths or args.corpus, defer=True)
+    corpus = _corpus(args.paths or args.corpus, defer=True, fields=_fields(args))
     store = _store(args)
     from .styles import monochrome
 
@@ -145,6 +171,8 @@ def serve_command(args: argparse.Namespace) -> list[str]:
             "--store", str((args.store or default_store()).resolve())]
     if args.config is not None:
         argv += ["--config", str(args.config.resolve())]
+    for option in getattr(args, "field", None) or ():
+        argv += ["--field", option]
     return argv
 
 
@@ -169,26 +197,131 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """Print the articles with their metadata and tag counts."""
+    """Print the articles with their metadata and tag counts (a table, JSON or CSV)."""
     config = _load_config(args)
-    corpus = _corpus(args.corpus)
+    corpus = _corpus_of(args)
     store = _store(args)
     names = config.tag_names
-    rows = [["id", "date", "outlet", *names, "title"]]
+    listed: list[tuple[ArticleInfo, dict[str, int] | None]] = []
     for article in corpus.infos:  # titles, not texts: reads no article file
         try:
             counts = store.counts(article.id)
-            cells = [str(counts.get(name, 0)) for name in names]
+            listed.append((article, {name: counts.get(name, 0) for name in names}))
         except StoreError:
-            cells = ["!"] * len(names)
-        rows.append([_printable(article.id), article.date or "-",
-                     _printable(article.outlet or "-"), *cells, _printable(article.title)])
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
-    for skipped in corpus.skipped:
-        print(_printable(f"skipped {skipped.path}: {skipped.reason}"), file=sys.stderr)
+            listed.append((article, None))
+    if args.format == "json":
+        from .jsonout import pretty_json
+
+        sys.stdout.write(pretty_json([
+            {"id": a.id, "title": a.title, "outlet": a.outlet, "date": a.date, "url": a.url,
+             "path": str(a.path), "kind": a.kind, "chars": a.chars, "counts": counts}
+            for a, counts in listed
+        ]))
+    elif args.format == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["id", "title", "outlet", "date", "url", "path", "kind", "chars", *names])
+        for a, counts in listed:
+            writer.writerow([a.id, a.title, a.outlet, a.date, a.url, str(a.path), a.kind,
+                             a.chars, *[counts[n] if counts is not None else "" for n in names]])
+    else:
+        rows = [["id", "date", "outlet", *names, "title"]]
+        for a, counts in listed:
+            cells = [str(counts[n]) for n in names] if counts is not None else ["!"] * len(names)
+            rows.append([_printable(a.id), a.date or "-", _printable(a.outlet or "-"), *cells,
+                         _printable(a.title)])
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+        for row in rows:
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths))
+                  + "  " + row[-1])
+    _report_skipped(corpus)
     return OK
+
+
+def _report_skipped(corpus: Corpus) -> None:
+    """One line on stderr for each file not read (and each dump's malformed lines)."""
+    for skipped in corpus.skipped:
+        what = "warning:" if skipped.partial else "skipped"
+        print(_printable(f"{what} {skipped.path}: {skipped.reason}"), file=sys.stderr)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print one article's text as newsmark sees it, boilerplate and markup marked."""
+    corpus = _corpus_of(args)
+    article = corpus.get(args.article_id)
+    if article is None:
+        problem = corpus.problem(args.article_id)
+        _report_skipped(corpus)
+        if problem:
+            raise UserError(problem)
+        raise UserError(f"no article {args.article_id!r} in the corpus; newsmark list shows "
+                        "the ids")
+    from .sentences import sentence_spans
+
+    sentences = sentence_spans(article.plain, article.boilerplate)
+    if args.format == "json":
+        from .jsonout import pretty_json
+
+        def spans(found: Sequence[Span]) -> list[dict[str, object]]:
+            return [{"start": s.start, "end": s.end, "text": article.text[s.start:s.end]}
+                    for s in found]
+
+        sys.stdout.write(pretty_json({
+            "id": article.id, "title": article.title, "outlet": article.outlet,
+            "date": article.date, "url": article.url, "author": article.author,
+            "path": str(article.path), "kind": article.kind, "chars": len(article.text),
+            "sha256": article.sha256, "text": article.text, "problems": list(article.problems),
+            "boilerplate": spans(article.boilerplate), "markup": spans(article.markup),
+            "sentences": spans(sentences),
+        }))
+        return OK
+    sys.stdout.write(show_text(article))
+    return OK
+
+
+def show_text(article: Article) -> str:
+    """An article for checking what newsmark kept: a header of its metadata, a blank line, then
+    its text line by line, each prefixed ``  `` (prose) or ``~ `` (a boilerplate line);
+    boilerplate within a line is wrapped in ``⟦…⟧`` and markup in ``‹…›``. Control characters
+    are shown visibly."""
+    from .layout import display_text
+
+    text = display_text(article.text)
+    header = [f"id: {article.id}", f"kind: {article.kind}", f"title: {article.title}",
+              f"outlet: {article.outlet}", f"date: {article.date}"]
+    header += [f"url: {article.url}"] if article.url else []
+    header += [f"author: {article.author}"] if article.author else []
+    header += [f"problem: {problem}" for problem in article.problems]
+    marks = sorted([(s.start, s.end, "⟦", "⟧") for s in article.boilerplate]
+                   + [(s.start, s.end, "‹", "›") for s in article.markup])
+    lines: list[str] = []
+    first = 0  # the first mark that may still touch a line
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        while first < len(marks) and marks[first][1] <= start and marks[first][1] < end:
+            first += 1
+        touching = [m for m in marks[first:] if m[0] <= end and m[1] >= start and m[0] < m[1]]
+        touching = [m for m in touching if m[0] < end or m[0] == start]
+        if line.strip() and any(m[2] == "⟦" and m[0] <= start + len(line) - len(line.lstrip())
+                                and m[1] >= end - (len(line) - len(line.rstrip()))
+                                for m in touching):
+            lines.append("~ " + line)
+        elif not line:
+            lines.append("")
+        else:
+            pieces, position = [], start
+            for mark_start, mark_end, opener, closer in touching:
+                mark_start, mark_end = max(mark_start, start), min(mark_end, end)
+                if mark_start < position or mark_start >= mark_end:
+                    continue
+                pieces += [text[position:mark_start], opener, text[mark_start:mark_end], closer]
+                position = mark_end
+            pieces.append(text[position:end])
+            lines.append("  " + "".join(pieces))
+        start = end + 1
+    return "\n".join(header) + "\n\n" + "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _parse_span(value: str) -> Span:
@@ -214,7 +347,7 @@ def find_quote(text: str, quote: str, occurrence: int = 1) -> Span | None:
 def cmd_add(args: argparse.Namespace) -> int:
     """Add one annotation and print its id."""
     config = _load_config(args)
-    corpus = _corpus(args.corpus)
+    corpus = _corpus_of(args)
     article = corpus.get(args.article_id)
     if article is None:
         raise UserError(
@@ -261,7 +394,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .links import links_of
 
     config = _load_config(args)
-    corpus = _corpus(args.corpus)
+    corpus = _corpus_of(args)
     store = _store(args)
     for article_id in args.article or []:
         if corpus.get(article_id) is None:
@@ -313,7 +446,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Read annotations from a file into the store; exit 1 if some could not be imported."""
     from . import formats
 
-    corpus = _corpus(args.corpus)
+    corpus = _corpus_of(args)
     store = _store(args)
     result = formats.import_file(args.file, args.format, corpus, offsets=args.offsets)
     report = formats.add_to_store(result.annotations, store)
@@ -336,7 +469,7 @@ def cmd_orphans(args: argparse.Namespace) -> int:
     """List the annotations whose passage cannot be found in their article's current text."""
     from .anchoring import reanchor_all
 
-    corpus = _corpus(args.corpus)
+    corpus = _corpus_of(args)
     store = _store(args)
     articles = {article.id: article for article in corpus}
     wanted = {"orphan", "fuzzy"} if args.fuzzy else {"orphan"}
@@ -363,7 +496,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Report damaged store files (exit 1 if any); with --repair, move them aside. Also name
     the store's articles that are not in the corpus (their annotations are shown nowhere)."""
     store = _store(args)
-    corpus = _corpus(args.corpus)
+    corpus = _corpus_of(args)
     problems = store.check()
     _report_not_in_corpus(store, corpus, {problem.path.parent for problem in problems})
     if not problems:
@@ -427,7 +560,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .compare import Aligner, compare, matrix_csv, matrix_json, matrix_table
 
     config = _load_config(args)
-    corpus = _corpus(args.corpus)
+    corpus = _corpus_of(args)
     aligner = Aligner(corpus, scorer=args.scorer)
     progress = _embedding_progress() if aligner.scorer == "semantic" else None
     from .links import corpus_links
@@ -479,7 +612,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from .stats import compute_stats, stats_json, stats_table, suggestions_table
 
     config = _load_config(args)
-    corpus = _corpus(args.corpus)
+    corpus = _corpus_of(args)
     store = _store(args)
     annotations, code = _read_all(corpus, store)
     stats = compute_stats(corpus, annotations, config.tag_names)
@@ -532,7 +665,7 @@ def cmd_agree(args: argparse.Namespace) -> int:
     from .team import load_team
 
     config = _load_config(args)
-    corpus = _corpus(args.corpus)
+    corpus = _corpus_of(args)
     store = _store(args)
     team = load_team(corpus, store, _team_selection(args, config, corpus))
     named = list(dict.fromkeys(args.annotator_filter or []))
@@ -566,7 +699,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from .suggest import Suggestions, accept, pending
 
     config = _load_config(args)
-    corpus = _corpus(args.corpus)
+    corpus = _corpus_of(args)
     for article_id in args.article or []:
         if corpus.get(article_id) is None:
             raise UserError(f"no article {article_id!r} in the corpus; `newsmark list` shows ids")
@@ -657,7 +790,7 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     from .team import load_team
 
     config = _load_config(args)
-    corpus = _corpus(args.corpus)
+    corpus = _corpus_of(args)
     store = _store(args)
     target = args.into.strip()
     if not target:
@@ -759,7 +892,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     from .team import load_team, progress, progress_json, progress_table
 
     config = _load_config(args)
-    corpus = _corpus(args.corpus)
+    corpus = _corpus_of(args)
     store = _store(args)
     team = load_team(corpus, store, list(corpus.ids))
     rows = progress(team, config.tag_names)
@@ -808,8 +941,8 @@ Command = Callable[[argparse.Namespace], int]
 #: The commands; anything else as the first argument is a path to open. (A test checks that
 #: this is exactly the parser's list.)
 SUBCOMMANDS = (
-    "open", "list", "add", "export", "import", "orphans", "check", "compare", "stats", "serve",
-    "agree", "suggest", "adjudicate", "progress", "done", "team", "keys",
+    "open", "list", "show", "add", "export", "import", "orphans", "check", "compare", "stats",
+    "serve", "agree", "suggest", "adjudicate", "progress", "done", "team", "keys",
 )
 
 
@@ -831,7 +964,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("list", help="print the articles with their tag counts")
     _common(p)
+    p.add_argument("--format", "-f", default="table", choices=("table", "json", "csv"),
+                   help="table (default), json (a list of {id, title, outlet, date, url, path, "
+                   "kind, chars, counts}) or csv")
     p.set_defaults(func=cmd_list)
+
+    p = commands.add_parser("show", help="print one article's text as newsmark reads it "
+                            "(boilerplate and markup marked)")
+    p.add_argument("article_id", metavar="ARTICLE_ID")
+    _common(p, annotator_flag=False)
+    p.add_argument("--format", "-f", default="text", choices=("text", "json"),
+                   help="text (default: ~ marks boilerplate lines, ⟦ ⟧ boilerplate in a line, "
+                   "‹ › markup) or json (the text with its boilerplate, markup and sentences)")
+    p.set_defaults(func=cmd_show)
 
     p = commands.add_parser("add", help="add one annotation and print its id")
     p.add_argument("article_id", metavar="ARTICLE_ID")

@@ -241,7 +241,7 @@ class _Folded:
     def of(cls, article: Article) -> _Folded:
         parts: list[str] = []
         where: list[int] = []
-        for sentence in sentence_spans(article.text, article.boilerplate):
+        for sentence in sentence_spans(article.plain, article.boilerplate):
             folded, offsets = fold(article.text, sentence.start, sentence.end)
             if not folded:
                 continue

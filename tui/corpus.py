@@ -21,17 +21,19 @@ import threading
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from pathlib import Path
 from typing import Any
 
 from tui.editing import shorten
-from tui.model import Article, Span
+from tui.model import Article, Span, blank_out
 from tui.sentences import paragraph_spans, sentence_spans
 
+from . import dumps
 from .durable import atomic_write
 from .errors import UserFacingError
+from .pages import ExtractionCache, PageError, read_page
 
 __all__ = [
     "BOILERPLATE_PATTERNS",
@@ -52,11 +54,15 @@ __all__ = [
     "normalise",
 ]
 
-#: File suffixes read as articles when a folder is searched (compared case-insensitively).
-ARTICLE_SUFFIXES = (".txt", ".md")
+#: File suffixes read as articles when a folder is searched (compared case-insensitively):
+#: plain text, Markdown, saved web pages, and scraper dumps (many articles in one file).
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".json")
+#: How each suffix is read (the ``kind`` of its articles); any other file given by name is text.
+KINDS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+         ".jsonl": "jsonl", ".json": "jsonl"}
 #: The suffix of a metadata sidecar: ``<stem>.meta.json`` next to ``<stem>.txt``.
 SIDECAR_SUFFIX = ".meta.json"
-_SIDECAR_KEYS = ("title", "outlet", "date")
+_SIDECAR_KEYS = ("title", "outlet", "date", "url", "author")
 _BINARY_PROBE = 8192
 _TITLE_MAX_CHARS = 120
 _SHORT_TITLE_CHARS = 80
@@ -245,15 +251,152 @@ def boilerplate_line_kind(line: str) -> str | None:
     return BOILERPLATE_PATTERNS[int(match.lastgroup[2:])][0]
 
 
-def boilerplate_spans(text: str) -> tuple[Span, ...]:
-    """Spans of the lines that are boilerplate, each a whole line without its newline.
+# A heading that opens a block of teasers for other articles ("Latest posts", "More on this
+# topic", "Read more", "More from Reuters"), alone on its line.
+_BLOCK_HEADER_RE = re.compile(
+    r"(?:(?:related|latest|more|recommended|popular|top|trending|other)\s+"
+    r"(?:posts|articles|stories|news|content|reads|topics|coverage|videos|headlines)"
+    r"|related|more (?:on|about) (?:this|the) (?:topic|story|subject|issue)"
+    r"|more from(?: the| this)? [\w&'’.-]+(?: [\w&'’.-]+){0,3}"
+    r"|read (?:more|also|next)|see also|also read|you (?:may|might) also (?:like|enjoy|be "
+    r"interested in)|most (?:read|popular|viewed|shared)|recommended(?: for you)?"
+    r"|trending(?: now)?|what to read next|editor['’]s picks)\s*[:.]?",
+    re.IGNORECASE,
+)
+# How long a teaser's standfirst may be (a prose paragraph after a teaser's headline).
+_TEASER_CHARS = 450
+_HEADLINE_CHARS = 160
+# A line repeated word for word is a caption or a repeated headline only if it is this short.
+_REPEAT_CHARS = 200
+_SENTENCE_END = re.compile(r"[.…]['’\"”)\]]*$")
 
-    A line is boilerplate when, stripped, it matches one of :data:`BOILERPLATE_PATTERNS` as a
-    whole. Lines longer than 600 characters never are.
+
+def _headline_like(line: str) -> bool:
+    """A short line that does not end as a sentence does (a headline, a caption)."""
+    return len(line) <= _HEADLINE_CHARS and not _SENTENCE_END.search(line)
+
+
+def _teaser_blocks(lines: list[tuple[int, int, str]], kinds: list[str | None]) -> set[int]:
+    """Indices (into ``lines``) of teaser blocks: a block heading, then headlines each with at
+    most one short standfirst, up to the first prose that is not a teaser's."""
+    marked: set[int] = set()
+    index = 0
+    while index < len(lines):
+        if not _BLOCK_HEADER_RE.fullmatch(lines[index][2]):
+            index += 1
+            continue
+        marked.add(index)
+        previous = "heading"
+        index += 1
+        while index < len(lines):
+            line = lines[index][2]
+            if kinds[index] is not None or _BLOCK_HEADER_RE.fullmatch(line):
+                previous = "heading"
+            elif _headline_like(line):
+                previous = "headline"
+            elif previous == "headline" and len(line) <= _TEASER_CHARS:
+                previous = "standfirst"
+            else:
+                break
+            marked.add(index)
+            index += 1
+    return marked
+
+
+def _repeated_lines(lines: list[tuple[int, int, str]], kinds: list[str | None]) -> set[int]:
+    """Indices of lines that repeat a short line word for word: every copy of a caption (a copy
+    next to a photo credit, or two copies one under the other), and the later copies of a
+    repeated headline. Repeated prose sentences (a pull quote) are left alone."""
+    copies: dict[str, list[int]] = {}
+    for index, (_, _, line) in enumerate(lines):
+        if kinds[index] is None and 8 <= len(line) <= _REPEAT_CHARS and " " in line:
+            copies.setdefault(" ".join(line.split()).casefold(), []).append(index)
+    marked: set[int] = set()
+    for indices in copies.values():
+        if len(indices) < 2:
+            continue
+        neighbours = [n for i in indices for n in (i - 1, i + 1) if 0 <= n < len(lines)]
+        adjacent = any(b - a == 1 and lines[b][0] == lines[a][1] + 1
+                       for a, b in zip(indices, indices[1:]))
+        beside_credit = any(kinds[n] in ("photo credit", "photo caption") for n in neighbours)
+        if adjacent or beside_credit:
+            marked.update(indices)
+        elif _headline_like(lines[indices[0]][2]):
+            marked.update(indices[1:])
+    return marked
+
+
+# A wire dateline at the head of the first paragraph: "MOSCOW, Dec 31 (Reuters) - ",
+# "WASHINGTON (AP) — ", "KYIV, Ukraine — ": a place in capitals, maybe a date, maybe the agency
+# in brackets, then a dash.
+# A bare place ("WASHINGTON — ") needs five capitals, so "NATO — which..." stays prose.
+_WIRE_DATELINE_RE = re.compile(
+    r"(?:[A-Z][A-Z'’.-]{2,}(?:\s+[A-Z][A-Z'’.-]+){0,3})"
+    r"(?:(?:,\s*(?:[A-Z][\w.'’-]*\s*){1,3}(?:\d{1,2}(?:st|nd|rd|th)?)?)"
+    r"(?:,?\s*\((?:[A-Z][\w&.'’ -]{1,30})\))?|,?\s*\((?:[A-Z][\w&.'’ -]{1,30})\)"
+    r"|(?<=[A-Z]{5}))\s*[—–-]{1,2}\s+(?=\S)"
+)
+# What tells a date glued to prose from prose that starts with a date ("31 December 2021 will
+# be remembered as..."): a label ("date", "published"), a time, a separator, or a numeric shape
+# that prose never starts with ("2021-12-31", "31.12.2021").
+_GLUED_CUE_RE = re.compile(
+    rf"\s*(?:{_DATE_LABEL}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}}"
+    rf"|.*?(?:{_TIME}|[—–|·:-]\s*$))",
+    re.IGNORECASE,
+)
+
+
+def _glued_dateline(text: str, paragraph: Span) -> Span | None:
+    """The dateline at the head of ``paragraph`` when prose follows it on the same line."""
+    match = _LEADING_DATE_RE.match(text, paragraph.start, paragraph.end)
+    if match and match.end() < paragraph.end and _date_from_match(match) \
+            and _GLUED_CUE_RE.match(match.group()):
+        return Span(paragraph.start, match.end())
+    wire = _WIRE_DATELINE_RE.match(text, paragraph.start, paragraph.end)
+    if wire and wire.end() < paragraph.end:
+        return Span(paragraph.start, wire.end())
+    return None
+
+
+def boilerplate_spans(text: str, extra: Sequence[Span] = ()) -> tuple[Span, ...]:
+    """The boilerplate of a text, sorted and not overlapping: whole lines (without their
+    newline), or the head of a line.
+
+    * A line that, stripped, matches one of :data:`BOILERPLATE_PATTERNS` as a whole (lines
+      longer than 600 characters never do).
+    * A teaser block: a heading such as "Latest posts", "More on this topic", "Read more" or
+      "More from …" alone on its line, and the teasers under it (short headlines, each with at
+      most one standfirst of up to 450 characters) until prose resumes.
+    * A caption that repeats (both copies, when they stand one under the other or beside a photo
+      credit), and the later copies of a repeated headline-like line.
+    * A date (or dateline) at the head of one of the first three paragraphs and glued to its
+      prose (" date 2021-12-31 A phone call …"): the date, up to the prose.
+    * ``extra``: spans the caller knows are not prose (a Markdown front-matter block).
     """
-    return tuple(
-        Span(start, end) for start, end in _lines(text) if boilerplate_line_kind(text[start:end])
-    )
+    lines: list[tuple[int, int, str]] = []
+    for start, end in _lines(text):
+        stripped = text[start:end].strip()
+        if stripped:
+            lines.append((start, end, stripped))
+    kinds = [boilerplate_line_kind(line) for _, _, line in lines]
+    marked = {index for index, kind in enumerate(kinds) if kind is not None}
+    marked |= _teaser_blocks(lines, kinds)
+    marked |= _repeated_lines(lines, kinds)
+    spans = [Span(lines[index][0], lines[index][1]) for index in marked]
+    spans.extend(span for span in extra if span.end > span.start)
+    for paragraph in paragraph_spans(text[:_HEAD_CHARS], spans)[:3]:
+        head = _glued_dateline(text, paragraph)
+        if head is not None:
+            spans.append(head)
+            break
+    merged: list[Span] = []
+    for span in sorted(spans):
+        if merged and span.start <= merged[-1].end:
+            if span.end > merged[-1].end:
+                merged[-1] = Span(merged[-1].start, span.end)
+            continue
+        merged.append(span)
+    return tuple(merged)
 
 
 # --------------------------------------------------------------------------- metadata
@@ -303,6 +446,12 @@ def _first_date(text: str) -> str:
     return ""
 
 
+def first_date(text: str) -> str:
+    """The first date in ``text`` of the shapes articles use ("31 Dec, 2021", "Dec 31, 2021",
+    "2021-12-31", "31.12.2021"), as ISO ``YYYY-MM-DD``; "" if none."""
+    return _first_date(text)
+
+
 def guess_metadata(text: str, boilerplate: Sequence[Span] = ()) -> dict[str, str]:
     """Guess ``{"title", "outlet", "date"}`` from an article's text ("" when unknown).
 
@@ -318,7 +467,10 @@ def guess_metadata(text: str, boilerplate: Sequence[Span] = ()) -> dict[str, str
     ``boilerplate`` defaults to :func:`boilerplate_spans` of the text.
     """
     spans = sorted(boilerplate) if boilerplate else list(boilerplate_spans(text))
-    junk = [text[s.start : s.end] for s in spans]
+    # Dates and outlet names are read from the junk of the page itself (datelines, copyright
+    # lines), never from teasers for other articles or repeated captions.
+    junk = [piece for s in spans if (piece := text[s.start : s.end])
+            and (boilerplate_line_kind(piece) or _LEADING_DATE_RE.fullmatch(piece))]
 
     date = ""
     for piece in junk:
@@ -435,41 +587,125 @@ def _read_sidecar(path: Path) -> dict[str, str]:
     return meta
 
 
-def load_article(path: Path | str, article_id: str | None = None) -> Article:
+def article_kind(name: str) -> str:
+    """How a file is read, by its suffix: ``txt``, ``md``, ``html`` or ``jsonl`` (a dump; a
+    ``.json`` list is one too). Any other suffix (a file given by name) is read as text."""
+    dot = name.rfind(".")
+    return KINDS.get(name[dot:].lower(), "txt") if dot > 0 else "txt"
+
+
+_pages_cache: ExtractionCache | None = None
+
+
+def _page_cache() -> ExtractionCache:
+    """The user's extraction cache (made on first use: the cache folder is read from the
+    environment then, as tests set it)."""
+    global _pages_cache
+    folder = ExtractionCache().folder
+    if _pages_cache is None or _pages_cache.folder != folder:
+        _pages_cache = ExtractionCache(folder)
+    return _pages_cache
+
+
+def _article_from_text(
+    path: Path, article_id: str, text: str, problems: tuple[str, ...], kind: str,
+    given: dict[str, str] | None = None, *, sidecar: bool = True,
+    known: ArticleInfo | None = None,
+) -> Article:
+    """An article of ``text`` (normalised): markup (Markdown), boilerplate, then metadata —
+    ``known`` (an unchanged file's, not guessed again), else guessed, with what the source
+    itself says (``given``: a page's or a record's own fields) and then the sidecar on top."""
+    markup: tuple[Span, ...] = ()
+    extra: tuple[Span, ...] = ()
+    md_title = ""
+    md_meta: dict[str, str] = {}
+    if kind == "md":
+        from .markdown import markdown_parts
+
+        parts = markdown_parts(text)
+        markup, md_title, md_meta = parts.markup, parts.title, parts.meta
+        if parts.front_matter is not None:
+            extra = (parts.front_matter,)
+    plain = blank_out(text, markup)
+    boilerplate = boilerplate_spans(plain, extra)
+    if known is not None:
+        meta = {"title": known.title, "outlet": known.outlet, "date": known.date,
+                "url": known.url, "author": known.author}
+    else:
+        meta = {**guess_metadata(plain, boilerplate), "url": "", "author": ""}
+        for key, value in md_meta.items():
+            if value:
+                meta[key] = value
+        if md_title:
+            meta["title"] = shorten(md_title, _TITLE_MAX_CHARS)
+        for key, value in (given or {}).items():
+            if value:
+                meta[key] = value
+        if sidecar:
+            meta.update(_read_sidecar(path))
+    return Article(
+        id=article_id, path=path, text=text, title=meta["title"], outlet=meta["outlet"],
+        date=meta["date"], boilerplate=boilerplate, problems=problems, kind=kind,
+        url=meta["url"], author=meta["author"], markup=markup,
+    )
+
+
+def _page_text(path: Path, raw: bytes | None, cache: ExtractionCache | None) -> tuple[str, dict]:
+    """The extracted, normalised text of the saved page ``path`` and its metadata."""
+    try:
+        st = os.stat(path)
+        if cache is not None and (hit := cache.get(path, st.st_size, st.st_mtime_ns)):
+            return normalise(hit.text), hit.meta
+        page = read_page(path, raw if raw is not None else _read_bytes(path), st.st_size,
+                         st.st_mtime_ns, cache)
+    except PageError as error:
+        raise CorpusError(f"{path}: {error}; is it a saved article page?") from None
+    except OSError as error:
+        raise CorpusError(f"cannot read {path}: {error.strerror}; check its permissions") from None
+    return normalise(page.text), {k: normalise(v) for k, v in page.meta.items()}
+
+
+def load_article(
+    path: Path | str, article_id: str | None = None, *, pages: ExtractionCache | None = None
+) -> Article:
     """Read one article file (never modifying it) into an :class:`~tui.model.Article`.
 
-    The id is the file stem unless given. A sidecar ``<stem>.meta.json`` beside the file (keys
-    title, outlet, date; any subset) overrides the guessed metadata.
+    ``.txt`` (and any other suffix) is text; ``.md`` is Markdown (the text is the file's; its
+    markup is dimmed and its first heading is the title); ``.html``/``.htm`` is a saved web page
+    (the text is its extracted main text; title, outlet, date, URL and author come from the
+    page's metadata), extracted once and kept in ``pages`` (default: the user's extraction
+    cache). The id is the file stem unless given. A sidecar ``<stem>.meta.json`` beside the file
+    (keys title, outlet, date, url, author; any subset) overrides the guessed metadata.
 
-    Raises :class:`CorpusError` if the file is missing, a folder, unreadable or binary, or if its
-    sidecar is bad.
+    Raises :class:`CorpusError` if the file is missing, a folder, unreadable or binary, a page
+    with no article text, a dump (which holds many articles: :func:`load_corpus` reads it), or
+    if its sidecar is bad.
     """
     path = Path(path)
+    kind = article_kind(path.name)
+    article_id = article_id if article_id is not None else path.stem
+    if kind == "jsonl":
+        raise CorpusError(f"{path} is a dump of many articles, not one; open it as a corpus")
     raw = _read_bytes(path)
     if is_binary(raw):
         raise CorpusError(_binary_reason(path, raw))
+    if kind == "html":
+        text, given = _page_text(path, raw, pages if pages is not None else _page_cache())
+        return _article_from_text(path, article_id, text, (), kind, given)
     text, problems = decode(raw)
-    boilerplate = boilerplate_spans(text)
-    meta = guess_metadata(text, boilerplate)
-    meta.update(_read_sidecar(path))
-    return Article(
-        id=article_id if article_id is not None else path.stem,
-        path=path,
-        text=text,
-        title=meta["title"],
-        outlet=meta["outlet"],
-        date=meta["date"],
-        boilerplate=boilerplate,
-        problems=problems,
-    )
+    return _article_from_text(path, article_id, text, problems, kind)
 
 
 @dataclass(frozen=True)
 class Skipped:
-    """A file of a corpus that could not be read as an article, and why."""
+    """A file of a corpus that could not be read as an article (or, for a dump, the lines of
+    it that could not), and why."""
 
     path: Path
     reason: str
+    partial: bool = False
+    """True when only part of the file was left out (a dump's malformed lines): its other
+    articles are in the corpus."""
 
 
 @dataclass(frozen=True)
@@ -479,7 +715,10 @@ class ArticleInfo:
     ``size`` and ``mtime_ns`` are the file's when the metadata was read (0 when unknown),
     ``sidecar`` its sidecar's ``(size, mtime_ns)`` (None: there was none). ``pending`` is True
     while the metadata is still a placeholder (the title is empty, so a list shows the id)
-    because a large uncached corpus was opened with ``defer_above``.
+    because a large uncached corpus was opened with ``defer_above``. ``kind`` is how the file
+    is read (``txt``, ``md``, ``html``, ``jsonl``), ``chars`` the length of the text (0 while
+    pending). An article of a dump has ``line`` (its line in a ``.jsonl``, its position in a
+    ``.json`` list, from 1) and ``offset`` (the line's byte offset; -1 in a ``.json``).
     """
 
     id: str
@@ -491,6 +730,12 @@ class ArticleInfo:
     mtime_ns: int = field(default=0, compare=False)
     sidecar: tuple[int, int] | None = field(default=None, compare=False)
     pending: bool = field(default=False, compare=False)
+    kind: str = "txt"
+    url: str = ""
+    author: str = ""
+    chars: int = field(default=0, compare=False)
+    line: int = field(default=0, compare=False)
+    offset: int = field(default=-1, compare=False)
 
     def metadata(self) -> dict[str, str]:
         """Title, outlet and date, as exported."""
@@ -502,7 +747,8 @@ def article_info(
 ) -> ArticleInfo:
     """The :class:`ArticleInfo` of a loaded article."""
     return ArticleInfo(article.id, article.path, article.title, article.outlet, article.date,
-                       size, mtime_ns, sidecar)
+                       size, mtime_ns, sidecar, kind=article.kind, url=article.url,
+                       author=article.author, chars=len(article.text))
 
 
 #: How many loaded articles a lazily loaded corpus keeps in memory (most recently used).
@@ -527,8 +773,11 @@ class Corpus:
         *,
         infos: Iterable[ArticleInfo] | None = None,
         cache: CorpusCache | None = None,
+        fields: dict[str, str] | None = None,
     ) -> None:
         self.skipped: tuple[Skipped, ...] = tuple(skipped)
+        self.fields: dict[str, str] = dict(fields or {})
+        """The ``--field`` overrides the dumps of this corpus were read with."""
         self._loaded: OrderedDict[str, Article] = OrderedDict()
         self._keep: int | None = None
         if infos is None:
@@ -562,7 +811,7 @@ class Corpus:
         if info is None:
             return None
         try:
-            article = _load_known(info)
+            article = _load_known(info, self.fields)
         except CorpusError as error:
             self._failed[article_id] = str(error)
             return None
@@ -654,13 +903,14 @@ class Corpus:
         return updated, dropped
 
 
-def _load_known(info: ArticleInfo) -> Article:
+def _load_known(info: ArticleInfo, fields: dict[str, str] | None = None) -> Article:
     """Load an article whose metadata is known; unchanged since, the metadata is not guessed
     again (opening an article of a 10 000-article corpus costs one file, not a re-guess)."""
     path = Path(info.path)
+    if info.kind == "jsonl":
+        return _load_record(info, fields or {})
     if info.pending or not info.size:
         return load_article(path, info.id)
-    raw = _read_bytes(path)
     try:
         st = path.stat()
         sidecar_changed = _stat_key(sidecar_path(path)) != info.sidecar
@@ -668,13 +918,101 @@ def _load_known(info: ArticleInfo) -> Article:
         return load_article(path, info.id)
     if (st.st_size, st.st_mtime_ns) != (info.size, info.mtime_ns) or sidecar_changed:
         return load_article(path, info.id)
+    if info.kind == "html":
+        text, _ = _page_text(path, None, _page_cache())
+        return _article_from_text(path, info.id, text, (), "html", known=info)
+    raw = _read_bytes(path)
     if is_binary(raw):
         raise CorpusError(_binary_reason(path, raw))
     text, problems = decode(raw)
-    return Article(
-        id=info.id, path=path, text=text, title=info.title, outlet=info.outlet, date=info.date,
-        boilerplate=boilerplate_spans(text), problems=problems,
-    )
+    return _article_from_text(path, info.id, text, problems, info.kind, known=info)
+
+
+# The records of the last .json list dump read, by (path, size, mtime): opening one article of
+# a list dump parses the whole file, so the parse is kept for the next article opened.
+_list_dump: tuple[tuple[str, int, int], list[dumps.DumpRecord]] | None = None
+
+
+def _load_record(info: ArticleInfo, fields: dict[str, str]) -> Article:
+    """An article of a dump: its one line read again (a ``.jsonl``), or its place in the list
+    (a ``.json``); if the dump changed since it was listed, found again by its id."""
+    global _list_dump
+    path = Path(info.path)
+    st = _stat_key(path)
+    if st is None:
+        raise CorpusError(f"cannot read {path}: it is gone; check the path")
+    record: dumps.DumpRecord | str | None = None
+    if st == (info.size, info.mtime_ns) and info.offset >= 0:
+        try:
+            with open(path, "rb") as handle:
+                handle.seek(info.offset)
+                line = handle.readline()
+        except OSError as error:
+            raise CorpusError(f"cannot read {path}: {error.strerror}; check its permissions") \
+                from None
+        record = dumps.read_record(path, line, info.line, info.offset, fields)
+    elif st == (info.size, info.mtime_ns) and _list_dump is not None \
+            and _list_dump[0] == (str(path), *st):
+        records = [r for r in _list_dump[1] if r.line == info.line]
+        record = records[0] if records else None
+    if not isinstance(record, dumps.DumpRecord):
+        found = _read_dump(path, fields)
+        if isinstance(found, Skipped):
+            raise CorpusError(f"{path}: {found.reason}")
+        records, _warning = found
+        if path.suffix.lower() != ".jsonl":
+            _list_dump = ((str(path), *st), records)
+        if st == (info.size, info.mtime_ns):
+            record = next((r for r in records if r.line == info.line), None)
+        else:
+            record = next((r for r in records if r.id == info.id), None)
+        if record is None:
+            raise CorpusError(f"article {info.id} is no longer in {path}; reopen the corpus")
+    text = record.text
+    given = {"title": record.title, "outlet": record.outlet, "date": record.date,
+             "url": record.url, "author": record.author}
+    known = info if st == (info.size, info.mtime_ns) and not info.pending else None
+    return _article_from_text(path, info.id, text, (), "jsonl", given, sidecar=False,
+                              known=known)
+
+
+def _read_dump(path: Path, fields: dict[str, str]) -> tuple[list[dumps.DumpRecord], str | None] \
+        | Skipped:
+    try:
+        raw = _read_bytes(path)
+    except CorpusError as error:
+        return Skipped(path, str(error))
+    if is_binary(raw):
+        return Skipped(path, _binary_reason(path, raw))
+    try:
+        return dumps.read_dump(path, raw, fields)
+    except ValueError as error:
+        return Skipped(path, f"{path}: {error}")
+
+
+def _dump_infos(path: Path, fields: dict[str, str]) -> tuple[list[ArticleInfo], Skipped | None]:
+    """The infos of every article of the dump ``path`` (metadata from the records' fields,
+    guessed from the text where a field is missing), and the warning about its bad lines."""
+    st = _stat_key(path)
+    found = _read_dump(path, fields)
+    if isinstance(found, Skipped):
+        return [], found
+    records, warning = found
+    size, mtime_ns = st if st is not None else (0, 0)
+    infos: list[ArticleInfo] = []
+    for record in records:
+        title, outlet, date = record.title, record.outlet, record.date
+        if not (title and outlet and date):
+            # Only what the record lacks is guessed (the text's boilerplate read for it).
+            guessed = guess_metadata(record.text)
+            title, outlet, date = (title or guessed["title"], outlet or guessed["outlet"],
+                                   date or guessed["date"])
+        infos.append(ArticleInfo(
+            record.id, path, title, outlet, date, size, mtime_ns, None, kind="jsonl",
+            url=record.url, author=record.author, chars=len(record.text), line=record.line,
+            offset=record.offset,
+        ))
+    return infos, Skipped(path, warning, partial=True) if warning else None
 
 
 def _stat_key(path: Path) -> tuple[int, int] | None:
@@ -704,7 +1042,8 @@ def _read_info(path: Path, article_id: str) -> ArticleInfo | Skipped:
 def _code_fingerprint() -> str:
     """Changes whenever the code that guesses metadata changes (so the cache is thrown away)."""
     digest = hashlib.sha256()
-    for module in (__file__, str(Path(__file__).with_name("sentences.py"))):
+    for module in (__file__, *(str(Path(__file__).with_name(name)) for name in (
+            "sentences.py", "markdown.py", "pages.py", "dumps.py"))):
         try:
             digest.update(Path(module).read_bytes())
         except OSError:
@@ -721,7 +1060,7 @@ class CorpusCache:
     optimisation: a cache that cannot be read or written is ignored.
     """
 
-    VERSION = 1
+    VERSION = 2
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -765,20 +1104,55 @@ class CorpusCache:
     def lookup(self, key: str, file: _Found, article_id: str) -> ArticleInfo | Skipped | None:
         """The cached info (or skip reason) of ``file`` (absolute path ``key``), if still
         valid, else None."""
-        entry = self._load().get(key)
-        if not isinstance(entry, list) or len(entry) != 7 or file.stat is None:
+        entry = self._valid(key, file)
+        if entry is None:
             return None
-        size, mtime_ns, sidecar, title, outlet, date, reason = entry
-        if size != file.stat.st_size or mtime_ns != file.stat.st_mtime_ns:
-            return None
-        if (list(file.sidecar) if file.sidecar else None) != sidecar:
-            return None
+        size, mtime_ns, _sidecar, title, outlet, date, reason, extra = entry
         path = Path(file.path)
         if reason is not None:
             return Skipped(path, str(reason))
+        if not isinstance(extra, dict) or "records" in extra:
+            return None
         return ArticleInfo(
-            article_id, path, str(title), str(outlet), str(date), size, mtime_ns, file.sidecar
+            article_id, path, str(title), str(outlet), str(date), size, mtime_ns, file.sidecar,
+            kind=str(extra.get("kind", "txt")), url=str(extra.get("url", "")),
+            author=str(extra.get("author", "")), chars=int(extra.get("chars", 0)),
         )
+
+    def _valid(self, key: str, file: _Found) -> list[Any] | None:
+        entry = self._load().get(key)
+        if not isinstance(entry, list) or len(entry) != 8 or file.stat is None:
+            return None
+        if entry[0] != file.stat.st_size or entry[1] != file.stat.st_mtime_ns:
+            return None
+        if (list(file.sidecar) if file.sidecar else None) != entry[2]:
+            return None
+        return entry
+
+    def lookup_dump(self, key: str, file: _Found, fields: dict[str, str]
+                    ) -> tuple[list[ArticleInfo], Skipped | None] | Skipped | None:
+        """The cached infos of the dump ``file`` read with ``fields`` (and its warning), or
+        its skip reason, if still valid; else None."""
+        entry = self._valid(key, file)
+        if entry is None:
+            return None
+        path = Path(file.path)
+        size, mtime_ns, reason, extra = entry[0], entry[1], entry[6], entry[7]
+        if not isinstance(extra, dict) or extra.get("fields") != fields:
+            return None
+        if reason is not None:
+            return Skipped(path, str(reason))
+        try:
+            infos = [
+                ArticleInfo(str(i), path, str(t), str(o), str(d), size, mtime_ns, None,
+                            kind="jsonl", url=str(u), author=str(a), chars=int(c),
+                            line=int(n), offset=int(b))
+                for i, t, o, d, u, a, c, n, b in extra["records"]
+            ]
+        except (KeyError, TypeError, ValueError):
+            return None
+        warning = extra.get("warning")
+        return infos, Skipped(path, str(warning), partial=True) if warning else None
 
     def remember(self, info: ArticleInfo) -> None:
         """Keep ``info`` (read from its file) for the next launch."""
@@ -786,10 +1160,26 @@ class CorpusCache:
         self._load()[os.path.abspath(info.path)] = [
             info.size, info.mtime_ns, list(sidecar) if sidecar else None,
             info.title, info.outlet, info.date, None,
+            {"kind": info.kind, "url": info.url, "author": info.author, "chars": info.chars},
         ]
         self._dirty = True
 
-    def remember_skipped(self, skipped: Skipped) -> None:
+    def remember_dump(self, path: Path, fields: dict[str, str], infos: Sequence[ArticleInfo],
+                      warning: Skipped | None) -> None:
+        """Keep the infos of every article of the dump ``path`` (read with ``fields``)."""
+        st = _stat_key(path)
+        if st is None:
+            return
+        self._load()[os.path.abspath(path)] = [
+            st[0], st[1], None, "", "", "", None,
+            {"fields": fields, "warning": warning.reason if warning else None, "records": [
+                [i.id, i.title, i.outlet, i.date, i.url, i.author, i.chars, i.line, i.offset]
+                for i in infos
+            ]},
+        ]
+        self._dirty = True
+
+    def remember_skipped(self, skipped: Skipped, fields: dict[str, str] | None = None) -> None:
         """Keep the reason a file is not an article (it is not read again while unchanged)."""
         st = _stat_key(skipped.path)
         if st is None:
@@ -797,6 +1187,7 @@ class CorpusCache:
         sidecar = _stat_key(sidecar_path(skipped.path))
         self._load()[os.path.abspath(skipped.path)] = [
             st[0], st[1], list(sidecar) if sidecar else None, "", "", "", skipped.reason,
+            {"fields": fields} if fields is not None else {},
         ]
         self._dirty = True
 
@@ -827,6 +1218,18 @@ def _is_article_name(name: str) -> bool:
         and not lowered.endswith(SIDECAR_SUFFIX)
         and not lowered.startswith(".")
     )
+
+
+def _holds_a_list(path: str) -> bool:
+    """Whether a ``.json`` file found in a folder starts as a dump does (a list, or a line
+    of JSON Lines), judged from its first bytes."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return True  # listed, so that the reason it cannot be read is told
+    return head.startswith(b"[") or (head.startswith(b"{") and b"}\n{" in head.replace(
+        b"\r\n", b"\n"))
 
 
 def _stem(name: str) -> str:
@@ -874,6 +1277,8 @@ def _walk(folder: Path) -> list[_Found]:
                     continue
                 if not _is_article_name(name) or not entry.is_file():
                     continue
+                if name.lower().endswith(".json") and not _holds_a_list(entry.path):
+                    continue  # a config or an annotation shard, not a dump of articles
                 st = entry.stat()
             except OSError:
                 continue
@@ -929,21 +1334,29 @@ def load_corpus(
     *,
     cache: CorpusCache | None = None,
     defer_above: int | None = None,
+    fields: dict[str, str] | None = None,
 ) -> Corpus:
     """The corpus of the articles under ``paths`` (files, and folders searched recursively).
 
-    Folders give their ``.txt`` and ``.md`` files sorted by relative path (hidden ones and
-    ``*.meta.json`` sidecars are not articles); paths keep the order given, and a file reached
-    twice is read once. Ids are file stems; where stems clash, the clashing ids become the path
-    relative to the folder given (posix, no suffix). A missing path raises :class:`CorpusError`;
-    a binary, unreadable or otherwise bad file is listed in ``skipped`` with the reason.
+    Folders give their ``.txt``, ``.md``, ``.html``/``.htm``, ``.jsonl`` and ``.json`` (list)
+    files sorted by relative path (hidden ones and ``*.meta.json`` sidecars are not articles);
+    paths keep the order given, and a file reached twice is read once. A dump gives one article
+    per record, read with ``fields`` (``{"text": "body"}``: which field is which, see
+    :mod:`tui.dumps`). Ids are file stems; where stems clash, the clashing ids become the path
+    relative to the folder given (posix, no suffix); a dump's records have their own ids, and
+    an id already taken gets ``~2``, ``~3``... A missing path raises :class:`CorpusError`; a
+    binary, unreadable or otherwise bad file is listed in ``skipped`` with the reason, as is a
+    dump's malformed lines (in one entry per dump).
 
     The corpus is lazy (see :class:`Corpus`): each file is read here once for its metadata,
     then again only when its article is asked for. With a ``cache``, files unchanged since the
     last launch are not read at all. With ``defer_above``, if more than that many files are not
     in the cache, none of them is read here: they are listed with placeholder metadata (the id
-    as the title) and :meth:`Corpus.complete` reads them later, e.g. in a worker thread.
+    as the title) and :meth:`Corpus.complete` reads them later, e.g. in a worker thread. Dumps
+    are always read here (one file: a dump of 10 000 articles lists in about the time a folder
+    of 10 000 files does).
     """
+    fields = dict(fields or {})
     entries: list[tuple[_Found, Path]] = []
     seen: set[tuple[int, int]] = set()
     for given in paths:
@@ -976,7 +1389,9 @@ def load_corpus(
                                    "not an article"))
         else:
             articles.append((file, base))
-    ids = _unique_ids([(file.path, base) for file, base in articles])
+    singles = [(file, base) for file, base in articles
+               if article_kind(os.path.basename(file.path)) != "jsonl"]
+    single_ids = iter(_unique_ids([(file.path, base) for file, base in singles]))
     folders = {base: os.path.abspath(base) for base in {base for _, base in articles}}
 
     def cache_key(file: _Found, base: Path) -> str:
@@ -984,33 +1399,86 @@ def load_corpus(
             return os.path.abspath(file.path)
         return folders[base] + os.sep + file.relative.replace("/", os.sep)
 
-    found: list[ArticleInfo | Skipped | None] = []
-    for (file, base), article_id in zip(articles, ids, strict=True):
+    # Each file's infos (a dump's: many), or None while still to be read.
+    warnings: list[Skipped] = []
+    found: list[tuple[_Found, str | None, list[ArticleInfo] | Skipped | None]] = []
+    for file, base in articles:
+        if article_kind(os.path.basename(file.path)) == "jsonl":
+            entry = _dump_entry(file, cache_key(file, base), cache, fields)
+            if not isinstance(entry, Skipped):
+                entry, warning = entry
+                if warning is not None:
+                    warnings.append(warning)
+            found.append((file, None, entry))
+            continue
+        article_id = next(single_ids)
         cached = None
         if cache is not None and file.stat is not None:
-            cached = cache.lookup(cache_key(file, base), file, article_id)
-        found.append(cached)
-    missing = sum(1 for item in found if item is None)
+            hit = cache.lookup(cache_key(file, base), file, article_id)
+            cached = [hit] if isinstance(hit, ArticleInfo) else hit
+        found.append((file, article_id, cached))
+    missing = sum(1 for _, article_id, item in found if item is None and article_id is not None)
     defer = defer_above is not None and missing > defer_above
     infos: list[ArticleInfo] = []
-    for (file, _base), article_id, item in zip(articles, ids, found, strict=True):
-        if item is None:
+    for file, article_id, item in found:
+        if item is None and article_id is not None:
             if defer:
-                item = ArticleInfo(article_id, Path(file.path), pending=True)
+                item = [ArticleInfo(article_id, Path(file.path), pending=True,
+                                    kind=article_kind(os.path.basename(file.path)))]
             else:
-                item = _read_info(Path(file.path), article_id)
+                read = _read_info(Path(file.path), article_id)
                 if cache is not None:
-                    if isinstance(item, Skipped):
-                        cache.remember_skipped(item)
+                    if isinstance(read, Skipped):
+                        cache.remember_skipped(read)
                     else:
-                        cache.remember(item)
+                        cache.remember(read)
+                item = read if isinstance(read, Skipped) else [read]
         if isinstance(item, Skipped):
             skipped.append(item)
-        else:
-            infos.append(item)
+        elif item is not None:
+            infos.extend(item)
     if cache is not None and not defer:
         cache.save()
-    return Corpus(skipped=skipped, infos=infos, cache=cache)
+    return Corpus(skipped=skipped + warnings, infos=_distinct_ids(infos),
+                  cache=cache, fields=fields)
+
+
+def _dump_entry(file: _Found, key: str, cache: CorpusCache | None, fields: dict[str, str]
+                ) -> tuple[list[ArticleInfo], Skipped | None] | Skipped:
+    """The infos of a dump's articles and the warning about its malformed lines (from the
+    cache when the dump is unchanged), or why it is no dump at all."""
+    hit = cache.lookup_dump(key, file, fields) if cache is not None else None
+    if hit is None:
+        path = Path(file.path)
+        infos, warning = _dump_infos(path, fields)
+        if cache is not None:
+            if not infos and warning is not None:
+                cache.remember_skipped(warning, fields)
+            else:
+                cache.remember_dump(path, fields, infos, warning)
+        hit = warning if not infos and warning is not None else (infos, warning)
+    return hit
+
+
+def _distinct_ids(infos: list[ArticleInfo]) -> list[ArticleInfo]:
+    """``infos`` with every id distinct: an id already taken (a dump's record named as a file
+    is, two dumps' records with one id) gets ``~2``, ``~3``... in corpus order."""
+    taken: set[str] = set()
+    counts: dict[str, int] = {}
+    distinct: list[ArticleInfo] = []
+    for info in infos:
+        if info.id not in taken:
+            taken.add(info.id)
+            distinct.append(info)
+            continue
+        count = counts.get(info.id, 1) + 1
+        while f"{info.id}~{count}" in taken:
+            count += 1
+        counts[info.id] = count
+        new_id = f"{info.id}~{count}"
+        taken.add(new_id)
+        distinct.append(replace(info, id=new_id))
+    return distinct
 
 
 def bundled_seeds() -> Path:

@@ -164,7 +164,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def units_of(article: Article) -> list[Unit]:
     """The units of an article: sentences first, then adjacent pairs, then clauses."""
     text = article.text
-    sentences = sentence_spans(text, article.boilerplate)
+    sentences = sentence_spans(article.plain, article.boilerplate)
     units = [Unit(article.id, s.start, s.end, "sentence", (n,)) for n, s in enumerate(sentences)]
     for n, (first, second) in enumerate(zip(sentences, sentences[1:], strict=False)):
         if "\n" not in text[first.end : second.start]:

@@ -10,10 +10,13 @@ Offsets are Python ``str`` indices (code points) into an article's *normalised* 
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +59,27 @@ def annotator_name(raw: str) -> str:
             raise ValueError(f"the annotator name holds the invisible character U+{ord(char):04X};"
                              " use letters, digits, spaces and punctuation")
     return name
+
+
+def blank_out(text: str, spans: Sequence[Span]) -> str:
+    """``text`` with the characters of ``spans`` turned to spaces (newlines stay newlines), so
+    that offsets into the result are offsets into ``text``."""
+    if not spans:
+        return text
+    pieces: list[str] = []
+    position = 0
+    for span in sorted(spans):
+        if span.end <= position:
+            continue
+        start = max(span.start, position)
+        pieces.append(text[position:start])
+        pieces.append(_NOT_NEWLINE.sub(" ", text[start : span.end]))
+        position = span.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 @dataclass(frozen=True, order=True)
@@ -109,10 +133,17 @@ class TagDef:
 class Article:
     """One source file, read and normalised. The file itself is never modified.
 
-    ``text`` is the normalised text every offset refers to. ``boilerplate`` lists the spans of
-    whole lines (without their newline) judged to be navigation junk, share buttons, comment forms
-    and the like: shown dimmed, never deleted, never part of a sentence. ``problems`` holds short
-    human-readable notes about the file (e.g. invalid UTF-8 replaced); empty when all is well.
+    ``text`` is the normalised text every offset refers to: the file's text for ``.txt`` and
+    ``.md``, the extracted main text of a saved web page, the text field of a dump's record.
+    ``boilerplate`` lists the spans judged to be navigation junk, share buttons, comment forms,
+    teaser blocks, a dateline glued to the first sentence and the like (whole lines, or the
+    head of a line): shown dimmed, never deleted, never part of a sentence. ``markup`` lists the
+    spans of markup characters inside prose (Markdown's ``#``, bullets, emphasis marks, link
+    targets): shown dimmed, never at the edge of a sentence or passage, but a sentence may run
+    across them. ``problems`` holds short human-readable notes about the file (e.g. invalid
+    UTF-8 replaced); empty when all is well. ``kind`` says how the text was read (``txt``,
+    ``md``, ``html``, ``jsonl``; a ``.json`` list dump is ``jsonl`` too); ``url`` and
+    ``author`` are the page's or record's own, when known.
     """
 
     id: str
@@ -124,10 +155,22 @@ class Article:
     boilerplate: tuple[Span, ...] = ()
     problems: tuple[str, ...] = ()
     sha256: str = field(default="")
+    kind: str = "txt"
+    url: str = ""
+    author: str = ""
+    markup: tuple[Span, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.sha256:
             object.__setattr__(self, "sha256", text_sha256(self.text))
+
+    @cached_property
+    def plain(self) -> str:
+        """The text with every markup span blanked out, code point for code point (so offsets
+        into it are offsets into :attr:`text`): what sentences and words are found in, so that
+        no sentence, word or trimmed passage begins or ends with a markup character. The text
+        itself when there is no markup."""
+        return blank_out(self.text, self.markup)
 
     def metadata(self) -> dict[str, str]:
         """Title, outlet and date, as exported."""

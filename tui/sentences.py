@@ -41,7 +41,7 @@ from collections.abc import Sequence
 
 from tui.model import Span
 
-__all__ = ["paragraph_spans", "sentence_spans", "trim_units", "word_spans"]
+__all__ = ["paragraph_spans", "sentence_spans", "trim_units", "trimmed", "word_spans"]
 
 # Titles and other abbreviations that are (almost) never the end of a sentence.
 _ABBREVIATIONS = frozenset(
@@ -162,6 +162,15 @@ def trim_units(text: str, within: Span) -> list[Span]:
 
 
 _UNIT_RE = re.compile(r"\S+")
+
+
+def trimmed(text: str, span: Span) -> Span:
+    """``span`` without the whitespace at its edges (``span`` itself if nothing else is in it).
+
+    Given an article's :attr:`~tui.model.Article.plain` text, where markup is blanked, this
+    takes markup off the edges of a passage too (a suggested passage never starts on ``**``).
+    """
+    return _trim(text, span.start, min(span.end, len(text))) or span
 
 
 def _segments(text: str, exclude: Sequence[Span]) -> list[Span]:

@@ -13,6 +13,10 @@ reads the same everywhere, and where colour is missing it still reads:
 - **Overlaps** are underlined; the gutter shows each tag's letter.
 - **The selection** is reverse video laid over the tag styles, so a selected passage keeps its
   tag's text style (and its letter in the gutter).
+- **Dimmed text**: boilerplate (navigation junk, teasers, a glued dateline) and markup (Markdown's
+  ``#``, bullets, emphasis marks, link targets) are dim, and boilerplate italic too; in
+  monochrome, where a terminal may not show dim, markup is dim and boilerplate dim italic
+  (italic alone would read as a tag's style, and boilerplate is never tagged).
 - **A search match** is bright white on a dark colour that no tag uses, with no text style, so
   it looks like no tag in any mode: tags are black text on a light colour, matches light text
   on a dark one, and in monochrome matches have none of the tags' bold, italic or underline.
@@ -89,6 +93,10 @@ class Looks:
         self.overlap = Style(underline=True)
         """Where two tagged passages overlap (on top of the innermost tag's style)."""
         self._alignment = _alignment_styles(self.mono)
+        self.boilerplate = Style(dim=True, italic=True)
+        """Boilerplate: shown, never part of a sentence (the cursor skips it)."""
+        self.markup = Style(dim=True) if self.mono else Style(color="bright_black", dim=True)
+        """Markup characters inside prose (Markdown), under any tag's style."""
 
     @classmethod
     def for_terminal(cls, tags: Sequence[TagDef],

@@ -44,7 +44,7 @@ from .corpus import Corpus
 from .dates import DateMention, find_dates
 from .model import Annotation, Article, Span, utc_now
 from .rules import RuleSet, TagRules, combined_score, is_ahead, prepare
-from .sentences import sentence_spans
+from .sentences import sentence_spans, trimmed
 
 __all__ = [
     "DEFAULT_SOURCES",
@@ -213,7 +213,7 @@ class Suggestions:
     def for_article(self, article: Article) -> list[Suggestion]:
         """Every suggestion for ``article`` in text order, one per passage and tag (the best
         source's), before rejections and annotations are taken out (see :func:`pending`)."""
-        sentences = sentence_spans(article.text, article.boilerplate)
+        sentences = sentence_spans(article.plain, article.boilerplate)
         needs_dates = "dates" in self.sources or self._rules_compiled().needs_dates or (
             self.config.tag(SCHEDULE_TAG) is not None)
         mentions = find_dates(article.text, article.date) if needs_dates else []
@@ -302,7 +302,7 @@ class Suggestions:
                     # A tagged sentence suggests the sentence(s) its counterpart is in, not
                     # just the words the two share.
                     if target_sentences is None:
-                        target_sentences = sentence_spans(article.text, article.boilerplate)
+                        target_sentences = sentence_spans(article.plain, article.boilerplate)
                     span = _snap(span, target_sentences)
                 out.append(_suggestion(article, span, annotation.tag,
                                        round(match.score / 100, 3), "outlets"))
@@ -327,7 +327,7 @@ class Suggestions:
         sentences = self._sentences.get(annotation.article_id)
         if sentences is None:
             article = self.corpus.get(annotation.article_id) if self.corpus else None
-            sentences = [] if article is None else sentence_spans(article.text,
+            sentences = [] if article is None else sentence_spans(article.plain,
                                                                   article.boilerplate)
             self._sentences[annotation.article_id] = sentences
         starts = {s.start for s in sentences}
@@ -360,7 +360,7 @@ class Suggestions:
         background: Counter[str] = Counter()
         total = 0
         for article in (self.corpus.articles if self.corpus is not None else ()):
-            for sentence in sentence_spans(article.text, article.boilerplate):
+            for sentence in sentence_spans(article.plain, article.boilerplate):
                 background.update(set(_content_words(article.text[sentence.start:sentence.end])))
                 total += 1
         profiles: dict[str, dict[str, float]] = {}
@@ -464,6 +464,8 @@ def source_counts(
 
 
 def _suggestion(article: Article, span: Span, tag: str, score: float, source: str) -> Suggestion:
+    # Never a passage that starts or ends on markup (a Markdown article's "**" or link target).
+    span = trimmed(article.plain, span)
     return Suggestion(article.id, span.start, span.end, tag, article.text[span.start:span.end],
                       score, source)
 

@@ -71,7 +71,6 @@ class Reader(ScrollView, can_focus=True):
     BINDINGS = bindings("reader")
 
     COMPONENT_CLASSES = {
-        "reader--boilerplate",
         "reader--gutter",
         "reader--placeholder",
     }
@@ -82,10 +81,6 @@ class Reader(ScrollView, can_focus=True):
         scrollbar-gutter: stable;
         scrollbar-size-vertical: 1;
         overflow-x: hidden;
-    }
-    Reader > .reader--boilerplate {
-        color: $text-muted;
-        text-style: italic dim;
     }
     Reader > .reader--gutter {
         color: $text-muted;
@@ -115,6 +110,9 @@ class Reader(ScrollView, can_focus=True):
         self._cache: dict[int, Strip] = {}
         self._boilerplate: tuple[Span, ...] = ()
         self._boilerplate_starts: list[int] = []
+        self._markup: tuple[Span, ...] = ()
+        self._markup_starts: list[int] = []
+        self._plain = ""
         self.active_id: str | None = None
         """The annotation last picked (clicked, jumped to): the one ``=``, ``e``, ``r`` mean."""
         self.search_term = ""
@@ -147,7 +145,12 @@ class Reader(ScrollView, can_focus=True):
         self._display = display_text(text)
         self._boilerplate = article.boilerplate if article else ()
         self._boilerplate_starts = [span.start for span in self._boilerplate]
-        self.sentences = sentence_spans(text, self._boilerplate) if article else []
+        self._markup = article.markup if article else ()
+        self._markup_starts = [span.start for span in self._markup]
+        # Sentences and words are found with markup blanked (Article.plain), so none starts or
+        # ends on a Markdown mark; their offsets are the text's all the same.
+        self._plain = article.plain if article else ""
+        self.sentences = sentence_spans(self._plain, self._boilerplate) if article else []
         self._sentence_starts = [span.start for span in self.sentences]
         self.selection = self.sentences[0] if self.sentences else None
         self.active_id = None
@@ -225,9 +228,15 @@ class Reader(ScrollView, can_focus=True):
             return
         width = self._text_width
         if self._index is None or self._index.width != width:
-            self._index = LineIndex(
-                self._display, width, [(span.start, span.end) for span in self._boilerplate]
-            )
+            text = self._display
+            # Whole boilerplate lines are not wrapped (junk should not push the article down);
+            # a line that only starts with junk (a glued dateline) is prose and wraps.
+            whole_lines = [
+                (span.start, span.end) for span in self._boilerplate
+                if (span.start == 0 or text[span.start - 1] == "\n")
+                and (span.end == len(text) or text[span.end] == "\n")
+            ]
+            self._index = LineIndex(text, width, whole_lines)
         self.virtual_size = Size(width + GUTTER, len(self._index))
         self._invalidate()
 
@@ -363,7 +372,7 @@ class Reader(ScrollView, can_focus=True):
         self.select(Span(self.selection.start, previous.end))
 
     def _units_near(self, offset: int, reach: int = 400) -> list[Span]:
-        text = self.article.text if self.article else ""
+        text = self._plain
         window = Span(max(0, offset - reach), min(len(text), offset + reach))
         return trim_units(text, window)
 
@@ -515,9 +524,8 @@ class Reader(ScrollView, can_focus=True):
                  + (f" — note: {annotation.note}" if annotation.note else ""))
 
     def _untagged_paragraphs(self) -> list[Span]:
-        text = self.article.text if self.article else ""
         return [
-            p for p in paragraph_spans(text, self._boilerplate)
+            p for p in paragraph_spans(self._plain, self._boilerplate)
             if not any(a.span.overlaps(p) for a in self.annotations)
         ]
 
@@ -640,7 +648,7 @@ class Reader(ScrollView, can_focus=True):
             return
         self._dragged = True
         low, high = sorted((self._drag_origin, offset))
-        words = word_spans(self.article.text if self.article else "", Span(low, high + 1))
+        words = word_spans(self._plain, Span(low, high + 1))
         if words:
             span = Span(words[0].start, words[-1].end)
             if not self.crosses_boilerplate(span) and span != self.selection:
@@ -690,13 +698,14 @@ class Reader(ScrollView, can_focus=True):
             if s < e:
                 text.stylize(style, s - start, e - start)
 
-        boilerplate_style = self.get_component_rich_style("reader--boilerplate", partial=True)
-        # Boilerplate spans are whole lines, sorted: only the last starting at or before this
-        # line (and the next) can touch it.
-        first_junk = max(0, bisect_right(self._boilerplate_starts, start) - 1)
-        for span in self._boilerplate[first_junk : first_junk + 2]:
-            if span.start < end and start < span.end:
-                paint(span, boilerplate_style)
+        # Boilerplate and markup spans are sorted and do not overlap: only the last starting
+        # at or before this line, and those starting on it, can touch it.
+        for spans, starts, style in ((self._boilerplate, self._boilerplate_starts,
+                                      looks.boilerplate),
+                                     (self._markup, self._markup_starts, looks.markup)):
+            first = max(0, bisect_right(starts, start) - 1)
+            for span in spans[first : bisect_left(starts, max(end, start + 1))]:
+                paint(span, style)
         placeholder_style = self.get_component_rich_style("reader--placeholder", partial=True)
         for offset, char in enumerate(self._display[start:end], start):
             if "\u2400" <= char <= "\u2426" or char == "\ufffd":
