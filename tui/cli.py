@@ -873,7 +873,7 @@ def cmd_done(args: argparse.Namespace) -> int:
     """Mark articles done (or, with --undo, not done) for the annotator."""
     from .team import mark_done
 
-    corpus = _corpus(args.corpus)
+    corpus = _corpus_of(args)
     for article_id in args.article_ids:
         if corpus.info(article_id) is None:
             raise UserError(f"no article {article_id!r} in the corpus; `newsmark list` shows ids")
