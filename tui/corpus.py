@@ -156,6 +156,9 @@ _SOCIAL = (
     r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|e-mail|vk"
     r"|print|copy link|messenger|flipboard|tumblr|mail)"
 )
+# A person's or place's name in a byline: one to four capitalised words.
+# Case-sensitive inside the case-insensitive patterns: "By the end of the week" is prose.
+_NAME = r"(?-i:[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|bin|al|da|di|la|le)){0,3})"
 _AGE = r"\d+\s*(?:mths?|months?|wks?|weeks?|days?|d|hrs?|hours?|h|yrs?|years?|mins?)(?:\s+ago)?"
 
 #: The boilerplate patterns, as (name, regex). Each must match a whole line (stripped, case
@@ -192,7 +195,26 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("promo", r"want to stay up to date with (?:the latest|our) news\??"),
     ("promo", r"we would love to hear from you!.{0,200}"),
     ("promo", r"advertisement|sponsored(?: content)?|skip to (?:main )?content|subscribe"),
+    # "Advertisement · Scroll to continue", "Story continues below advertisement"
+    ("promo", r"(?:advertisement|ad)\s*[·|•:–-]?\s*(?:scroll (?:down )?to continue|continue "
+              r"reading)(?: with content| below)?|story continues (?:below|after) "
+              r"(?:this )?(?:advertisement|ad)"),
     ("photo credit", r"(?:photo|image|picture|pic|video|graphic)s?(?:\s+credits?)?\s*:\s*.{1,60}"),
+    # A caption labelled as one: "Photo: The Ever Given is seen...", "Image caption, The canal..."
+    ("photo caption", r"(?:(?:photo|image|picture)s?\s*:"
+                      r"|(?:image|photo|video|media) caption\s*[:,]?)\s*.{1,250}"),
+    # Credits under a wire story: "Reporting by A; Editing by B", "... contributed to this report."
+    ("credits", rf"(?:additional )?(?:reporting|writing|editing) by {_NAME}[^.;]{{0,80}}"
+                rf"(?:;\s*(?:additional )?(?:reporting|writing|editing|compiled|produced) by "
+                rf"{_NAME}[^.;]{{0,80}})*\.?"),
+    ("credits", r".{0,160}\bcontributed (?:to )?(?:this |the )?(?:report|story|article|"
+                r"reporting)\.?"),
+    # A byline alone on its line: "By Aidan Lewis and Mahmoud Mourad", "By Sally Nabil, Cairo".
+    ("byline", rf"by\s+{_NAME}(?:(?:,|\s+and|\s*&)\s+{_NAME})*(?:,\s*{_NAME})?"
+               r"(?:\s*[·|•,–-]\s*.{1,40})?"),
+    # Breadcrumbs: "Home » World", "News > World > Middle East".
+    ("navigation", r"(?:[\w&'’.-]+(?: [\w&'’.-]+){0,2}\s*(?:[»›>]|\s/\s)\s*){1,5}"
+                   r"[\w&'’.-]+(?: [\w&'’.-]+){0,2}"),
     (
         "photo caption",
         r".{1,160}[.)]\s+(?:photo|image|picture)s?(?:\s+credits?)?\s*:\s*[\w/ .&,-]{1,40}",
@@ -210,7 +232,8 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
         rf"(?:\s+(?:{_AGE}|{_DATE}(?:\s+from our (?:online )?archive)?))?",
     ),
     # A dateline alone on its line: "31 Dec, 2021 04:08", "Published: December 31, 2021".
-    ("dateline", rf"(?:{_DATE_LABEL}\s*)?{_DATE}(?:,?\s*(?:at\s+)?{_TIME})?"),
+    ("dateline", rf"(?:{_DATE_LABEL}\s*)?{_DATE}(?:,?\s*(?:at\s+)?{_TIME})?"
+                 r"(?:\s*(?:updated|last updated|modified)\b.{0,40})?"),
 )
 # All the patterns as one alternation, tried in order by one C-level fullmatch per line instead
 # of 27 Python-level calls (and compiled once: start-up pays for every regex compiled). The date
@@ -280,7 +303,10 @@ def _teaser_blocks(lines: list[tuple[int, int, str]], kinds: list[str | None]) -
     """Indices (into ``lines``) of teaser blocks: a block heading, then headlines each with at
     most one short standfirst, up to the first prose that is not a teaser's."""
     marked: set[int] = set()
-    index = 0
+    # Teasers follow the article's first prose; a "Top stories" above it is a menu's item, and
+    # what follows it is the headline.
+    index = next((i for i, (_, _, line) in enumerate(lines)
+                  if kinds[i] is None and not _headline_like(line)), len(lines))
     while index < len(lines):
         if not _BLOCK_HEADER_RE.fullmatch(lines[index][2]):
             index += 1
@@ -303,13 +329,46 @@ def _teaser_blocks(lines: list[tuple[int, int, str]], kinds: list[str | None]) -
     return marked
 
 
+_CAPTION_LABEL_RE = re.compile(
+    r"^(?:(?:photo|image|picture)s?\s*:|(?:image|photo|video|media) caption\s*[:,]?)\s*",
+    re.IGNORECASE)
+# A menu scraped as text: this many short lines one under the other ("World", "Business"...).
+_MENU_LINES = 4
+# How many paragraphs from the top a glued dateline is looked for in.
+_DATELINE_PARAGRAPHS = 6
+_MENU_ITEM_RE = re.compile(r"[\w&'’.-]+(?: [\w&'’.-]+){0,2}")
+
+
+def _menus(lines: list[tuple[int, int, str]]) -> set[int]:
+    """Indices of the lines of a menu: a run of at least four lines of one to three words and
+    no punctuation, one directly under the other (no blank line between)."""
+    marked: set[int] = set()
+    run: list[int] = []
+    for index, (start, _end, line) in enumerate(lines):
+        if run and lines[run[-1]][1] + 1 != start:
+            if len(run) >= _MENU_LINES:
+                marked.update(run)
+            run = []
+        if len(line) <= 25 and _MENU_ITEM_RE.fullmatch(line):
+            run.append(index)
+        else:
+            if len(run) >= _MENU_LINES:
+                marked.update(run)
+            run = []
+    if len(run) >= _MENU_LINES:
+        marked.update(run)
+    return marked
+
+
 def _repeated_lines(lines: list[tuple[int, int, str]], kinds: list[str | None]) -> set[int]:
     """Indices of lines that repeat a short line word for word: every copy of a caption (a copy
     next to a photo credit, or two copies one under the other), and the later copies of a
     repeated headline. Repeated prose sentences (a pull quote) are left alone."""
     copies: dict[str, list[int]] = {}
     for index, (_, _, line) in enumerate(lines):
-        if kinds[index] is None and 8 <= len(line) <= _REPEAT_CHARS and " " in line:
+        # A caption's label does not make it another line ("Photo: X" repeats "X").
+        line = _CAPTION_LABEL_RE.sub("", line)
+        if 8 <= len(line) <= _REPEAT_CHARS and " " in line:
             copies.setdefault(" ".join(line.split()).casefold(), []).append(index)
     marked: set[int] = set()
     for indices in copies.values():
@@ -332,7 +391,7 @@ def _repeated_lines(lines: list[tuple[int, int, str]], kinds: list[str | None]) 
 # A bare place ("WASHINGTON — ") needs five capitals, so "NATO — which..." stays prose.
 _WIRE_DATELINE_RE = re.compile(
     r"(?:[A-Z][A-Z'’.-]{2,}(?:\s+[A-Z][A-Z'’.-]+){0,3})"
-    r"(?:(?:,\s*(?:[A-Z][\w.'’-]*\s*){1,3}(?:\d{1,2}(?:st|nd|rd|th)?)?)"
+    r"(?:(?:,\s*(?:[A-Z][\w.'’-]*\s*){1,3}(?:\d{1,2}(?:st|nd|rd|th)?)?){1,2}"
     r"(?:,?\s*\((?:[A-Z][\w&.'’ -]{1,30})\))?|,?\s*\((?:[A-Z][\w&.'’ -]{1,30})\)"
     r"|(?<=[A-Z]{5}))\s*[—–-]{1,2}\s+(?=\S)"
 )
@@ -380,11 +439,13 @@ def boilerplate_spans(text: str, extra: Sequence[Span] = ()) -> tuple[Span, ...]
             lines.append((start, end, stripped))
     kinds = [boilerplate_line_kind(line) for _, _, line in lines]
     marked = {index for index, kind in enumerate(kinds) if kind is not None}
+    marked |= _menus(lines)
     marked |= _teaser_blocks(lines, kinds)
     marked |= _repeated_lines(lines, kinds)
     spans = [Span(lines[index][0], lines[index][1]) for index in marked]
     spans.extend(span for span in extra if span.end > span.start)
-    for paragraph in paragraph_spans(text[:_HEAD_CHARS], spans)[:3]:
+    # The first paragraphs left after the junk: a scraped page's menu and tagline come first.
+    for paragraph in paragraph_spans(text[:_HEAD_CHARS], spans)[:_DATELINE_PARAGRAPHS]:
         head = _glued_dateline(text, paragraph)
         if head is not None:
             spans.append(head)
