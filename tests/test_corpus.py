@@ -584,14 +584,20 @@ def test_decode_never_fails_and_is_stable(raw: bytes) -> None:
 
 @given(texts)
 def test_boilerplate_spans_are_whole_lines(text: str) -> None:
+    """Whole lines, or the head of a line: a dateline glued to what follows it."""
     text = normalise(text)
     spans = boilerplate_spans(text)
     assert list(spans) == sorted(spans)
     for span in spans:
         assert 0 <= span.start < span.end <= len(text)
         assert "\n" not in text[span.start : span.end]
-        assert span.start == 0 or text[span.start - 1] == "\n"
-        assert span.end == len(text) or text[span.end] == "\n"
+        line_start = text.rfind("\n", 0, span.start) + 1
+        line_end = text.find("\n", span.end)
+        line_end = len(text) if line_end < 0 else line_end
+        assert not text[line_start : span.start].strip()
+        if text[span.end : line_end].strip():
+            head = text[span.start : span.end].rstrip()
+            assert any(c.isdigit() for c in head) or head[-1:] in "-—–"
     meta = guess_metadata(text)
     assert set(meta) == {"title", "outlet", "date"}
     assert "\n" not in meta["title"]

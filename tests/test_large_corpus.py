@@ -47,8 +47,13 @@ async def test_titles_and_counts_arrive_after_the_first_screen(tmp_path: Path) -
             cells = articles.row_cells(article_id)
             return str(cells[1] if len(articles.columns) == 2 else cells[3]).strip()
 
+        def title_of(article_id: str) -> str:
+            return str(articles.row_cells(article_id)[0])
+
+        # The last batch's titles reach the list a step after the corpus has read them.
         for _ in range(200):
-            if not corpus.pending and counts_of(last).startswith("1"):
+            if (not corpus.pending and counts_of(last).startswith("1")
+                    and title_of(last) == f"Headline number {count - 1}"):
                 break
             await pilot.pause(0.05)
         assert corpus.pending == 0

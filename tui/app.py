@@ -300,10 +300,13 @@ class NewsmarkApp(App[None]):
         names = "; ".join(f"{s.path.name}: {s.reason}" for s in skipped[:3])
         more = len(skipped) - 3
         message = display_text(names) + (f" (and {more} more)" if more > 0 else "")
+        # A dump whose malformed lines were left out is open all the same: not "skipped".
+        whole = sum(1 for s in skipped if not s.partial)
+        title = f"Skipped {whole} file(s)" if whole else "Lines left out"
         # Briefly over the screen, and on the status line until the next message.
-        self.notify(message, title=f"Skipped {len(skipped)} file(s)", severity="warning",
+        self.notify(message, title=title, severity="warning",
                     markup=False, timeout=SKIPPED_NOTICE_SECONDS)
-        self.status(f"Skipped {len(skipped)} file(s): {message}")
+        self.status(f"{title}: {message}")
 
     def _bench_ready(self, path: str) -> None:
         """The benchmarks' start-up probe: the first screen is painted; say when, and quit."""

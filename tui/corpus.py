@@ -186,12 +186,6 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("related links", r"read (?:more|also|next)(?:\s*[:»›>].{0,150})?"),
     ("related links", r"you (?:may|might) also (?:like|be interested in)\s*:?"),
     ("related links", r"most (?:read|popular|viewed)|trending(?: now)?|recommended(?: for you)?"),
-    (
-        "promo",
-        r".{0,120}(?:has a new (?:mobile )?app|download (?:it |the app )?here!|"
-        r"delivered to your inbox|sign up for (?:[\w-]+ ){0,3}newsletters?|"
-        r"subscribe to (?:[\w-]+ ){0,3}newsletters?).{0,200}",
-    ),
     ("promo", r"want to stay up to date with (?:the latest|our) news\??"),
     ("promo", r"we would love to hear from you!.{0,200}"),
     ("promo", r"advertisement|sponsored(?: content)?|skip to (?:main )?content|subscribe"),
@@ -207,14 +201,9 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("credits", rf"(?:additional )?(?:reporting|writing|editing) by {_NAME}[^.;]{{0,80}}"
                 rf"(?:;\s*(?:additional )?(?:reporting|writing|editing|compiled|produced) by "
                 rf"{_NAME}[^.;]{{0,80}})*\.?"),
-    ("credits", r".{0,160}\bcontributed (?:to )?(?:this |the )?(?:report|story|article|"
-                r"reporting)\.?"),
     # A byline alone on its line: "By Aidan Lewis and Mahmoud Mourad", "By Sally Nabil, Cairo".
     ("byline", rf"by\s+{_NAME}(?:(?:,|\s+and|\s*&)\s+{_NAME})*(?:,\s*{_NAME})?"
                r"(?:\s*[·|•,–-]\s*.{1,40})?"),
-    # Breadcrumbs: "Home » World", "News > World > Middle East".
-    ("navigation", r"(?:[\w&'’.-]+(?: [\w&'’.-]+){0,2}\s*(?:[»›>]|\s/\s)\s*){1,5}"
-                   r"[\w&'’.-]+(?: [\w&'’.-]+){0,2}"),
     (
         "photo caption",
         r".{1,160}[.)]\s+(?:photo|image|picture)s?(?:\s+credits?)?\s*:\s*[\w/ .&,-]{1,40}",
@@ -263,15 +252,38 @@ def _lines(text: str) -> Iterator[tuple[int, int]]:
         start += len(line) + 1
 
 
+#: Patterns tried only on lines holding their cue (``needle``): each would cost a backtracking
+#: scan of every prose line inside the alternation. (name, needle, regex), as above.
+_PROMO = (r".{0,120}(?:has a new (?:mobile )?app|download (?:it |the app )?here!|"
+          r"delivered to your inbox|sign up for (?:[\w-]+ ){0,3}newsletters?|"
+          r"subscribe to (?:[\w-]+ ){0,3}newsletters?).{0,200}")
+GUARDED_PATTERNS: tuple[tuple[str, str, str], ...] = (
+    # "The Luxembourg Times has a new mobile app, download here! Get ... delivered to your inbox"
+    *(("promo", needle, _PROMO) for needle in ("app", "inbox", "newsletter")),
+    # "Associated Press writers in Cairo contributed to this report."
+    ("credits", "contribut", r".{0,160}\bcontributed (?:to )?(?:this |the )?(?:report|story"
+                             r"|article|reporting)\.?"),
+    # Breadcrumbs: "Home » World", "News > World > Middle East".
+    *(("navigation", separator, r"(?:[\w&'’.-]+(?: [\w&'’.-]+){0,2}\s*(?:[»›>]|\s/\s)\s*)"
+       r"{1,5}[\w&'’.-]+(?: [\w&'’.-]+){0,2}") for separator in ("»", "›", ">", " / ")),
+)
+_GUARDED = tuple((name, needle, re.compile(pattern, re.IGNORECASE))
+                 for name, needle, pattern in GUARDED_PATTERNS)
+
+
 def boilerplate_line_kind(line: str) -> str | None:
     """The name of the boilerplate pattern a line matches as a whole, or None."""
     stripped = line.strip()
     if not stripped or len(stripped) > _MAX_BOILERPLATE_LINE:
         return None
     match = _BOILERPLATE_ANY.fullmatch(stripped)
-    if match is None or match.lastgroup is None:
-        return None
-    return BOILERPLATE_PATTERNS[int(match.lastgroup[2:])][0]
+    if match is not None and match.lastgroup is not None:
+        return BOILERPLATE_PATTERNS[int(match.lastgroup[2:])][0]
+    lowered = stripped.lower()
+    for name, needle, pattern in _GUARDED:
+        if needle in lowered and pattern.fullmatch(stripped):
+            return name
+    return None
 
 
 # A heading that opens a block of teasers for other articles ("Latest posts", "More on this
@@ -286,6 +298,8 @@ _BLOCK_HEADER_RE = re.compile(
     r"|trending(?: now)?|what to read next|editor['’]s picks)\s*[:.]?",
     re.IGNORECASE,
 )
+# A block heading is short ("More from The Associated Press" is 30 characters).
+_HEADER_CHARS = 60
 # How long a teaser's standfirst may be (a prose paragraph after a teaser's headline).
 _TEASER_CHARS = 450
 _HEADLINE_CHARS = 160
@@ -308,7 +322,8 @@ def _teaser_blocks(lines: list[tuple[int, int, str]], kinds: list[str | None]) -
     index = next((i for i, (_, _, line) in enumerate(lines)
                   if kinds[i] is None and not _headline_like(line)), len(lines))
     while index < len(lines):
-        if not _BLOCK_HEADER_RE.fullmatch(lines[index][2]):
+        line = lines[index][2]
+        if len(line) > _HEADER_CHARS or not _BLOCK_HEADER_RE.fullmatch(line):
             index += 1
             continue
         marked.add(index)
@@ -316,7 +331,8 @@ def _teaser_blocks(lines: list[tuple[int, int, str]], kinds: list[str | None]) -
         index += 1
         while index < len(lines):
             line = lines[index][2]
-            if kinds[index] is not None or _BLOCK_HEADER_RE.fullmatch(line):
+            if kinds[index] is not None or (len(line) <= _HEADER_CHARS
+                                            and _BLOCK_HEADER_RE.fullmatch(line)):
                 previous = "heading"
             elif _headline_like(line):
                 previous = "headline"
@@ -365,22 +381,28 @@ def _repeated_lines(lines: list[tuple[int, int, str]], kinds: list[str | None]) 
     next to a photo credit, or two copies one under the other), and the later copies of a
     repeated headline. Repeated prose sentences (a pull quote) are left alone."""
     copies: dict[str, list[int]] = {}
+    labelled: set[int] = set()
     for index, (_, _, line) in enumerate(lines):
         # A caption's label does not make it another line ("Photo: X" repeats "X").
-        line = _CAPTION_LABEL_RE.sub("", line)
-        if 8 <= len(line) <= _REPEAT_CHARS and " " in line:
-            copies.setdefault(" ".join(line.split()).casefold(), []).append(index)
+        bare = _CAPTION_LABEL_RE.sub("", line) if line[:1] in "PpIiVvMm" else line
+        if bare != line:
+            labelled.add(index)
+        if 8 <= len(bare) <= _REPEAT_CHARS and " " in bare:
+            copies.setdefault(" ".join(bare.split()).casefold(), []).append(index)
     marked: set[int] = set()
     for indices in copies.values():
         if len(indices) < 2:
             continue
+        captioned = any(i in labelled for i in indices)
+        if not captioned and not _headline_like(lines[indices[0]][2]):
+            continue  # prose said twice (a pull quote): prose both times
         neighbours = [n for i in indices for n in (i - 1, i + 1) if 0 <= n < len(lines)]
         adjacent = any(b - a == 1 and lines[b][0] == lines[a][1] + 1
                        for a, b in zip(indices, indices[1:]))
         beside_credit = any(kinds[n] in ("photo credit", "photo caption") for n in neighbours)
-        if adjacent or beside_credit:
+        if captioned or adjacent or beside_credit:
             marked.update(indices)
-        elif _headline_like(lines[indices[0]][2]):
+        else:
             marked.update(indices[1:])
     return marked
 
@@ -444,9 +466,17 @@ def boilerplate_spans(text: str, extra: Sequence[Span] = ()) -> tuple[Span, ...]
     marked |= _repeated_lines(lines, kinds)
     spans = [Span(lines[index][0], lines[index][1]) for index in marked]
     spans.extend(span for span in extra if span.end > span.start)
-    # The first paragraphs left after the junk: a scraped page's menu and tagline come first.
-    for paragraph in paragraph_spans(text[:_HEAD_CHARS], spans)[:_DATELINE_PARAGRAPHS]:
-        head = _glued_dateline(text, paragraph)
+    # The first paragraphs left after the junk (a scraped page's menu and tagline come
+    # first): the lines not marked and outside ``extra``, trimmed.
+    looked = 0
+    for index, (start, end, line) in enumerate(lines):
+        if looked == _DATELINE_PARAGRAPHS:
+            break
+        if index in marked or any(x.start < end and start < x.end for x in extra):
+            continue
+        looked += 1
+        lead = text.find(line[0], start)
+        head = _glued_dateline(text, Span(lead, lead + len(line)))
         if head is not None:
             spans.append(head)
             break
