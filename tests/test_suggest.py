@@ -201,6 +201,39 @@ def test_a_tag_in_one_outlet_suggests_its_counterpart_in_another(tmp_path: Path)
     assert engine.for_article(a) == []  # its own article is not suggested to itself
 
 
+def test_confirmed_links_are_suggested_and_rejected_ones_are_not(tmp_path: Path) -> None:
+    """An analyst's verdict on the compare matrix settles the outlets' suggestion: a
+    confirmed span is suggested (score 1) even where the words differ, a rejection suggests
+    nothing."""
+    from tui.links import Link
+
+    folder = tmp_path / "corpus"
+    write_article(folder, "a", "Putin warned that new sanctions would be a colossal mistake "
+                  "with the gravest consequences for both sides.\n")
+    write_article(folder, "b", "In Moscow, Putin warned that new sanctions would be a colossal "
+                  "mistake with the gravest consequences for both nations. The weather held.\n")
+    write_article(folder, "c", "The Kremlin leader said fresh penalties would wreck ties. "
+                  "Markets fell.\n")
+    corpus = load_corpus([folder])
+    a, b, c = (corpus.get(x) for x in "abc")
+    tagged = Annotation.new(a, Span(0, len(a.text.strip())), "threat", annotator="alice")
+    said = c.text.index("The Kremlin")
+    span = Span(said, c.text.index("ties.") + len("ties."))
+    links = [Link.new(tagged, c, "confirmed", span, annotator="bob"),
+             Link.new(tagged, b, "rejected", None, annotator="bob")]
+    engine = Suggestions(Config(), sources=("outlets",), corpus=corpus, annotations=[tagged],
+                         annotator="bob", links=links)
+    [found] = engine.for_article(c)
+    assert (found.start, found.end, found.score, found.source) == (span.start, span.end, 1.0,
+                                                                   "outlets")
+    assert engine.for_article(b) == []
+    # Without the verdicts the machine suggests b's counterpart and not c's sentence.
+    plain = Suggestions(Config(), sources=("outlets",), corpus=corpus, annotations=[tagged],
+                        annotator="bob")
+    assert [s.source for s in plain.for_article(b)] == ["outlets"]
+    assert all(s.start != span.start for s in plain.for_article(c))
+
+
 def test_own_tags_teach_the_own_suggester_after_three_examples(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     lines = ["The pipeline tariff rose again under the energy levy.",

@@ -630,10 +630,12 @@ def _suggestion_counts(config: Config, corpus: Corpus, store: Store,
                        annotations: Sequence[Annotation]) -> list:
     """Per suggester and tag, over every annotator: accepted, rejected, and still shown to
     the store's annotator (the suggesters run for that)."""
+    from .links import corpus_links
     from .suggest import Rejection, Suggestions, pending, source_counts
 
     engine = Suggestions(config, sources=config.suggest.sources, corpus=corpus,
-                         annotations=annotations, annotator=store.annotator)
+                         annotations=annotations, annotator=store.annotator,
+                         links=corpus_links(store, corpus))
     rejections: list[Rejection] = []
     shown = []
     for article in corpus:
@@ -719,8 +721,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     annotations, problems = store.read_all(corpus.ids)
     if problems:  # suggestions must not be made as if a damaged file's tags were not there
         raise UserError(problems[0].message)
+    from .links import corpus_links
+
     engine = Suggestions(config, sources=sources, corpus=corpus,
-                         annotations=annotations, annotator=annotator)
+                         annotations=annotations, annotator=annotator,
+                         links=corpus_links(store, corpus))
     wanted_articles = set(args.article or [])
     wanted_tags = set(args.tag or [])
     found = []

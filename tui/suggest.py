@@ -42,6 +42,7 @@ from .compare import Aligner, fold
 from .config import Config
 from .corpus import Corpus
 from .dates import DateMention, find_dates
+from .links import Link
 from .model import Annotation, Article, Span, utc_now
 from .rules import RuleSet, TagRules, combined_score, is_ahead, prepare
 from .sentences import sentence_spans, trimmed
@@ -186,7 +187,10 @@ class Suggestions:
 
     ``annotations`` are the store's annotations (every annotator's: a teammate's tag in one
     outlet suggests its counterpart in another); ``annotator`` picks whose tags teach the
-    "own" suggester. Safe to use from one worker thread at a time.
+    "own" suggester. ``links`` are the analysts' verdicts on the compare matrix
+    (:mod:`tui.links`): the "outlets" suggester suggests a confirmed span (score 1) instead of
+    the machine's counterpart, and nothing where the counterpart was rejected. Safe to use
+    from one worker thread at a time.
     """
 
     config: Config
@@ -194,6 +198,7 @@ class Suggestions:
     corpus: Corpus | None = None
     annotations: Sequence[Annotation] = ()
     annotator: str = ""
+    links: Sequence[Link] = ()
     _aligner: Aligner | None = field(default=None, init=False, repr=False)
     _rule_set: RuleSet | None = field(default=None, init=False, repr=False)
     _own: dict[str, dict[str, float]] | None = field(default=None, init=False, repr=False)
@@ -206,6 +211,10 @@ class Suggestions:
         self._sentences: dict[str, list[Span]] = {}
         self._matches: dict[str, dict[str, Any]] = {}
         self._by_article: dict[str, list[Annotation]] = {}
+        # The latest verdict on each (annotation, article), whoever gave it (as the matrix).
+        self._verdicts: dict[tuple[str, str], Link] = {}
+        for link in sorted(self.links, key=lambda x: (x.modified, x.annotator)):
+            self._verdicts[(link.annotation_id, link.article_id)] = link
         for annotation in self.annotations:
             if annotation.anchor != "orphan":
                 self._by_article.setdefault(annotation.article_id, []).append(annotation)
@@ -292,6 +301,14 @@ class Suggestions:
                 continue
             for annotation in tagged:
                 if annotation.tag not in known:
+                    continue
+                verdict = self._verdicts.get((annotation.id, article.id))
+                if verdict is not None:
+                    # The analyst settled this cell: their span, or nothing.
+                    if (verdict.confirmed and verdict.span is not None
+                            and verdict.anchor != "orphan"):
+                        out.append(_suggestion(article, verdict.span, annotation.tag, 1.0,
+                                               "outlets"))
                     continue
                 match = self._counterparts(annotation).get(article.id)
                 if (match is None or not match.carried or match.span is None
