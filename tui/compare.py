@@ -219,7 +219,8 @@ class Match:
 @dataclass(frozen=True)
 class Weights:
     """How the parts of a scorer combine (the module docstring says how; the defaults are the
-    measured ones). ``kinds`` are the units a candidate may be."""
+    measured ones). ``kinds`` are the units a candidate may be; ``prefix`` adds the stem
+    prefixes of that many letters as terms (see :class:`tui.lexical.LexicalIndex`; off)."""
 
     lexical: float = 1.0
     fuzzy: float = FUZZY
@@ -227,6 +228,7 @@ class Weights:
     semantic: float = SEMANTIC
     rank_semantic: float = RANK_SEMANTIC
     kinds: tuple[str, ...] = ("sentence", "pair", "clause")
+    prefix: int = 0
 
 
 @dataclass
@@ -379,7 +381,7 @@ class Aligner:
                 return True
             self._folded.clear()
             articles = [a for a in (self.corpus.get(i) for i in self.corpus.ids) if a is not None]
-            index = LexicalIndex()
+            index = LexicalIndex(prefix=self.weights.prefix)
             for done, article in enumerate(articles, 1):
                 if cancelled is not None and cancelled():
                     return False

@@ -186,7 +186,11 @@ class LexicalIndex:
     Units are numbered in the order they were added; :attr:`ranges` gives each article's.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, prefix: int = 0) -> None:
+        #: When > 0, each stem longer than this also gives the term of its first ``prefix``
+        #: letters (a second, softer channel where derived forms such as invade / invasion
+        #: meet). Off in the product; ``bench/alignment.py`` measures it (bench/README.md).
+        self.prefix = prefix
         self.units: list[Unit] = []
         self.ranges: dict[str, tuple[int, int]] = {}
         self.negated: list[bool] = []
@@ -198,6 +202,13 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self.units)
+
+    def _terms(self, text: str) -> list[str]:
+        terms = content_terms(text)
+        if self.prefix:
+            size = self.prefix
+            terms += ["^" + t[:size] for t in terms if len(t) > size and not t[0].isdigit()]
+        return terms
 
     def _term_ids(self, terms: Iterable[str], grow: bool) -> np.ndarray:
         ids: set[int] = set()
@@ -222,11 +233,11 @@ class LexicalIndex:
         sentence_terms: dict[int, list[str]] = {}
         for unit in units:
             if unit.kind == "sentence":
-                terms = sentence_terms[unit.sentences[0]] = content_terms(text[unit.start:unit.end])
+                terms = sentence_terms[unit.sentences[0]] = self._terms(text[unit.start:unit.end])
             elif unit.kind == "pair":
                 terms = sentence_terms[unit.sentences[0]] + sentence_terms[unit.sentences[1]]
             else:
-                terms = content_terms(text[unit.start : unit.end])
+                terms = self._terms(text[unit.start : unit.end])
             ids = self._term_ids(terms, grow=True)
             if unit.kind == "sentence":
                 self._sentences += 1
@@ -263,7 +274,7 @@ class LexicalIndex:
     def passage_terms(self, text: str) -> tuple[np.ndarray, float]:
         """The ids of a passage's known distinct terms and the summed weight of all of them
         (terms the corpus has never seen count with the highest weight)."""
-        terms = set(content_terms(text))
+        terms = set(self._terms(text))
         ids = self._term_ids(terms, grow=False)
         unknown = len(terms) - len(ids)
         return ids, float(self.idf[ids].sum()) + unknown * self.unknown_idf
