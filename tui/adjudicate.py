@@ -30,7 +30,8 @@ from .formats.base import derived_id
 from .model import CONTEXT_CHARS, Annotation, Article
 from .store import Store
 
-__all__ = ["STRATEGIES", "Outcome", "Strategy", "adjudicate", "parse_strategy", "select"]
+__all__ = ["STRATEGIES", "Outcome", "Strategy", "adjudicate", "curated_passages", "parse_strategy",
+           "select"]
 
 #: The strategy names (``prefer:`` takes an annotator's name after the colon).
 STRATEGIES = ("majority", "union", "intersection", "prefer:ANNOTATOR")
@@ -116,6 +117,19 @@ def select(article: Article, work: Mapping[str, Sequence[Annotation]], strategy:
         chosen = [p for p, who in holders.items() if 2 * len(who) > voters]
     return sorted((_curated(article, target, p, holders[p]) for p in chosen),
                   key=lambda a: (a.start, -a.end, a.tag))
+
+
+def curated_passages(article: Article, target: str, passages: Sequence[Passage],
+                     work: Mapping[str, Sequence[Annotation]]) -> list[Annotation]:
+    """The curated annotations of ``passages`` (a curator's decision on a disagreement), each
+    with the sources in ``work`` (annotator → annotations) that have exactly that passage, as
+    :func:`adjudicate` makes them."""
+    found = []
+    for passage in dict.fromkeys(passages):
+        sources = [a for marked in work.values() for a in marked
+                   if (a.start, a.end, a.tag) == passage]
+        found.append(_curated(article, target, passage, sources))
+    return sorted(found, key=lambda a: (a.start, -a.end, a.tag))
 
 
 @dataclass

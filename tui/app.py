@@ -41,6 +41,7 @@ from .model import Annotation, Article, Span
 from .session import Outcome, Session
 from .store import DamagedFileError, Store, StoreError
 from .styles import Looks
+from .team import ArticleSummary, View
 from .typeahead import NEUTRAL, Effect, TypeAhead
 from .widgets.annotation_panel import AnnotationPanel
 from .widgets.article_list import ArticleList
@@ -123,6 +124,9 @@ class NewsmarkApp(App[None]):
         """Binding id → keys: the tag set's keys and the config's ``[keys]``."""
         self.typeahead = TypeAhead(self, self._route, self._effect)
         self._refreshed: set[str] = set()
+        self._team_seen = False
+        """Whether anyone else's work is in the store (the list and legend then say whose
+        tags are which; one annotator alone sees neither)."""
 
     @property
     def corpus(self) -> Corpus:
@@ -332,6 +336,7 @@ class NewsmarkApp(App[None]):
 
     def _fill_list(self) -> None:
         counts: dict[str, dict[str, int]] = {}
+        team: dict[str, tuple[int, bool]] = {}
         # Only articles with a folder in the store can have annotations: one listing of the
         # store, not one look per article (10 000 of them in a large corpus).
         try:
@@ -342,10 +347,16 @@ class NewsmarkApp(App[None]):
         # A large store's counts are read after the first screen, as a large corpus's titles
         # are: 1 000 annotated articles cost 0.3 s of reading at start-up.
         later = present[COUNTS_AT_START:] if len(present) > COUNTS_AT_START else []
+        others = False
         for article_id in present[: len(present) - len(later)]:
-            counts[article_id] = self.session.counts(article_id)
+            summary = self.session.summary(article_id)
+            counts[article_id] = summary.counts
+            team[article_id] = (len(summary.annotators), summary.done)
+            others = others or any(n != self.annotator for n in summary.annotators)
         # The list needs titles, not texts: infos read no article file.
-        self.articles.set_articles(self.corpus.infos, counts, self._marks())
+        self._team_seen = self._team_seen or others
+        self.articles.show_annotators(self._team_seen)
+        self.articles.set_articles(self.corpus.infos, counts, self._marks(), team)
         if later:
             # Started after the first paint: a thread reading shards takes the GIL from it.
             self.call_after_refresh(self._read_counts, later)
@@ -362,18 +373,20 @@ class NewsmarkApp(App[None]):
         """Read the tag counts of ``article_ids`` (a large store's) after the first screen."""
         from textual.worker import get_current_worker
 
+        from .team import ArticleSummary, summarise
+
         worker = get_current_worker()
-        batch: dict[str, tuple[dict[str, int], str | None]] = {}
+        batch: dict[str, tuple[ArticleSummary, str | None]] = {}
+        session = self.session
+        view, me = session.view, session.annotator
         for number, article_id in enumerate(article_ids, 1):
             if worker.is_cancelled:
                 return
             try:
-                found: dict[str, int] = {}
-                for annotation in self.store.annotations(article_id):
-                    found[annotation.tag] = found.get(annotation.tag, 0) + 1
+                found = summarise(self.store, article_id, me, view)
                 damaged = None
             except DamagedFileError as error:
-                found, damaged = {}, str(error)
+                found, damaged = ArticleSummary({}, (), False), str(error)
             except StoreError:
                 continue
             batch[article_id] = (found, damaged)
@@ -381,7 +394,7 @@ class NewsmarkApp(App[None]):
                 self.call_from_thread(self._counts_read, batch)
                 batch = {}
 
-    def _counts_read(self, batch: dict[str, tuple[dict[str, int], str | None]]) -> None:
+    def _counts_read(self, batch: dict[str, tuple[object, str | None]]) -> None:
         articles = self.articles
         for article_id, (found, damaged) in batch.items():
             if article_id in self._refreshed:
@@ -389,7 +402,31 @@ class NewsmarkApp(App[None]):
             if damaged is not None:
                 self.session.damaged[article_id] = damaged
                 articles.set_mark(article_id, damaged)
-            articles.set_counts(article_id, found)
+            self._show_summary(article_id, found)  # type: ignore[arg-type]
+
+    def _show_summary(self, article_id: str, summary: ArticleSummary) -> None:
+        """One article's row: counts in the view, its annotators, my done-mark."""
+        articles = self.articles
+        articles.set_counts(article_id, summary.counts)
+        articles.set_team(article_id, len(summary.annotators), summary.done)
+        if not self._team_seen and any(n != self.annotator for n in summary.annotators):
+            self._team_seen = True
+            articles.show_annotators(True)
+            self._show_view()
+
+    def _recount(self) -> None:
+        """The view changed: every row's counts again (a large store's after this screen)."""
+        self._refreshed.clear()
+        try:
+            stored = set(self.store.article_ids())
+        except StoreError:
+            stored = set(self.corpus.ids)
+        present = [article_id for article_id in self.corpus.ids if article_id in stored]
+        later = present[COUNTS_AT_START:] if len(present) > COUNTS_AT_START else []
+        for article_id in present[: len(present) - len(later)]:
+            self._show_summary(article_id, self.session.summary(article_id))
+        if later:
+            self._read_counts(later)
 
     @work(thread=True, exclusive=True, group="metadata")
     def _read_metadata(self) -> None:
@@ -420,6 +457,7 @@ class NewsmarkApp(App[None]):
         if article is None or article.id != article_id:
             self.status(outcome.message, error=True)
             return
+        self._show_view()
         self.reader.show_article(article, self.session.placed)
         self.panel.set_annotations(self.session.annotations)
         self._header(article)
@@ -433,6 +471,15 @@ class NewsmarkApp(App[None]):
             self.notify(display_text(outcome.notice), title="Text changed",
                         severity="warning", markup=False, timeout=8)
 
+    def _show_view(self) -> None:
+        """Tell the reader, panel and legend whose tags are shown and how."""
+        session = self.session
+        owner, initials = session.owner, session.initials()
+        self.reader.set_view(owner, initials)
+        self.panel.set_view(owner, initials)
+        shown = self._team_seen or bool(initials) or session.view.kind != "all"
+        self.main.query_one(Legend).set_view(session.view_label() if shown else "")
+
     def _header(self, article: Article | None) -> None:
         header = Text(no_wrap=True, overflow="ellipsis")
         if article is None:
@@ -441,6 +488,8 @@ class NewsmarkApp(App[None]):
         else:
             if article.problems:
                 header.append("⚠ ", style="bold")
+            if self.session.is_done(article.id):
+                header.append("✓ done  ", style="bold")
             header.append(display_text(article.title or article.id), style="bold")
             details = " · ".join(x for x in (article.outlet, article.date, article.id) if x)
             header.append(f"  {display_text(details)}", style="dim")
@@ -508,12 +557,14 @@ class NewsmarkApp(App[None]):
         session = self.session
         for article_id in outcome.changed:
             self._refreshed.add(article_id)
-            self.articles.set_counts(article_id, session.counts(article_id))
+            self._show_summary(article_id, session.summary(article_id))
             if article_id in session.damaged:
                 self.articles.set_mark(article_id, session.damaged[article_id])
             if session.article is not None and session.article.id == article_id:
+                self._show_view()
                 self.reader.set_annotations(session.placed)
                 self.panel.set_annotations(session.annotations, keep=self.panel.highlighted)
+                self._header(session.article)
 
     def _reveal(self, annotation: Annotation | None) -> None:
         """Show the article of ``annotation`` with the passage selected."""
@@ -552,9 +603,22 @@ class NewsmarkApp(App[None]):
         if self.reader.selection is not None:
             self._report(self.session.untag(self._target()))
 
+    def _refuse_read_only(self, target: Annotation | None) -> bool:
+        """Say so and return True when ``target`` (or, with none, the view) is read-only."""
+        session = self.session
+        if target is not None and not session.is_mine(target):
+            self.status(f"That is {target.annotator}'s tag: only your own tags can be changed.",
+                        error=True)
+            return True
+        if target is None and not session.view.editable:
+            self.status(f"The view shows {session.view_label()} tags: v switches the view "
+                        "(to yours).", error=True)
+            return True
+        return False
+
     def action_note(self) -> None:
         """Edit the note of the tag under the cursor, or the note for the next tag."""
-        if self.reader.selection is not None:
+        if self.reader.selection is not None and not self._refuse_read_only(self._target()):
             self._edit_note(self._target())
 
     def action_next_match_or_note(self) -> None:
@@ -576,7 +640,7 @@ class NewsmarkApp(App[None]):
 
     def action_retag(self) -> None:
         """Change the tag under the cursor to another."""
-        if self.reader.selection is not None:
+        if self.reader.selection is not None and not self._refuse_read_only(self._target()):
             self._retag(self._target())
 
     def _retag(self, target: Annotation | None) -> None:
@@ -713,14 +777,67 @@ class NewsmarkApp(App[None]):
     def action_panel_note(self) -> None:
         """Edit the highlighted annotation's note."""
         target = self._panel_target()
-        if target is not None:
+        if target is not None and not self._refuse_read_only(target):
             self._edit_note(target)
 
     def action_panel_retag(self) -> None:
         """Change the highlighted annotation's tag."""
         target = self._panel_target()
-        if target is not None:
+        if target is not None and not self._refuse_read_only(target):
             self._retag(target)
+
+    # ----------------------------------------------------------------- a team
+
+    def action_cycle_view(self) -> None:
+        """Show the next view: mine, everyone's, each annotator's, the curated set."""
+        self._report(self.session.cycle_view())
+        self._show_view()
+        self._recount()
+
+    def _set_view(self, view: View) -> None:
+        if view != self.session.view:
+            self.session.set_view(view)
+            self._show_view()
+            self._recount()
+
+    def action_toggle_done(self) -> None:
+        """Mark the open article done for me, or (when it is) not done."""
+        self._report(self.session.toggle_done())
+
+    def action_agree(self) -> None:
+        """The agreement screen: how far the annotators agree, and where they differ."""
+        from .screens.agree import AgreeScreen, agreement  # imported when first used
+
+        report, problem = agreement(self.session)
+        if report is None:
+            self.status(problem, error=True)
+            return
+
+        def done(target: tuple[str, Span] | None) -> None:
+            if target is None:
+                return
+            self._set_view(View("all"))
+            self.open_at(*target)
+            self.status("The disagreement, in everyone's view (v: next view; C curates it).")
+
+        self.push_screen(AgreeScreen(report, self.looks, corpus=self.corpus), done)
+
+    def action_curate(self) -> None:
+        """The curation screen: the open article's disagreements, one version at a time
+        taken into the curated set."""
+        from .screens.curate import CurateScreen, curation  # imported when first used
+
+        work, problem = curation(self.session)
+        if work is None:
+            self.status(problem, error=True)
+            return
+
+        def done(target: Span | None) -> None:
+            if target is not None and self.session.article is not None:
+                self._set_view(View("all"))
+                self.open_at(self.session.article.id, target)
+
+        self.push_screen(CurateScreen(self.session, self.looks, work), done)
 
     # ----------------------------------------------------------------- screens
 

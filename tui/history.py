@@ -9,6 +9,7 @@ the same kind of pair, a :class:`LinkChange`, on the same stack.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -67,25 +68,45 @@ class LinkChange:
         return link.article_id
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Several annotations of one shard replaced at once, in one write (a curation decision:
+    the curated set's annotations of a passage ``before`` and ``after``); undone as one."""
+
+    article_id: str
+    annotator: str
+    before: tuple[Annotation, ...]
+    after: tuple[Annotation, ...]
+    description: str
+
+    def inverse(self) -> Batch:
+        return Batch(self.article_id, self.annotator, self.after, self.before, self.description)
+
+    @property
+    def verb(self) -> str:
+        """What the change does, for "Undid …"."""
+        return "choosing"
+
+
 class History:
     """A linear undo/redo stack of :class:`Change`; a new change clears the redo side."""
 
     def __init__(self, limit: int = 10_000) -> None:
-        self._done: list[Change | LinkChange] = []
-        self._undone: list[Change | LinkChange] = []
+        self._done: list[Change | LinkChange | Batch] = []
+        self._undone: list[Change | LinkChange | Batch] = []
         self._limit = limit
 
-    def record(self, change: Change | LinkChange) -> None:
+    def record(self, change: Change | LinkChange | Batch) -> None:
         """Remember a change that has just been applied."""
         self._done.append(change)
         del self._done[: -self._limit]
         self._undone.clear()
 
-    def next_undo(self) -> Change | LinkChange | None:
+    def next_undo(self) -> Change | LinkChange | Batch | None:
         """The change that :meth:`undo` would revert, if any."""
         return self._done[-1] if self._done else None
 
-    def next_redo(self) -> Change | LinkChange | None:
+    def next_redo(self) -> Change | LinkChange | Batch | None:
         """The change that :meth:`redo` would reapply, if any."""
         return self._undone[-1] if self._undone else None
 
@@ -101,14 +122,19 @@ class History:
         return len(self._done)
 
 
-def apply(store: _Writable, change: Change | LinkChange) -> None:
+def apply(store: _Writable, change: Change | LinkChange | Batch) -> None:
     """Make ``change`` happen in ``store`` (add, remove or update one annotation; store or
-    clear one verdict)."""
+    clear one verdict; a batch in one write of its shard)."""
     if isinstance(change, LinkChange):
         if change.after is not None:
             put_link(store, change.after)  # type: ignore[arg-type]
         elif change.before is not None:
             remove_link(store, change.before)  # type: ignore[arg-type]
+        return
+    if isinstance(change, Batch):
+        kept = {a.id for a in change.after}
+        store.apply(change.article_id, change.annotator, put=change.after,
+                    remove=[a.id for a in change.before if a.id not in kept])
         return
     if change.before is None and change.after is not None:
         store.add(change.after)
@@ -122,3 +148,5 @@ class _Writable(Protocol):
     def add(self, annotation: Annotation) -> None: ...
     def update(self, annotation: Annotation) -> None: ...
     def remove(self, article_id: str, annotation_id: str) -> Annotation | None: ...
+    def apply(self, article_id: str, annotator: str, *, put: Iterable[Annotation] = (),
+              remove: Iterable[str] = ()) -> bool: ...

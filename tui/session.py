@@ -19,10 +19,11 @@ from dataclasses import dataclass, replace
 from .config import Config
 from .corpus import Corpus
 from .editing import annotation_under, shorten
-from .history import Change, History, LinkChange, apply
+from .history import Batch, Change, History, LinkChange, apply
 from .links import LINKS, Link
-from .model import Annotation, Article, Span, sort_key
+from .model import Annotation, Article, Span, sort_key, utc_now
 from .store import DamagedFileError, ReadOnlyStoreError, Store, StoreError
+from .team import ArticleSummary, View, initials, is_done, mark_done, next_view, summarise
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,18 @@ def _quote(text: str, width: int = 48) -> str:
     return "“" + shorten(text.strip(_QUOTE_MARKS), width) + "”"
 
 
+def _shown(change_side: Annotation | tuple[Annotation, ...] | None) -> Annotation | None:
+    """The annotation to select after undoing or redoing: a batch's first."""
+    if isinstance(change_side, tuple):
+        return change_side[0] if change_side else None
+    return change_side
+
+
+def _same_passage(a: Annotation, b: Annotation) -> bool:
+    return (a.start, a.end, a.tag, a.adjudicated_from) == (b.start, b.end, b.tag,
+                                                           b.adjudicated_from)
+
+
 #: Quote marks a passage may already begin or end with.
 _QUOTE_MARKS = "“”\"'‘’«»"
 
@@ -74,7 +87,15 @@ class Session:
         """Why nothing can be written (the store's folder is not writable), or None."""
         self.damaged: dict[str, str] = {}
         """Article id → why its shards cannot be read (and so are never written)."""
+        self.view = View("all")
+        """Whose tags are shown (:class:`tui.team.View`): everyone's to begin with, so that
+        nothing already in the store is hidden; ``v`` cycles (:meth:`cycle_view`)."""
+        self.curated: set[str] = set()
+        """The curated sets seen so far (annotators whose annotations carry
+        ``adjudicated_from``)."""
+        self._done: dict[str, bool] = {}
         self._annotations: list[Annotation] = []
+        self._shown: list[Annotation] = []
         self._by_id: dict[str, Annotation] = {}
         self._stamp: tuple[object, ...] | None = None
         self._listeners: list[Callable[[Outcome], None]] = []
@@ -96,18 +117,141 @@ class Session:
 
     @property
     def annotations(self) -> list[Annotation]:
-        """The open article's annotations in text order: placed ones and orphans."""
+        """The open article's annotations the view shows, in text order: placed ones and
+        orphans."""
+        return self._shown
+
+    @property
+    def all_annotations(self) -> list[Annotation]:
+        """Every annotator's annotations of the open article, whatever the view shows."""
         return self._annotations
 
     @property
     def placed(self) -> list[Annotation]:
         """The annotations found in the current text (what the reader colours)."""
-        return [a for a in self._annotations if a.anchor != "orphan"]
+        return [a for a in self._shown if a.anchor != "orphan"]
 
     @property
     def orphans(self) -> list[Annotation]:
         """Annotations whose passage is no longer in the text: kept and listed, never drawn."""
-        return [a for a in self._annotations if a.anchor == "orphan"]
+        return [a for a in self._shown if a.anchor == "orphan"]
+
+    def is_mine(self, annotation: Annotation) -> bool:
+        """Whether ``annotation`` is this annotator's (the only ones that can be changed)."""
+        return not annotation.annotator or annotation.annotator == self.annotator
+
+    # ----------------------------------------------------------------- views and done-marks
+
+    @property
+    def owner(self) -> str | None:
+        """Whose tags are drawn as one's own (filled) when others' are shown too: this
+        annotator's in everyone's view; None when the view shows one annotator only."""
+        return self.annotator if self.view.kind == "all" else None
+
+    def view_label(self) -> str:
+        """What the view is called on the screen, with ``read-only`` where it is."""
+        label = self.view.label(self.annotator)
+        return label if self.view.editable else f"{label}, read-only"
+
+    def initials(self) -> dict[str, str]:
+        """Annotator → one character, for the gutter and panel (empty unless the view shows
+        several annotators' tags)."""
+        if self.view.kind != "all":
+            return {}
+        names = {a.annotator for a in self._annotations} | {self.annotator}
+        return initials(names) if len(names) > 1 else {}
+
+    def annotators(self) -> list[str]:
+        """Everyone with a shard in the store, and in the open article (sorted)."""
+        try:
+            names = set(self.store.annotators())
+        except StoreError:
+            names = set()
+        names |= {a.annotator for a in self._annotations}
+        return sorted(names)
+
+    def set_view(self, view: View) -> Outcome:
+        """Show ``view``'s tags in the reader and panel."""
+        self.view = view
+        self._refilter()
+        article = (self.article.id,) if self.article is not None else ()
+        outcome = Outcome(self._view_message(), changed=article)
+        return self._changed(outcome)
+
+    def cycle_view(self) -> Outcome:
+        """The next view: mine, everyone's, each other annotator, each curated set."""
+        names = self.annotators()
+        return self.set_view(next_view(self.view, self.annotator, names, self.curated))
+
+    def _view_message(self) -> str:
+        view = self.view
+        shown = len(self.placed)
+        if view.kind == "mine":
+            words = "Showing your tags only"
+        elif view.kind == "all":
+            others = sorted({a.annotator for a in self._annotations} - {self.annotator})
+            words = ("Showing everyone's tags: yours, and " + ", ".join(others) + "'s read-only"
+                     if others else "Showing everyone's tags (only yours in this article)")
+        elif view.kind == "curated":
+            words = f"Showing the curated set {view.name}, read-only (C curates)"
+        else:
+            words = f"Showing {view.label(self.annotator)} tags, read-only"
+        return f"{words} — {shown} here. v: next view."
+
+    def summary(self, article_id: str) -> ArticleSummary:
+        """What the list shows of ``article_id`` in this view (none if its shards are
+        damaged: the reason is kept in :attr:`damaged`)."""
+        if self.article is not None and article_id == self.article.id:
+            counts: dict[str, int] = {}
+            for annotation in self._shown:
+                counts[annotation.tag] = counts.get(annotation.tag, 0) + 1
+            names = {a.annotator for a in self._annotations}
+            curated = {a.annotator for a in self._annotations if a.adjudicated_from}
+            return ArticleSummary(counts, tuple(sorted(names - curated)),
+                                  self.is_done(article_id), tuple(sorted(curated)))
+        try:
+            found = summarise(self.store, article_id, self.annotator, self.view)
+        except StoreError as error:
+            self.damaged[article_id] = str(error)
+            return ArticleSummary({}, (), False)
+        self.damaged.pop(article_id, None)
+        self.curated.update(found.curated)
+        self._done[article_id] = found.done
+        return found
+
+    def is_done(self, article_id: str) -> bool:
+        """Whether this annotator marked ``article_id`` done (read once, then remembered
+        until the article's shards change on disk)."""
+        if article_id not in self._done:
+            try:
+                self._done[article_id] = is_done(self.store, article_id, self.annotator)
+            except StoreError:
+                return False
+        return self._done[article_id]
+
+    def toggle_done(self) -> Outcome:
+        """Mark the open article done for this annotator, or (when it is) not done."""
+        article = self.article
+        if article is None:
+            return Outcome("No article is open.", error=True)
+        if self.read_only:
+            return Outcome(self.read_only, error=True)
+        if article.id in self.damaged:
+            return Outcome(self.damaged[article.id], error=True)
+        done = not self.is_done(article.id)
+        try:
+            mark_done(self.store, article.id, self.annotator, done)
+        except ReadOnlyStoreError as error:
+            self.read_only = f"Read-only: {error} Tags are shown but cannot be changed."
+            return Outcome(self.read_only, error=True)
+        except StoreError as error:
+            return Outcome(str(error), error=True)
+        self._stamp = self._safe_stamp(article.id)
+        self._done[article.id] = done
+        title = _quote(article.title or article.id, 40)
+        message = (f"Marked {title} done for you — saved. w again marks it not done." if done
+                   else f"Marked {title} not done for you — saved.")
+        return self._changed(Outcome(message, changed=(article.id,)))
 
     def annotation(self, annotation_id: str | None) -> Annotation | None:
         """The open article's annotation with this id, if any."""
@@ -119,10 +263,13 @@ class Session:
         the selection's start, else the shortest one overlapping it."""
         if selection is None:
             return None
+        if not self.view.editable:
+            return None
         active = self.annotation(active_id)
-        if active is not None and active.anchor != "orphan" and active.span.overlaps(selection):
+        if (active is not None and active.anchor != "orphan" and self.is_mine(active)
+                and active.span.overlaps(selection)):
             return active
-        return annotation_under(self.placed, selection)
+        return annotation_under([a for a in self.placed if self.is_mine(a)], selection)
 
     def open(self, article_id: str) -> Outcome:
         """Open ``article_id``: read its annotations and place them in its current text."""
@@ -132,6 +279,7 @@ class Session:
             return Outcome(problem, error=True)
         self.article = article
         self._stamp = self._safe_stamp(article.id)
+        self._done.pop(article.id, None)  # a `git pull` may have brought a mark
         annotations = self._read(article.id)
         notice = ""
         if annotations:
@@ -153,15 +301,18 @@ class Session:
         if stamp == self._stamp:
             return None
         self._stamp = stamp
+        self._done.pop(self.article.id, None)
         self._reread()
         return self._changed(Outcome(changed=(self.article.id,)))
 
     def counts(self, article_id: str) -> dict[str, int]:
-        """How many annotations of each tag ``article_id`` has (the open one from memory)."""
+        """How many annotations of each tag ``article_id`` has in the view (the open one from
+        memory)."""
         if self.article is not None and article_id == self.article.id:
-            annotations = self._annotations
+            annotations = self._shown
         else:
-            annotations = self._read(article_id)
+            annotations = [a for a in self._read(article_id)
+                           if self.view.shows(a.annotator, self.annotator)]
         counts: dict[str, int] = {}
         for annotation in annotations:
             counts[annotation.tag] = counts.get(annotation.tag, 0) + 1
@@ -176,8 +327,10 @@ class Session:
             return Outcome("No article is open.", error=True)
         if self.config.tag(tag) is None:
             return Outcome(f"Unknown tag {tag!r}.", error=True)
-        existing = [a for a in self.placed
-                    if a.start == span.start and a.end == span.end and a.tag == tag]
+        if not self.view.editable:
+            return Outcome(self._read_only_view(), error=True)
+        existing = [a for a in self.placed if a.start == span.start and a.end == span.end
+                    and a.tag == tag and self.is_mine(a)]
         quote = _quote(article.text[span.start : span.end])
         if existing:
             target = max(existing, key=lambda a: a.modified)
@@ -195,7 +348,9 @@ class Session:
     def untag(self, target: Annotation | None) -> Outcome:
         """Remove ``target`` (see :meth:`target`)."""
         if target is None:
-            return Outcome("No tag here to remove.")
+            if not self.view.editable:
+                return Outcome(self._read_only_view(), error=True)
+            return Outcome("No tag of yours here to remove.")
         quote = _quote(target.text)
         return self._commit(Change(target, None, f"{target.tag} on {quote}"),
                             f"Removed {target.tag} from {quote} — saved.")
@@ -336,6 +491,41 @@ class Session:
             self.history.record(change)
         return Outcome(message)
 
+    def _read_only_view(self) -> str:
+        return (f"The view shows {self.view.label(self.annotator)} tags, read-only: "
+                "v switches the view (to yours).")
+
+    def curate(self, target: str, within: Span, passages: list[tuple[int, int, str]],
+               sources: list[str], description: str) -> Outcome:
+        """Make the curated set ``target``'s annotations within ``within`` exactly
+        ``passages`` (``(start, end, tag)``, each with ``adjudicated_from`` the ``sources`` who
+        have it): one write, one undo. Its own annotations elsewhere are left alone."""
+        from .adjudicate import curated_passages
+
+        article = self.article
+        if article is None:
+            return Outcome("No article is open.", error=True)
+        if target == self.annotator or target in sources:
+            return Outcome(f"{target} has work of their own: a curated set needs a name of its "
+                           "own.", error=True)
+        before = tuple(a for a in self._annotations if a.annotator == target
+                       and a.start < within.end and within.start < a.end)
+        work = {name: [a for a in self._annotations
+                       if a.annotator == name and a.anchor != "orphan"] for name in sources}
+        now = utc_now()
+        made = curated_passages(article, target, passages, work)
+        old = {a.id: a for a in before}
+        # Made by a person, now: later than the sources, so `newsmark adjudicate` run again
+        # keeps it (an annotation it finds unchanged stays as it was).
+        after = tuple(old[a.id] if a.id in old and _same_passage(old[a.id], a)
+                      else replace(a, modified=now, created=a.created or now) for a in made)
+        if {a.id for a in before} == {a.id for a in after}:
+            return Outcome(f"{target} has that already.")
+        quote = _quote(article.text[within.start:within.end], 40)
+        return self._commit(Batch(article.id, target, before, after,
+                                  f"{description} for {target} at {quote}"),
+                            f"{target}: {description} at {quote} — saved. u undoes.")
+
     def undo(self) -> Outcome:
         """Revert the last change of the session."""
         change = self.history.next_undo()
@@ -348,7 +538,7 @@ class Session:
         else:
             outcome = self._commit(change.inverse(),
                                    f"Undid {change.verb} {change.description}.",
-                                   record=False, select=change.before or change.after)
+                                   record=False, select=_shown(change.before or change.after))
         if outcome.ok:
             self.history.undone()
         return outcome
@@ -363,14 +553,14 @@ class Session:
                                         record=False)
         else:
             outcome = self._commit(change, f"Redid {change.verb} {change.description}.",
-                                   record=False, select=change.after or change.before)
+                                   record=False, select=_shown(change.after or change.before))
         if outcome.ok:
             self.history.redone()
         return outcome
 
     # ----------------------------------------------------------------- the store
 
-    def _commit(self, change: Change, message: str, *, record: bool = True,
+    def _commit(self, change: Change | Batch, message: str, *, record: bool = True,
                 select: Annotation | None = None) -> Outcome:
         """Write ``change``; on success remember it (``record``) and update what is open."""
         article_id = change.article_id
@@ -378,11 +568,18 @@ class Session:
             return Outcome(self.read_only, error=True)
         if article_id in self.damaged:
             return Outcome(self.damaged[article_id], error=True)
+        if isinstance(change, Change):
+            owner = (change.after or change.before).annotator  # type: ignore[union-attr]
+            if owner and owner != self.annotator:
+                # Others' work is theirs: shown, never changed (a curated set changes only
+                # through curate(), as a Batch).
+                return Outcome(f"That is {owner}'s tag: only your own tags can be changed.",
+                               error=True)
         open_here = self.article is not None and self.article.id == article_id
         # If the open article's shards are as we last read them, the change is applied to the
         # annotations in memory instead of reading them all back (a tag in an article holding
         # 1 000 costs one shard write, not a write and a re-read).
-        as_read = (open_here and self._stamp is not None
+        as_read = (open_here and isinstance(change, Change) and self._stamp is not None
                    and self._safe_stamp(article_id) == self._stamp)
         try:
             apply(self.store, change)
@@ -397,6 +594,7 @@ class Session:
             self.history.record(change)
         if open_here:
             if as_read:
+                assert isinstance(change, Change)
                 touched = {a.id for a in (change.before, change.after) if a is not None}
                 kept = [a for a in self._annotations if a.id not in touched]
                 if change.after is not None:
@@ -423,6 +621,13 @@ class Session:
     def _set(self, annotations: list[Annotation]) -> None:
         self._annotations = sorted(annotations, key=sort_key)
         self._by_id = {a.id: a for a in self._annotations}
+        self.curated.update(a.annotator for a in annotations if a.adjudicated_from)
+        self._refilter()
+
+    def _refilter(self) -> None:
+        view, me = self.view, self.annotator
+        self._shown = (self._annotations if view.kind == "all" else
+                       [a for a in self._annotations if view.shows(a.annotator or me, me)])
 
     def _read(self, article_id: str) -> list[Annotation]:
         """The article's annotations as stored ([] and the reason kept if its file is damaged)."""

@@ -17,6 +17,9 @@ reads the same everywhere, and where colour is missing it still reads:
   ``#``, bullets, emphasis marks, link targets) are dim, and boilerplate italic too; in
   monochrome, where a terminal may not show dim, markup is dim and boilerplate dim italic
   (italic alone would read as a tag's style, and boilerplate is never tagged).
+- **Another annotator's tag** (in the everyone's view) is the tag's colour as text on no fill,
+  bold, so one's own filled passages stand out from it; without colour it is the tag's text
+  style, dim, on no grey. The gutter and panel then show the annotator's initial in that style.
 - **A search match** is bright white on a dark colour that no tag uses, with no text style, so
   it looks like no tag in any mode: tags are black text on a light colour, matches light text
   on a dark one, and in monochrome matches have none of the tags' bold, italic or underline.
@@ -125,6 +128,19 @@ class Looks:
         marks themselves (``=``, ``~``, ``✓``, ``✗``, ``!``) and the words say it; the styles
         add bold, italic and underline only."""
         return self._alignment.get(name, Style())
+
+    def other(self, name: str) -> Style:
+        """A passage tagged ``name`` by another annotator (read-only, in everyone's view)."""
+        index = next((n for n, tag in enumerate(self.tags) if tag.name == name), None)
+        if index is None:
+            return Style(dim=True, underline=True)
+        if self.mono:
+            return MONO_STYLES[index % len(MONO_STYLES)] + Style(dim=True)
+        return Style(color=self.tags[index].colour, bold=True)
+
+    def other_marker(self, name: str) -> Style:
+        """Another annotator's initial beside a passage they tagged ``name``."""
+        return self.other(name) + Style(bold=True)
 
     def chip(self, name: str, text: str | None = None) -> tuple[str, Style]:
         """A tag's letter (or ``text``) padded with a space either side, in its marker style:

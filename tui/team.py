@@ -9,10 +9,9 @@ annotators there are and which of them are curated sets. ``newsmark agree``, ``a
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .anchoring import reanchor
 from .corpus import Corpus
 from .model import Annotation, Article, utc_now
 from .store import Store, StoreError
@@ -25,8 +24,13 @@ STATUS_ID = "status"
 DONE = "done"
 OPEN = "open"
 
-__all__ = ["AnnotatorProgress", "Team", "is_done", "load_team", "mark_done", "progress",
-           "progress_json", "progress_table"]
+#: The name of the curated set the curation screen writes when the store has none yet (the
+#: default of ``newsmark adjudicate --into``).
+DEFAULT_CURATED = "gold"
+
+__all__ = ["DEFAULT_CURATED", "AnnotatorProgress", "ArticleSummary", "Team", "View",
+           "initials", "is_done", "load_team", "mark_done", "next_view", "progress",
+           "progress_json", "progress_table", "summarise"]
 
 
 @dataclass
@@ -63,8 +67,103 @@ def is_done(store: Store, article_id: str, annotator: str) -> bool:
                for r in store.records(article_id, STATUS, annotator))
 
 
+@dataclass(frozen=True)
+class View:
+    """Whose tags the reader and panel show: ``kind`` is ``mine``, ``all`` (everyone's),
+    ``one`` (the annotator ``name``) or ``curated`` (the curated set ``name``).
+
+    Only in ``mine`` and ``all`` can anything be changed, and then only one's own tags: the
+    others' are shown read-only."""
+
+    kind: str = "all"
+    name: str = ""
+
+    def shows(self, annotator: str, me: str) -> bool:
+        """Whether an annotation by ``annotator`` is shown to ``me`` in this view."""
+        if self.kind == "all":
+            return True
+        if self.kind == "mine":
+            return annotator == me
+        return annotator == self.name
+
+    @property
+    def editable(self) -> bool:
+        """Whether one's own tags can be changed in this view."""
+        return self.kind in ("mine", "all")
+
+    def label(self, me: str) -> str:
+        """What the view is called on the screen: ``mine``, ``everyone's``, ``bob's``, ``gold
+        (curated)``."""
+        if self.kind == "mine":
+            return "mine"
+        if self.kind == "all":
+            return "everyone's"
+        if self.name == me:
+            return "mine"
+        return f"{self.name} (curated)" if self.kind == "curated" else f"{self.name}'s"
+
+
+def next_view(current: View, me: str, annotators: Sequence[str], curated: Iterable[str]) -> View:
+    """The view after ``current``: mine, everyone's, each other annotator in turn (by name),
+    then each curated set, then mine again."""
+    curated = set(curated)
+    others = sorted(n for n in set(annotators) if n != me and n not in curated)
+    order = [View("mine"), View("all"), *(View("one", n) for n in others),
+             *(View("curated", n) for n in sorted(curated - {me}))]
+    try:
+        index = order.index(current)
+    except ValueError:
+        return order[0]
+    return order[(index + 1) % len(order)]
+
+
+def initials(names: Iterable[str]) -> dict[str, str]:
+    """One character per annotator, unique among ``names``: the first letter of the name in
+    capitals, else its next letter not yet taken, else a digit."""
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in sorted(set(names), key=lambda n: (n.casefold(), n)):
+        letters = [c.upper() for c in name if c.isalnum()] or ["?"]
+        choice = next((c for c in letters if c not in taken), None)
+        if choice is None:
+            choice = next((d for d in "123456789" if d not in taken), "+")
+        found[name] = choice
+        taken.add(choice)
+    return found
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """What the article list shows of one article: the count per tag of the annotations a
+    view shows, who has tagged it (everyone), and whether ``me`` marked it done."""
+
+    counts: dict[str, int]
+    annotators: tuple[str, ...]
+    done: bool
+    curated: tuple[str, ...] = ()
+
+
+def summarise(store: Store, article_id: str, me: str, view: View) -> ArticleSummary:
+    """One read of an article's shards for the list (raises the store's errors)."""
+    stored, statuses = store.read_article(article_id, STATUS)
+    counts: dict[str, int] = {}
+    names: set[str] = set()
+    curated: set[str] = set()
+    for annotation in stored:
+        names.add(annotation.annotator)
+        if annotation.adjudicated_from:
+            curated.add(annotation.annotator)
+        if view.shows(annotation.annotator, me):
+            counts[annotation.tag] = counts.get(annotation.tag, 0) + 1
+    done = any(r.get("id") == STATUS_ID and r.get("state") == DONE and r["annotator"] == me
+               for r in statuses)
+    return ArticleSummary(counts, tuple(sorted(names - curated)), done, tuple(sorted(curated)))
+
+
 def load_team(corpus: Corpus, store: Store, article_ids: Sequence[str]) -> Team:
     """The team's work on ``article_ids`` (articles of ``corpus``; others are skipped)."""
+    from .anchoring import reanchor  # rapidfuzz: not at the app's start-up
+
     articles: list[Article] = []
     annotations: list[Annotation] = []
     names: set[str] = set()

@@ -19,8 +19,8 @@ from ..styles import Looks
 from .scrolling import ScrollingScreen
 
 #: The order of the help's sections (a group not listed comes after them).
-GROUPS = ("Tag", "Annotate", "Move", "Select", "Search", "Articles", "Panel", "Screens",
-          "Compare", "Statistics", "Help", "Prompts")
+GROUPS = ("Tag", "Annotate", "Move", "Select", "Search", "Articles", "Panel", "Team",
+          "Screens", "Compare", "Statistics", "Agreement", "Curation", "Help", "Prompts")
 
 
 def keys_table(keys: Sequence[Key], looks: Looks) -> Table:

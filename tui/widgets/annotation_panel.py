@@ -66,6 +66,17 @@ class AnnotationPanel(RowList):
         self._counts: dict[str, int] = {}
         self._note_column = False
         self._annotator_column = False
+        self.owner: str | None = None
+        """Whose tags are one's own when several annotators' are shown (see the reader)."""
+        self.initials: dict[str, str] = {}
+        """Annotator → initial, shown beside each row's tag letter (everyone's view)."""
+
+    def set_view(self, owner: str | None, initials: dict[str, str]) -> None:
+        """Mark others' annotations (not ``owner``'s) with their ``initials`` and style."""
+        if (owner, initials) != (self.owner, self.initials):
+            self.owner, self.initials = owner, dict(initials)
+            self.set_columns(_columns(self._note_column, self._annotator_column,
+                                      bool(self.initials)))
 
     def set_annotations(self, annotations: Sequence[Annotation], *,
                         keep: str | None = None) -> None:
@@ -111,11 +122,15 @@ class AnnotationPanel(RowList):
         note, annotator = width >= self.NOTE_COLUMN_FROM, width >= self.ANNOTATOR_COLUMN_FROM
         if (note, annotator) != (self._note_column, self._annotator_column):
             self._note_column, self._annotator_column = note, annotator
-            self.set_columns(_columns(note, annotator))
+            self.set_columns(_columns(note, annotator, bool(self.initials)))
 
     def _cells(self, annotation_id: str) -> Sequence[Text]:
         annotation = self._by_id[annotation_id]
-        marker = Text(self.looks.letter(annotation.tag), style=self.looks.marker(annotation.tag))
+        other = (self.owner is not None and bool(annotation.annotator)
+                 and annotation.annotator != self.owner)
+        style = (self.looks.other_marker(annotation.tag) if other
+                 else self.looks.marker(annotation.tag))
+        marker = Text(self.looks.letter(annotation.tag), style=style)
         quote = Text()
         if annotation.anchor == "orphan":
             quote.append(*ORPHAN)
@@ -125,6 +140,8 @@ class AnnotationPanel(RowList):
             quote.append(*NOTED)
         quote.append(display_text(shorten(annotation.text, 200)))
         cells = [marker, quote]
+        if self.initials:
+            cells.insert(0, Text(self.initials.get(annotation.annotator, "?"), style=style))
         if self._note_column:
             cells.append(Text(display_text(shorten(annotation.note, 80)), style=NOTE))
         if self._annotator_column:
@@ -132,9 +149,12 @@ class AnnotationPanel(RowList):
         return cells
 
 
-def _columns(note: bool, annotator: bool) -> list[Column]:
-    """Tag letter, quote, and the note and annotator where there is room."""
+def _columns(note: bool, annotator: bool, initials: bool = False) -> list[Column]:
+    """(The annotator's initial,) tag letter, quote, and the note and annotator where there is
+    room."""
     columns = [Column(width=1), Column("Quote", min_width=8)]
+    if initials:
+        columns.insert(0, Column(width=1))
     if note:
         columns.append(Column("Note", width=16))
     if annotator:

@@ -29,6 +29,8 @@ SOME = Style(bold=True)
 #: had decoding problems.
 DAMAGED = ("! ", Style(bold=True))
 PROBLEMS = ("⚠ ", Style(bold=True))
+#: Before a title: I marked the article done.
+DONE = ("✓ ", Style(bold=True))
 
 
 class ArticleList(RowList):
@@ -65,11 +67,15 @@ class ArticleList(RowList):
         self._counts: dict[str, dict[str, int]] = {}
         self._marks: dict[str, str] = {}
         self._problems: dict[str, tuple[str, ...]] = {}
+        self._team: dict[str, tuple[int, bool]] = {}
+        self._by_column = False
         self._compact = False
         self.filter_text = ""
         """What the list is narrowed to (title, outlet or id; any case)."""
         self.sort_by = "file"
         """The order of the rows: one of :attr:`SORTS`."""
+        self.not_done_only = False
+        """Whether the list shows only the articles I have not marked done (``F``)."""
 
     # ------------------------------------------------------------------ what the app tells it
 
@@ -78,13 +84,16 @@ class ArticleList(RowList):
         articles: Iterable[ArticleInfo],
         counts: Mapping[str, Mapping[str, int]],
         marks: Mapping[str, str] | None = None,
+        team: Mapping[str, tuple[int, bool]] | None = None,
     ) -> None:
         """List ``articles``. ``counts`` maps an article id to its count per tag; ``marks``
-        maps an article id to why its annotations cannot be read (shown as ``!``)."""
+        maps an article id to why its annotations cannot be read (shown as ``!``); ``team``
+        to how many annotators tagged it and whether I marked it done (see :meth:`set_team`)."""
         listed = list(articles)
         self._articles = dict(zip(map(attrgetter("id"), listed), listed))
         self._counts = {key: dict(value) for key, value in counts.items()}
         self._marks = dict(marks or {})
+        self._team = dict(team or {})
         self._rebuild()
 
     def update_articles(self, articles: Iterable[ArticleInfo],
@@ -113,6 +122,32 @@ class ArticleList(RowList):
         self._counts[article_id] = dict(counts)
         self.refresh_row(article_id)
 
+    def set_team(self, article_id: str, annotators: int, done: bool) -> None:
+        """Show how many annotators have tagged the article and whether I marked it done
+        (``✓``), repainting only its row. With ``F`` on, a row marked done stays until the
+        filter is set again: rows do not move away while the user works."""
+        if self._team.get(article_id, (0, False)) == (annotators, done):
+            return
+        self._team[article_id] = (annotators, done)
+        self.refresh_row(article_id)
+
+    def show_annotators(self, show: bool) -> None:
+        """Show the column of how many annotators tagged each article (a team's store), or
+        not (one annotator's)."""
+        if show != self._by_column:
+            self._by_column = show
+            self.set_columns(_columns(self.looks, self._compact, show))
+
+    def is_done(self, article_id: str) -> bool:
+        """Whether the list shows ``article_id`` as done by me."""
+        return self._team.get(article_id, (0, False))[1]
+
+    def action_toggle_not_done(self) -> None:
+        """Show only the articles I have not marked done, or all of them again."""
+        self.not_done_only = not self.not_done_only
+        self._rebuild()
+        self._subtitle()
+
     def set_mark(self, article_id: str, mark: str) -> None:
         """Mark the article's row with ``!`` (its annotations are damaged: ``mark`` says why),
         or with nothing when ``mark`` is empty."""
@@ -137,7 +172,13 @@ class ArticleList(RowList):
         """Show only articles whose title, outlet or id contains ``text`` (any case)."""
         self.filter_text = text
         self._rebuild()
-        self.border_subtitle = Content(f"filter: {display_text(text)}") if text else None
+        self._subtitle()
+
+    def _subtitle(self) -> None:
+        parts = [f"filter: {display_text(self.filter_text)}"] if self.filter_text else []
+        if self.not_done_only:
+            parts.append("not done by me")
+        self.border_subtitle = Content(" · ".join(parts)) if parts else None
 
     def action_cycle_sort(self) -> None:
         """Sort by the next of file, title, outlet, date, tags."""
@@ -150,10 +191,11 @@ class ArticleList(RowList):
         needle = self.filter_text.casefold()
         articles = [
             a for a in self._articles.values()
-            if not needle
-            or needle in a.title.casefold()
-            or needle in a.outlet.casefold()
-            or needle in a.id.casefold()
+            if (not needle
+                or needle in a.title.casefold()
+                or needle in a.outlet.casefold()
+                or needle in a.id.casefold())
+            and not (self.not_done_only and self.is_done(a.id))
         ]
         if self.sort_by == "title":
             articles.sort(key=lambda a: (a.title or a.id).casefold())
@@ -173,12 +215,12 @@ class ArticleList(RowList):
         compact = self.scrollable_content_region.width < self.COMPACT_BELOW
         if compact != self._compact:
             self._compact = compact
-            self.set_columns(_columns(self.looks, compact))
+            self.set_columns(_columns(self.looks, compact, self._by_column))
 
     # ------------------------------------------------------------------ drawing
 
     def _rebuild(self) -> None:
-        if self.filter_text or self.sort_by != "file":
+        if self.filter_text or self.sort_by != "file" or self.not_done_only:
             keys = [article.id for article in self.visible_articles()]
         else:
             keys = list(self._articles)  # every article, in corpus order
@@ -187,23 +229,28 @@ class ArticleList(RowList):
     def _cells(self, article_id: str) -> Sequence[Text]:
         article = self._articles[article_id]
         title = Text()
+        annotators, done = self._team.get(article_id, (0, False))
+        if done:
+            title.append(*DONE)
         if article_id in self._marks:
             title.append(*DAMAGED)
         if article_id in self._problems:
             title.append(*PROBLEMS)
         title.append(display_text(article.title or article.id))
         counts = self._counts.get(article_id, {})
+        by = [self._count(annotators)] if self._by_column else []
         if self._compact:
             digits = Text()
             for number, tag in enumerate(self.tags):
                 count = counts.get(tag.name, 0)
                 shown = "·" if not count else (str(count) if count < 10 else "+")
                 digits.append(("" if number == 0 else " ") + shown, SOME if count else NONE)
-            return [title, digits]
+            return [title, *by, digits]
         return [
             title,
             Text(display_text(article.outlet or "—")),
             Text(display_text(article.date or "—")),
+            *by,
             *(self._count(counts.get(tag.name, 0)) for tag in self.tags),
         ]
 
@@ -215,19 +262,22 @@ class ArticleList(RowList):
         return Text(str(count) if count < 1000 else "1k+", style=SOME)
 
 
-def _columns(looks: Looks, compact: bool) -> list[Column]:
-    """The list's columns: title, outlet, date and a count per tag; compact, title and one
-    column of counts (a digit per tag)."""
+def _columns(looks: Looks, compact: bool, by: bool = False) -> list[Column]:
+    """The list's columns: title, outlet, date, how many annotators tagged it (``by``: a
+    team's store) and a count per tag; compact, title, annotators and one column of counts (a
+    digit per tag)."""
     title = Column("Title", min_width=8)
+    annotators = [Column("By", width=2, justify="right")] if by else []
     if compact:
         letters = Text()
         for number, tag in enumerate(looks.tags):
             letters.append(("" if number == 0 else " ") + tag.marker, looks.marker(tag.name))
-        return [title, Column(letters, width=max(1, 2 * len(looks.tags) - 1))]
+        return [title, *annotators, Column(letters, width=max(1, 2 * len(looks.tags) - 1))]
     return [
         title,
         Column("Outlet", width=12),
         Column("Date", width=10),
+        *annotators,
         *(Column(Text(tag.marker, style=looks.marker(tag.name)), width=3, justify="right")
           for tag in looks.tags),
     ]

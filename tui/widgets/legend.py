@@ -25,6 +25,14 @@ class Legend(Widget):
         super().__init__(id=id)
         self.looks = looks
         self.counts: Mapping[str, int] | None = None
+        self.view = ""
+        """Whose tags are shown (:meth:`set_view`), at the right end."""
+
+    def set_view(self, label: str) -> None:
+        """Say whose tags the reader shows (``""``: say nothing)."""
+        if label != self.view:
+            self.view = label
+            self.refresh()
 
     def set_counts(self, counts: Mapping[str, int] | None) -> None:
         """Show ``counts`` (tag → number) beside the tags; None shows none."""
@@ -32,4 +40,15 @@ class Legend(Widget):
         self.refresh()
 
     def render(self) -> Text:
-        return legend(self.looks, self.content_region.width or 80, self.counts)
+        width = self.content_region.width or 80
+        if not self.view:
+            return legend(self.looks, width, self.counts)
+        view = Text(f"view: {self.view}", style="dim", no_wrap=True, end="")
+        tags = legend(self.looks, max(1, width - view.cell_len - 2), self.counts)
+        if tags.cell_len + 2 + view.cell_len > width:
+            return tags  # the tags first: a narrow pane drops the view's name
+        line = Text(no_wrap=True, overflow="crop", end="")
+        line.append_text(tags)
+        line.append(" " * (width - tags.cell_len - view.cell_len))
+        line.append_text(view)
+        return line

@@ -121,6 +121,11 @@ class Reader(ScrollView, can_focus=True):
         self._match_ends: list[int] = []
         self._drag_origin: int | None = None
         self._dragged = False
+        self.owner: str | None = None
+        """Whose tags are one's own (filled) when several annotators' are shown; None: every
+        tag shown is drawn as one's own."""
+        self.initials: dict[str, str] = {}
+        """Annotator → initial: the gutter shows initials rather than tag letters."""
 
     def on_mount(self) -> None:
         # A theme changes the colours of every line, not only of those painted next.
@@ -131,6 +136,17 @@ class Reader(ScrollView, can_focus=True):
         self.notice = Notice.of(text)
 
     # ----------------------------------------------------------------- state from the app
+
+    def set_view(self, owner: str | None, initials: dict[str, str]) -> None:
+        """Draw ``owner``'s tags as one's own and the others' as another annotator's
+        (:meth:`Looks.other`), with the annotators' ``initials`` in the gutter."""
+        if (owner, initials) != (self.owner, self.initials):
+            self.owner, self.initials = owner, dict(initials)
+            self._invalidate()
+
+    def _is_other(self, annotation: Annotation) -> bool:
+        owner = self.owner
+        return owner is not None and bool(annotation.annotator) and annotation.annotator != owner
 
     def set_looks(self, looks: Looks) -> None:
         """Draw tags with ``looks`` from now on."""
@@ -520,7 +536,8 @@ class Reader(ScrollView, can_focus=True):
         """Make ``annotation`` the active one and select its passage."""
         self.active_id = annotation.id
         self.select(annotation.span)
-        self.say(f"{annotation.tag}: “{shorten(annotation.text)}”"
+        who = f"{annotation.annotator}'s (read-only) " if self._is_other(annotation) else ""
+        self.say(f"{who}{annotation.tag}: “{shorten(annotation.text)}”"
                  + (f" — note: {annotation.note}" if annotation.note else ""))
 
     def _untagged_paragraphs(self) -> list[Span]:
@@ -714,12 +731,21 @@ class Reader(ScrollView, can_focus=True):
         covering = self._covering(start, end)
         # Outer (longer) annotations first, so the innermost tag's colour wins; where two or
         # more overlap, the text is also underlined so the nesting shows without colour.
-        for annotation in sorted(covering, key=lambda a: (a.start - a.end, a.start)):
-            paint(annotation.span, looks.tag(annotation.tag))
+        # Others' tags (everyone's view) go under one's own, which are filled.
+        if self.owner is None:
+            for annotation in sorted(covering, key=lambda a: (a.start - a.end, a.start)):
+                paint(annotation.span, looks.tag(annotation.tag))
+        else:
+            for annotation in sorted(covering, key=lambda a: (not self._is_other(a),
+                                                              a.start - a.end, a.start)):
+                paint(annotation.span, looks.other(annotation.tag) if self._is_other(annotation)
+                      else looks.tag(annotation.tag))
         if len(covering) > 1:
             for i, a in enumerate(covering):
                 for b in covering[i + 1 :]:
-                    if a.span.overlaps(b.span):
+                    # Nesting within one annotator's work (two people tagging the same
+                    # passage is not an overlap).
+                    if a.span.overlaps(b.span) and a.annotator == b.annotator:
                         paint(Span(max(a.start, b.start), min(a.end, b.end)), looks.overlap)
         if self.matches:
             first = bisect_left(self._match_ends, start + 1)
@@ -747,6 +773,8 @@ class Reader(ScrollView, can_focus=True):
         """Tag letters for the line: one per tag present, ``+`` when more than fit; then a
         blank column before the text."""
         gutter_style = self.get_component_rich_style("reader--gutter", partial=True)
+        if self.initials:
+            return self._initials_gutter(covering, gutter_style)
         names: list[str] = []
         for annotation in sorted(covering, key=lambda a: (a.start, a.end)):
             if annotation.tag not in names:
@@ -756,6 +784,24 @@ class Reader(ScrollView, can_focus=True):
         for name in shown:
             markers.append(self.looks.letter(name), self.looks.marker(name))
         if len(names) > MARKERS:
+            markers.append("+", Style(bold=True))
+        markers.pad_right(GUTTER - markers.cell_len)
+        return markers
+
+    def _initials_gutter(self, covering: list[Annotation], gutter_style: Style) -> Text:
+        """Everyone's view: the initial of each annotator with a tag on the line (one's own
+        first), in the style of their tag; ``+`` when more than fit."""
+        marks: dict[str, Annotation] = {}
+        for annotation in sorted(covering, key=lambda a: (self._is_other(a), a.start, a.end)):
+            marks.setdefault(annotation.annotator, annotation)
+        markers = Text(style=gutter_style, end="")
+        chosen = list(marks.values())
+        shown = chosen[: MARKERS - 1] if len(chosen) > MARKERS else chosen
+        for annotation in shown:
+            style = (self.looks.other_marker(annotation.tag) if self._is_other(annotation)
+                     else self.looks.marker(annotation.tag))
+            markers.append(self.initials.get(annotation.annotator, "?"), style)
+        if len(chosen) > MARKERS:
             markers.append("+", Style(bold=True))
         markers.pad_right(GUTTER - markers.cell_len)
         return markers
