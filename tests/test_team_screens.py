@@ -85,6 +85,22 @@ def test_initials_are_unique() -> None:
                                                          "bob": "B"}
 
 
+def test_others_tags_look_different_in_colour_and_without() -> None:
+    from tui.config import DEFAULT_TAGS
+    from tui.styles import Looks
+
+    for mono in (False, True):
+        looks = Looks(tuple(DEFAULT_TAGS), mono=mono)
+        for tag_def in DEFAULT_TAGS:
+            own, other = looks.tag(tag_def.name), looks.other(tag_def.name)
+            assert own.bgcolor is not None and other.bgcolor is None  # no fill: not mine
+            assert other != own
+        # Without colour each tag keeps its own text style, dimmed.
+        if mono:
+            assert looks.other("claim").bold and looks.other("claim").dim
+            assert looks.other("threat").italic
+
+
 # --------------------------------------------------------------------------- views
 
 

@@ -84,7 +84,9 @@ class AnnotationPanel(RowList):
         (else the highlighted one if it still is, else the one that takes its place: after a
         delete, the next, so ``x x`` deletes two in a row)."""
         before, row = self._by_id, self.highlighted_row
-        self.annotations = sorted(annotations, key=sort_key)
+        # Text order; one passage tagged alike by several annotators: by annotator.
+        self.annotations = sorted(annotations, key=lambda a: (*sort_key(a)[:3], a.annotator,
+                                                              a.id))
         self._by_id = {annotation.id: annotation for annotation in self.annotations}
         # The same list changed (some rows are still there), not another article's list.
         edited = not before.keys().isdisjoint(self._by_id)
