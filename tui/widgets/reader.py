@@ -737,7 +737,8 @@ class Reader(ScrollView, can_focus=True):
                 paint(annotation.span, looks.tag(annotation.tag))
         else:
             for annotation in sorted(covering, key=lambda a: (not self._is_other(a),
-                                                              a.start - a.end, a.start)):
+                                                              a.start - a.end, a.start,
+                                                              a.annotator)):
                 paint(annotation.span, looks.other(annotation.tag) if self._is_other(annotation)
                       else looks.tag(annotation.tag))
         if len(covering) > 1:
@@ -790,9 +791,10 @@ class Reader(ScrollView, can_focus=True):
 
     def _initials_gutter(self, covering: list[Annotation], gutter_style: Style) -> Text:
         """Everyone's view: the initial of each annotator with a tag on the line (one's own
-        first), in the style of their tag; ``+`` when more than fit."""
+        first, then by name), in the style of their tag; ``+`` when more than fit."""
         marks: dict[str, Annotation] = {}
-        for annotation in sorted(covering, key=lambda a: (self._is_other(a), a.start, a.end)):
+        for annotation in sorted(covering, key=lambda a: (self._is_other(a), a.annotator,
+                                                          a.start, a.end)):
             marks.setdefault(annotation.annotator, annotation)
         markers = Text(style=gutter_style, end="")
         chosen = list(marks.values())
