@@ -95,10 +95,11 @@ def test_others_tags_look_different_in_colour_and_without() -> None:
             own, other = looks.tag(tag_def.name), looks.other(tag_def.name)
             assert own.bgcolor is not None and other.bgcolor is None  # no fill: not mine
             assert other != own
-        # Without colour each tag keeps its own text style, dimmed.
+        # Without colour each tag keeps its own text style, on no grey (and not dim: dim
+        # italic is boilerplate's).
         if mono:
-            assert looks.other("claim").bold and looks.other("claim").dim
-            assert looks.other("threat").italic
+            assert looks.other("claim").bold and not looks.other("claim").dim
+            assert looks.other("threat").italic and not looks.other("threat").dim
 
 
 # --------------------------------------------------------------------------- views

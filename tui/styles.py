@@ -19,7 +19,7 @@ reads the same everywhere, and where colour is missing it still reads:
   (italic alone would read as a tag's style, and boilerplate is never tagged).
 - **Another annotator's tag** (in the everyone's view) is the tag's colour as text on no fill,
   bold, so one's own filled passages stand out from it; without colour it is the tag's text
-  style, dim, on no grey. The gutter and panel then show the annotator's initial in that style.
+  style on no grey. The gutter and panel then show the annotator's initial in that style.
 - **A search match** is bright white on a dark colour that no tag uses, with no text style, so
   it looks like no tag in any mode: tags are black text on a light colour, matches light text
   on a dark one, and in monochrome matches have none of the tags' bold, italic or underline.
@@ -135,7 +135,8 @@ class Looks:
         if index is None:
             return Style(dim=True, underline=True)
         if self.mono:
-            return MONO_STYLES[index % len(MONO_STYLES)] + Style(dim=True)
+            # The tag's text style on no grey (not dimmed: dim italic is boilerplate's).
+            return MONO_STYLES[index % len(MONO_STYLES)]
         return Style(color=self.tags[index].colour, bold=True)
 
     def other_marker(self, name: str) -> Style:
