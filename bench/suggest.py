@@ -238,7 +238,7 @@ def speed(markdown: list[str], quick: bool) -> None:
         big = generate.write_big_article(folder / "big" / "big_article.txt", size, sentences,
                                          generate.SEED)
         corpus = load_corpus([big])
-        article = corpus.articles[0]
+        article = corpus.load_all()[0]
         config = Config()
         # A fresh engine each time: nothing cached between runs but what a process keeps
         # (compiled rules, dateparser's loaded data).
@@ -254,7 +254,7 @@ def speed(markdown: list[str], quick: bool) -> None:
         news.mkdir()
         generate.write_news_corpus(news, count, sentences, generate.SEED)
         store = folder / "annotations"
-        tagged = load_corpus([news]).articles[: max(1, count // 10)]
+        tagged = load_corpus([news]).load_all()[: max(1, count // 10)]
         generate.write_store(store, generate.annotate(list(tagged), count // 10, generate.SEED))
         env = {**os.environ, "NEWSMARK_ANNOTATOR": "bench", "NO_COLOR": "1"}
         common = ["--corpus", str(news), "--store", str(store)]

@@ -16,7 +16,7 @@ from tui.store import Store
 
 
 def _accepted(corpus) -> Annotation:  # noqa: ANN001
-    article = corpus.articles[0]
+    article = corpus.load_all()[0]
     start = article.text.index("Thursday")
     annotation = Annotation.new(article, Span(start, start + 40), "schedule", annotator="tester")
     return replace(annotation, source="rules", score=0.85, when="2022-01-09/2022-01-10")
@@ -46,7 +46,7 @@ def test_the_store_keeps_provenance_and_reads_old_shards(seeds: Path, store_dir:
 def _export(name: str, corpus, annotations, out: Path) -> Path:  # noqa: ANN001
     items = [formats.ExportItem(article, tuple(a for a in annotations
                                                if a.article_id == article.id))
-             for article in corpus.articles]
+             for article in corpus.load_all()]
     formats.export(name, items, out, tags=DEFAULT_TAGS)
     return out
 
@@ -54,7 +54,7 @@ def _export(name: str, corpus, annotations, out: Path) -> Path:  # noqa: ANN001
 def test_native_json_and_jsonl_round_trips_keep_provenance(seeds: Path, tmp_path: Path) -> None:
     corpus = load_corpus([seeds])
     accepted = _accepted(corpus)
-    article = corpus.articles[0]
+    article = corpus.load_all()[0]
     by_hand = Annotation.new(article, Span(0, 10), "claim", annotator="tester")
     for name in ("json", "jsonl"):
         out = _export(name, corpus, [accepted, by_hand], tmp_path / f"out.{name}")
@@ -79,7 +79,7 @@ def test_csv_has_the_provenance_columns(seeds: Path, tmp_path: Path) -> None:
 def test_w3c_names_the_suggester_as_the_generator(seeds: Path, tmp_path: Path) -> None:
     corpus = load_corpus([seeds])
     accepted = _accepted(corpus)
-    by_hand = Annotation.new(corpus.articles[0], Span(0, 10), "claim", annotator="tester")
+    by_hand = Annotation.new(corpus.load_all()[0], Span(0, 10), "claim", annotator="tester")
     out = _export("w3c", corpus, [accepted, by_hand], tmp_path / "out.jsonld")
     items = json.loads(out.read_text(encoding="utf-8"))["first"]["items"]
     generators = {item["id"]: item.get("generator") for item in items}

@@ -934,12 +934,6 @@ class Corpus:
         """
         return tuple(self)
 
-    @property
-    def articles(self) -> tuple[Article, ...]:
-        """Deprecated name of :meth:`load_all`, kept only until its last callers (tui/compare.py
-        and the compare and stats screens) have moved; do not use it in new code."""
-        return self.load_all()
-
     def __iter__(self) -> Iterator[Article]:
         for article_id in self._ids:
             article = self.get(article_id)

@@ -376,7 +376,7 @@ class Suggestions:
             by_tag.setdefault(annotation.tag, []).append(annotation)
         background: Counter[str] = Counter()
         total = 0
-        for article in (self.corpus.articles if self.corpus is not None else ()):
+        for article in (self.corpus.load_all() if self.corpus is not None else ()):
             for sentence in sentence_spans(article.plain, article.boilerplate):
                 background.update(set(_content_words(article.text[sentence.start:sentence.end])))
                 total += 1
