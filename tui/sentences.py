@@ -125,19 +125,24 @@ def word_spans(text: str, within: Span | None = None) -> list[Span]:
         return [Span(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
     if within.start >= within.end:
         return []
-    # Words never contain whitespace, so widening the window to the surrounding whitespace
-    # finds the whole words at its edges without scanning the text from its start.
+    start, end = _to_whitespace(text, within)
+    return [
+        Span(m.start(), m.end())
+        for m in _WORD_RE.finditer(text, start, end)
+        if m.start() < within.end and m.end() > within.start
+    ]
+
+
+def _to_whitespace(text: str, within: Span) -> tuple[int, int]:
+    """``within`` widened to the whitespace around it. Words and trim units never contain
+    whitespace, so this finds the whole ones at its edges without scanning from the start."""
     start = min(within.start, len(text))
     while start > 0 and not text[start - 1].isspace():
         start -= 1
     end = min(within.end, len(text))
     while end < len(text) and not text[end].isspace():
         end += 1
-    return [
-        Span(m.start(), m.end())
-        for m in _WORD_RE.finditer(text, start, end)
-        if m.start() < within.end and m.end() > within.start
-    ]
+    return start, end
 
 
 def trim_units(text: str, within: Span) -> list[Span]:
@@ -148,12 +153,7 @@ def trim_units(text: str, within: Span) -> list[Span]:
     are returned whole."""
     if within.start >= within.end:
         return []
-    start = min(within.start, len(text))
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    end = min(within.end, len(text))
-    while end < len(text) and not text[end].isspace():
-        end += 1
+    start, end = _to_whitespace(text, within)
     return [
         Span(m.start(), m.end())
         for m in _UNIT_RE.finditer(text, start, end)
