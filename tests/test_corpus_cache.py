@@ -41,7 +41,8 @@ def test_the_cache_is_used_and_invalidated(tmp_path: Path, seeds: Path) -> None:
     cache_dir = tmp_path / "cache"
     first = load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache_dir))
     files = list(cache_dir.glob("*.json"))
-    assert len(files) == 1
+    assert sorted(f.name.endswith(".listing.json") for f in files) == [False, True]
+    files = [CorpusCache.for_corpus([folder], cache_dir).path]  # the files' metadata
     data = json.loads(files[0].read_text())
     assert len(data["files"]) == 6  # five articles and the binary file's reason
 
@@ -66,6 +67,36 @@ def test_the_cache_is_used_and_invalidated(tmp_path: Path, seeds: Path) -> None:
     fourth = load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache_dir))
     assert fourth.info(target).outlet == "Sidecar News"
     assert fourth.get(target).outlet == "Sidecar News"
+
+
+def test_the_boilerplate_is_remembered_and_a_bad_entry_found_again(tmp_path: Path,
+                                                                    seeds: Path) -> None:
+    """A cached launch takes an unchanged file's boilerplate from the cache (it need not run
+    the boilerplate patterns), and spans that do not fit the text are found again."""
+    folder = _corpus_folder(tmp_path, seeds)
+    cache_dir = tmp_path / "cache"
+    first = load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache_dir))
+    target = next(i for i in first.ids if load_article(folder / f"{i}.txt").boilerplate)
+    fresh = load_article(folder / f"{target}.txt").boilerplate
+    file = CorpusCache.for_corpus([folder], cache_dir).path
+    data = json.loads(file.read_text())
+    key = next(k for k in data["files"] if Path(k).stem == target)
+    assert data["files"][key][7]["boilerplate"] == [[s.start, s.end] for s in fresh]
+
+    # Planted spans are used: the cache is what the launch read.
+    data["files"][key][7]["boilerplate"] = [[0, 3]]
+    file.write_text(json.dumps(data))
+    second = load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache_dir))
+    article = second.get(target)
+    assert article is not None and [(s.start, s.end) for s in article.boilerplate] == [(0, 3)]
+
+    # Spans past the text's end, or not spans at all, are not trusted: found again.
+    for bad in ([[0, 10**9]], [[5, 2]], "junk", [[0, "x"]]):
+        data["files"][key][7]["boilerplate"] = bad
+        file.write_text(json.dumps(data))
+        again = load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache_dir))
+        article = again.get(target)
+        assert article is not None and article.boilerplate == fresh, bad
 
 
 def test_a_damaged_or_unwritable_cache_is_only_ignored(tmp_path: Path, seeds: Path) -> None:
@@ -130,3 +161,47 @@ def test_many_files_list_without_reading_them(tmp_path: Path, count: int) -> Non
     corpus = load_corpus([folder], defer_above=100)
     assert corpus.pending == count and corpus.ids[0] == "0000"
     assert corpus.get("0042").title == "Title 42"  # loading one reads its metadata
+
+
+def test_the_last_listing_is_shown_then_verified(tmp_path: Path, seeds: Path) -> None:
+    """The app's corpus is the last listing, as it was (no file looked at); verify() lists the
+    files again and takes what changed: an edited title, a new file, a file gone."""
+    folder = _corpus_folder(tmp_path, seeds)
+    cache_dir = tmp_path / "cache"
+
+    def cache() -> CorpusCache:
+        return CorpusCache.for_corpus([folder], cache_dir)
+
+    # No listing yet: the files are listed as usual (and the listing is kept).
+    first = load_corpus([folder], cache=cache(), last_listing=True)
+    assert not first.unverified and cache().listing_path.is_file()
+    assert first.verify() is False
+
+    ids = list(first.ids)
+    edited, gone = ids[1], ids[3]
+    (folder / f"{edited}.txt").write_text("An edited headline\n\nNew text.\n", encoding="utf-8")
+    (folder / f"{gone}.txt").unlink()
+    (folder / "zzz.txt").write_text("A new report\n\nIt was added.\n", encoding="utf-8")
+
+    shown = load_corpus([folder], cache=cache(), last_listing=True)
+    assert shown.unverified
+    assert list(shown.ids) == ids  # as listed last time: nothing looked at yet
+    assert shown.info(edited) == first.info(edited)
+    opened = shown.get(edited)  # an article opened before the check is read as it is now
+    assert opened is not None and opened.text.startswith("An edited headline")
+
+    assert shown.verify() is True and not shown.unverified
+    assert gone not in shown.ids and "zzz" in shown.ids and shown.info("zzz").title
+    assert shown.info(edited).title == "An edited headline"
+    assert [s.path.name for s in shown.skipped] == ["binary.txt"]
+    assert shown.verify() is False  # checked once
+
+    # The next launch shows the new listing; a damaged listing is only ignored.
+    again = load_corpus([folder], cache=cache(), last_listing=True)
+    assert again.unverified and list(again.ids) == list(shown.ids)
+    cache().listing_path.write_text('{"version": 2, "articles": [[1, 2]]}', encoding="utf-8")
+    plain = load_corpus([folder], cache=cache(), last_listing=True)
+    assert not plain.unverified and list(plain.ids) == list(shown.ids)
+    # Other --field settings are another listing.
+    other = load_corpus([folder], cache=cache(), last_listing=True, fields={"text": "body"})
+    assert not other.unverified

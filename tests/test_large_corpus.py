@@ -62,3 +62,30 @@ async def test_titles_and_counts_arrive_after_the_first_screen(tmp_path: Path) -
         assert f"{count - 2:04d}" in app.session.damaged
         assert str(articles.row_cells(f"{count - 2:04d}")[0]).startswith("! ")
         assert articles.border_subtitle is None  # no "reading titles" left
+
+
+async def test_a_corpus_shown_from_its_last_listing_takes_new_files(tmp_path: Path) -> None:
+    """Opened from the last listing, the list shows at once what it showed last time, then
+    the files are listed again: a file added since appears, one removed goes."""
+    from tui.corpus import CorpusCache
+
+    folder = tmp_path / "corpus"
+    _corpus(folder, 30)
+    cache = tmp_path / "cache"
+    load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache))  # the last launch
+    (folder / "0029.txt").unlink()
+    (folder / "0030.txt").write_text("A report added since\n\nNew.\n", encoding="utf-8")
+    corpus = load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache),
+                         defer_above=50, last_listing=True)
+    assert corpus.unverified and "0029" in corpus.ids
+    store = Store(tmp_path / "annotations", annotator="tester")
+    app = NewsmarkApp(corpus, store, config=Config(), annotator="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        articles = app.query_one(ArticleList)
+        for _ in range(200):
+            if articles.row_count == 30 and "0030" in articles.row_keys:
+                break
+            await pilot.pause(0.05)
+        assert "0030" in articles.row_keys and "0029" not in articles.row_keys
+        assert str(articles.row_cells("0030")[0]) == "A report added since"
+        assert not corpus.unverified

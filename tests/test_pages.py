@@ -174,7 +174,7 @@ def test_a_new_extractor_version_reanchors_the_tags(tmp_path: Path, cache: Extra
     current = extract_page(path.read_bytes())
     old_text = current.text.replace(PARAGRAPHS[0], "Share on Facebook\n\n" + PARAGRAPHS[0]) \
         + "\n\nOligarch found dead in Moscow"
-    monkeypatch.setattr(pages, "EXTRACTOR_VERSION", "trafilatura-0.9+newsmark-0")
+    monkeypatch.setattr(pages, "extractor_version", lambda: "trafilatura-0.9+newsmark-0")
     cache.put(path, st.st_size, st.st_mtime_ns, pages.ExtractedPage(old_text, current.meta))
     old = load_article(path, pages=cache)
     assert old.text == old_text

@@ -407,6 +407,27 @@ def test_safe_names_are_single_reversible_components(name: str) -> None:
         assert unsafe_name(encoded) == name
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.text(alphabet="abcXYZ019_-.", min_size=1, max_size=130),
+    st.sampled_from(["CON", "con.txt", "nul", "COM1.json", "LPT9", "COM0", "aux.", ".x", "x.",
+                     "..."]),
+))
+def test_plain_looking_names_keep_every_rule(name: str) -> None:
+    """Names of safe characters take a shortcut: it must keep the same rules (no dot at an
+    end, no device name, short enough, reversible)."""
+    encoded = safe_name(name)
+    assert not encoded.startswith(".") and not encoded.endswith(".") and len(encoded) <= 120
+    assert encoded.split(".")[0].upper() not in {"CON", "NUL", "AUX", "COM1", "LPT9"}
+    if "~" not in encoded:
+        assert unsafe_name(encoded) == name
+    assert (encoded == name) == (len(name) <= 120 and not name.startswith(".")
+                                 and not name.endswith(".")
+                                 and name.split(".")[0].upper() not in
+                                 {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                                  *(f"LPT{i}" for i in range(1, 10))})
+
+
 def test_safe_names_of_plain_ids_are_unchanged() -> None:
     assert safe_name("000_459b4affb575bcd9") == "000_459b4affb575bcd9"
     assert safe_name("alice") == "alice"

@@ -104,9 +104,13 @@ DEFER_METADATA_ABOVE = 500
 
 def _corpus(paths: Sequence[Path] | None, *, defer: bool = False,
             fields: dict[str, str] | None = None) -> Corpus:
+    """The corpus of ``paths`` (else the default one). With ``defer`` (the app), as listed the
+    last time, checked after the first screen; files not in the cache listed by id while their
+    metadata is read then."""
     chosen = list(paths) if paths else default_corpus_paths()
     return load_corpus(chosen, cache=CorpusCache.for_corpus(chosen),
-                       defer_above=DEFER_METADATA_ABOVE if defer else None, fields=fields)
+                       defer_above=DEFER_METADATA_ABOVE if defer else None, fields=fields,
+                       last_listing=defer)
 
 
 def _fields(args: argparse.Namespace) -> dict[str, str]:
@@ -141,6 +145,24 @@ def _annotator(args: argparse.Namespace) -> str:
 
 def cmd_open(args: argparse.Namespace) -> int:
     """Open the app on the given paths (or the default corpus)."""
+    # Start-up makes some 50 000 objects that live as long as the app, and the garbage
+    # collector walks them again and again while they are made: a sixth of the start-up's
+    # CPU time (bench/README.md, start-up). So it is off until the first screen is painted;
+    # then what start-up made is frozen (later collections, between keys, skip it) and it is
+    # on again. Nothing is lost: the few thousand objects start-up dropped stay allocated.
+    gc.disable()
+    try:
+        return _open_app(args)
+    finally:
+        gc.enable()  # also when the app stops before its first screen
+
+
+def _resume_gc() -> None:
+    gc.freeze()
+    gc.enable()
+
+
+def _open_app(args: argparse.Namespace) -> int:
     config = _load_config(args)
     corpus = _corpus(args.paths or args.corpus, defer=True, fields=_fields(args))
     store = _store(args)
@@ -153,7 +175,8 @@ def cmd_open(args: argparse.Namespace) -> int:
     from .app import NewsmarkApp  # Textual is imported only here
 
     app = NewsmarkApp(corpus, store, config=config, annotator=_annotator(args),
-                      ask_annotator=getattr(args, "ask_annotator", False))
+                      ask_annotator=getattr(args, "ask_annotator", False),
+                      after_first_paint=_resume_gc)
     app.run()
     # The app is done and every tag is on disk. Without this the interpreter's final garbage
     # collection over the app's objects takes ~1 s more before the process ends (measured

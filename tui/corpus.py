@@ -13,6 +13,7 @@ when it is, as a whole, one of the known shapes, so that no real prose sentence 
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import json
 import os
@@ -20,7 +21,7 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from pathlib import Path
@@ -53,6 +54,17 @@ __all__ = [
     "load_corpus",
     "normalise",
 ]
+
+
+def _lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A regex compiled the first time it is used (``_lazy(...)()`` gives the pattern).
+
+    The boilerplate and metadata patterns take tens of milliseconds to compile; a launch whose
+    articles are all in the corpus cache (their metadata and boilerplate remembered) never
+    runs them, so it does not pay for them.
+    """
+    return functools.cache(lambda: re.compile(pattern, flags))
+
 
 #: File suffixes read as articles when a folder is searched (compared case-insensitively):
 #: plain text, Markdown, saved web pages, and scraper dumps (many articles in one file).
@@ -146,7 +158,7 @@ _DATE_SHAPES = (
 )
 _DATE = "(?:" + "|".join(_DATE_SHAPES) + ")"
 # Not inside a longer number or word; an ISO time ("2021-12-31T10:00Z") may follow.
-_DATE_RE = re.compile(rf"(?<![\w.-]){_DATE}(?!-|\.\d|(?!T\d)\w)", re.IGNORECASE)
+_DATE_RE = _lazy(rf"(?<![\w.-]){_DATE}(?!-|\.\d|(?!T\d)\w)", re.IGNORECASE)
 _TIME = (
     r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|[A-Z]{2,4}))?"
     r"|(?<=\d)T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)"
@@ -228,7 +240,7 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
 # of 27 Python-level calls (and compiled once: start-up pays for every regex compiled). The date
 # shapes' named groups repeat across patterns, so they become plain groups here; group "bpN"
 # tells which pattern matched.
-_BOILERPLATE_ANY = re.compile(
+_BOILERPLATE_ANY = _lazy(
     "|".join(
         f"(?P<bp{number}>{re.sub(r'[(][?]P<[a-z0-9_]+>', '(?:', pattern)})"
         for number, (_, pattern) in enumerate(BOILERPLATE_PATTERNS)
@@ -237,7 +249,7 @@ _BOILERPLATE_ANY = re.compile(
 )
 # A date at the very start of a line, possibly glued to prose (" date 2021-12-31 A phone call").
 # Boilerplate spans are whole lines, so such a line stays prose; metadata still reads the date.
-_LEADING_DATE_RE = re.compile(
+_LEADING_DATE_RE = _lazy(
     rf"\s*(?:{_DATE_LABEL}\s*)?{_DATE}(?:,?\s*(?:at\s+)?{_TIME})?(?=\s|$)[\s—–:|·-]*",
     re.IGNORECASE,
 )
@@ -267,7 +279,7 @@ GUARDED_PATTERNS: tuple[tuple[str, str, str], ...] = (
     *(("navigation", separator, r"(?:[\w&'’.-]+(?: [\w&'’.-]+){0,2}\s*(?:[»›>]|\s/\s)\s*)"
        r"{1,5}[\w&'’.-]+(?: [\w&'’.-]+){0,2}") for separator in ("»", "›", ">", " / ")),
 )
-_GUARDED = tuple((name, needle, re.compile(pattern, re.IGNORECASE))
+_GUARDED = tuple((name, needle, _lazy(pattern, re.IGNORECASE))
                  for name, needle, pattern in GUARDED_PATTERNS)
 
 
@@ -276,19 +288,19 @@ def boilerplate_line_kind(line: str) -> str | None:
     stripped = line.strip()
     if not stripped or len(stripped) > _MAX_BOILERPLATE_LINE:
         return None
-    match = _BOILERPLATE_ANY.fullmatch(stripped)
+    match = _BOILERPLATE_ANY().fullmatch(stripped)
     if match is not None and match.lastgroup is not None:
         return BOILERPLATE_PATTERNS[int(match.lastgroup[2:])][0]
     lowered = stripped.lower()
     for name, needle, pattern in _GUARDED:
-        if needle in lowered and pattern.fullmatch(stripped):
+        if needle in lowered and pattern().fullmatch(stripped):
             return name
     return None
 
 
 # A heading that opens a block of teasers for other articles ("Latest posts", "More on this
 # topic", "Read more", "More from Reuters"), alone on its line.
-_BLOCK_HEADER_RE = re.compile(
+_BLOCK_HEADER_RE = _lazy(
     r"(?:(?:related|latest|more|recommended|popular|top|trending|other)\s+"
     r"(?:posts|articles|stories|news|content|reads|topics|coverage|videos|headlines)"
     r"|related|more (?:on|about) (?:this|the) (?:topic|story|subject|issue)"
@@ -323,7 +335,7 @@ def _teaser_blocks(lines: list[tuple[int, int, str]], kinds: list[str | None]) -
                   if kinds[i] is None and not _headline_like(line)), len(lines))
     while index < len(lines):
         line = lines[index][2]
-        if len(line) > _HEADER_CHARS or not _BLOCK_HEADER_RE.fullmatch(line):
+        if len(line) > _HEADER_CHARS or not _BLOCK_HEADER_RE().fullmatch(line):
             index += 1
             continue
         marked.add(index)
@@ -332,7 +344,7 @@ def _teaser_blocks(lines: list[tuple[int, int, str]], kinds: list[str | None]) -
         while index < len(lines):
             line = lines[index][2]
             if kinds[index] is not None or (len(line) <= _HEADER_CHARS
-                                            and _BLOCK_HEADER_RE.fullmatch(line)):
+                                            and _BLOCK_HEADER_RE().fullmatch(line)):
                 previous = "heading"
             elif _headline_like(line):
                 previous = "headline"
@@ -411,7 +423,7 @@ def _repeated_lines(lines: list[tuple[int, int, str]], kinds: list[str | None]) 
 # "WASHINGTON (AP) — ", "KYIV, Ukraine — ": a place in capitals, maybe a date, maybe the agency
 # in brackets, then a dash.
 # A bare place ("WASHINGTON — ") needs five capitals, so "NATO — which..." stays prose.
-_WIRE_DATELINE_RE = re.compile(
+_WIRE_DATELINE_RE = _lazy(
     r"(?:[A-Z][A-Z'’.-]{2,}(?:\s+[A-Z][A-Z'’.-]+){0,3})"
     r"(?:(?:,\s*(?:[A-Z][\w.'’-]*\s*){1,3}(?:\d{1,2}(?:st|nd|rd|th)?)?){1,2}"
     r"(?:,?\s*\((?:[A-Z][\w&.'’ -]{1,30})\))?|,?\s*\((?:[A-Z][\w&.'’ -]{1,30})\)"
@@ -420,7 +432,7 @@ _WIRE_DATELINE_RE = re.compile(
 # What tells a date glued to prose from prose that starts with a date ("31 December 2021 will
 # be remembered as..."): a label ("date", "published"), a time, a separator, or a numeric shape
 # that prose never starts with ("2021-12-31", "31.12.2021").
-_GLUED_CUE_RE = re.compile(
+_GLUED_CUE_RE = _lazy(
     rf"\s*(?:{_DATE_LABEL}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}}"
     rf"|.*?(?:{_TIME}|[—–|·:-]\s*$))",
     re.IGNORECASE,
@@ -429,11 +441,11 @@ _GLUED_CUE_RE = re.compile(
 
 def _glued_dateline(text: str, paragraph: Span) -> Span | None:
     """The dateline at the head of ``paragraph`` when prose follows it on the same line."""
-    match = _LEADING_DATE_RE.match(text, paragraph.start, paragraph.end)
+    match = _LEADING_DATE_RE().match(text, paragraph.start, paragraph.end)
     if match and match.end() < paragraph.end and _date_from_match(match) \
-            and _GLUED_CUE_RE.match(match.group()):
+            and _GLUED_CUE_RE().match(match.group()):
         return Span(paragraph.start, match.end())
-    wire = _WIRE_DATELINE_RE.match(text, paragraph.start, paragraph.end)
+    wire = _WIRE_DATELINE_RE().match(text, paragraph.start, paragraph.end)
     if wire and wire.end() < paragraph.end:
         return Span(paragraph.start, wire.end())
     return None
@@ -494,15 +506,15 @@ def boilerplate_spans(text: str, extra: Sequence[Span] = ()) -> tuple[Span, ...]
 
 # Outlet names as they appear in an outlet's own boilerplate.
 _OUTLET_RES = (
-    re.compile(
+    _lazy(
         r"(?:^|[.!?]\s+)(?:[Tt]he\s+)?(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})"
         r"\s+has a new (?:mobile )?app"
     ),
-    re.compile(
+    _lazy(
         r"\b[Gg]et (?:[Tt]he\s+)?(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})"
         r"\s+delivered to your inbox"
     ),
-    re.compile(
+    _lazy(
         r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*"
         r"(?P<name>[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,4}?)"
         r"(?:,?\s+(?:L\.P\.|LP|Ltd\.?|Limited|Inc\.?|LLC|plc|GmbH|S\.A\.|Company|Co\.))?"
@@ -511,7 +523,7 @@ _OUTLET_RES = (
     ),
 )
 # Site fingerprints: scraped navigation that names its site only by its shape.
-_OUTLET_FINGERPRINTS = ((re.compile(r"^icon bookmark-bicon bookmarkicon\b"), "RT"),)
+_OUTLET_FINGERPRINTS = ((_lazy(r"^icon bookmark-bicon bookmarkicon\b"), "RT"),)
 
 
 def _date_from_match(match: re.Match[str]) -> str:
@@ -530,7 +542,7 @@ def _date_from_match(match: re.Match[str]) -> str:
 
 
 def _first_date(text: str) -> str:
-    for match in _DATE_RE.finditer(text):
+    for match in _DATE_RE().finditer(text):
         found = _date_from_match(match)
         if found:
             return found
@@ -561,7 +573,7 @@ def guess_metadata(text: str, boilerplate: Sequence[Span] = ()) -> dict[str, str
     # Dates and outlet names are read from the junk of the page itself (datelines, copyright
     # lines), never from teasers for other articles or repeated captions.
     junk = [piece for s in spans if (piece := text[s.start : s.end])
-            and (boilerplate_line_kind(piece) or _LEADING_DATE_RE.fullmatch(piece))]
+            and (boilerplate_line_kind(piece) or _LEADING_DATE_RE().fullmatch(piece))]
 
     date = ""
     for piece in junk:
@@ -570,14 +582,14 @@ def guess_metadata(text: str, boilerplate: Sequence[Span] = ()) -> dict[str, str
             break
     if not date:
         for paragraph in paragraph_spans(text[:_HEAD_CHARS], spans)[:3]:
-            match = _LEADING_DATE_RE.match(text, paragraph.start, paragraph.end)
+            match = _LEADING_DATE_RE().match(text, paragraph.start, paragraph.end)
             if match and (date := _date_from_match(match)):
                 break
 
     outlet = ""
     for pattern in _OUTLET_RES:
         for piece in junk:
-            found = pattern.search(piece.strip())
+            found = pattern().search(piece.strip())
             if found:
                 outlet = found.group("name").strip()
                 break
@@ -586,7 +598,7 @@ def guess_metadata(text: str, boilerplate: Sequence[Span] = ()) -> dict[str, str
     if not outlet:
         for piece in junk:
             for fingerprint, name in _OUTLET_FINGERPRINTS:
-                if fingerprint.search(piece):
+                if fingerprint().search(piece):
                     outlet = name
                     break
             if outlet:
@@ -601,7 +613,7 @@ def _guess_title(text: str, boilerplate: Sequence[Span]) -> str:
         return ""
     first = paragraphs[0]
     line = text[first.start : first.end]
-    leading_date = _LEADING_DATE_RE.match(line)
+    leading_date = _LEADING_DATE_RE().match(line)
     if leading_date and leading_date.end() < len(line):
         line = line[leading_date.end() :]
     if len(line) <= _TITLE_MAX_CHARS and not line.rstrip("”’\"')]").endswith((".", ":")):
@@ -718,7 +730,11 @@ def _article_from_text(
         if parts.front_matter is not None:
             extra = (parts.front_matter,)
     plain = blank_out(text, markup)
-    boilerplate = boilerplate_spans(plain, extra)
+    remembered = known.boilerplate if known is not None and known.chars == len(text) else None
+    if remembered is not None and all(span.end <= len(text) for span in remembered):
+        boilerplate = remembered  # an unchanged file's, found when it was listed
+    else:
+        boilerplate = boilerplate_spans(plain, extra)
     if known is not None:
         meta = {"title": known.title, "outlet": known.outlet, "date": known.date,
                 "url": known.url, "author": known.author}
@@ -827,6 +843,9 @@ class ArticleInfo:
     chars: int = field(default=0, compare=False)
     line: int = field(default=0, compare=False)
     offset: int = field(default=-1, compare=False)
+    boilerplate: tuple[Span, ...] | None = field(default=None, compare=False, repr=False)
+    """The boilerplate spans of a text or Markdown file's text, when known (None: found
+    again when the article is read)."""
 
     def metadata(self) -> dict[str, str]:
         """Title, outlet and date, as exported."""
@@ -839,8 +858,15 @@ def article_info(
     """The :class:`ArticleInfo` of a loaded article."""
     return ArticleInfo(article.id, article.path, article.title, article.outlet, article.date,
                        size, mtime_ns, sidecar, kind=article.kind, url=article.url,
-                       author=article.author, chars=len(article.text))
+                       author=article.author, chars=len(article.text),
+                       boilerplate=article.boilerplate if article.kind in _KNOWN_BOILERPLATE
+                       else None)
 
+
+#: The kinds whose boilerplate is remembered with their metadata: their text is the file's.
+#: A page's text is trafilatura's, which a new trafilatura may extract differently, and a
+#: dump's records are remembered without it.
+_KNOWN_BOILERPLATE = ("txt", "md")
 
 #: How many loaded articles a lazily loaded corpus keeps in memory (most recently used).
 LOADED_ARTICLES_KEPT = 64
@@ -882,6 +908,9 @@ class Corpus:
         self._failed: dict[str, str] = {}
         self._cache = cache
         self._lock = threading.Lock()
+        self._unverified: tuple[tuple[Path, ...], int | None] | None = None
+        """The paths and ``defer_above`` of a corpus made from its last listing, until
+        :meth:`verify` lists them again."""
 
     def __repr__(self) -> str:
         return f"<Corpus of {len(self)} articles, {len(self.skipped)} skipped>"
@@ -902,7 +931,7 @@ class Corpus:
         if info is None:
             return None
         try:
-            article = _load_known(info, self.fields)
+            article = _load_known(info, self.fields, self._cache)
         except CorpusError as error:
             self._failed[article_id] = str(error)
             return None
@@ -985,12 +1014,48 @@ class Corpus:
                     self._cache.remember(info)
                 if not todo or not any(info.pending for info in self._infos.values()):
                     self._cache.save()
+                    self._cache.save_listing(self.infos, self.skipped, self.fields)
         return updated, dropped
 
+    # -- a corpus shown from its last listing ----------------------------------------------
 
-def _load_known(info: ArticleInfo, fields: dict[str, str] | None = None) -> Article:
+    @property
+    def unverified(self) -> bool:
+        """True while the corpus is its last listing, not yet checked against its files
+        (``load_corpus(last_listing=True)``): :meth:`verify` checks it."""
+        return self._unverified is not None
+
+    def verify(self) -> bool:
+        """List the files of a corpus made from its last listing again (in a worker thread:
+        the files are looked at, those changed are read) and take the new listing. Returns
+        whether it differs from the one shown: articles added, gone, or with other metadata,
+        or other files skipped. Articles whose file changed are read again when next asked for.
+        Raises :class:`CorpusError` if a path given is gone."""
+        if self._unverified is None:
+            return False
+        paths, defer_above = self._unverified
+        fresh = load_corpus(paths, cache=self._cache, defer_above=defer_above,
+                            fields=self.fields)
+        with self._lock:
+            before = self._infos
+            changed = list(before.values()) != list(fresh._infos.values()) \
+                or [(s.path, s.reason) for s in self.skipped] \
+                != [(s.path, s.reason) for s in fresh.skipped]
+            for article_id in list(self._loaded):
+                old, new = before.get(article_id), fresh._infos.get(article_id)
+                if new is None or old is None or (old.size, old.mtime_ns, old.path) \
+                        != (new.size, new.mtime_ns, new.path):
+                    del self._loaded[article_id]
+            self._infos, self._ids, self.skipped = fresh._infos, fresh._ids, fresh.skipped
+            self._unverified = None
+        return changed
+
+
+def _load_known(info: ArticleInfo, fields: dict[str, str] | None = None,
+                cache: CorpusCache | None = None) -> Article:
     """Load an article whose metadata is known; unchanged since, the metadata is not guessed
-    again (opening an article of a 10 000-article corpus costs one file, not a re-guess)."""
+    again (opening an article of a 10 000-article corpus costs one file, not a re-guess), nor
+    the boilerplate when ``cache`` remembers it."""
     path = Path(info.path)
     if info.kind == "jsonl":
         return _load_record(info, fields or {})
@@ -1010,6 +1075,8 @@ def _load_known(info: ArticleInfo, fields: dict[str, str] | None = None) -> Arti
     if is_binary(raw):
         raise CorpusError(_binary_reason(path, raw))
     text, problems = decode(raw)
+    if info.boilerplate is None and cache is not None and info.kind in _KNOWN_BOILERPLATE:
+        info = replace(info, boilerplate=cache.boilerplate(info))
     return _article_from_text(path, info.id, text, problems, info.kind, known=info)
 
 
@@ -1136,6 +1203,19 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def _spans(value: Any) -> tuple[Span, ...] | None:
+    """Spans as the cache keeps them (``[[start, end], ...]``), or None if they are not that."""
+    if not isinstance(value, list):
+        return None
+    spans = []
+    for pair in value:
+        if not (isinstance(pair, list) and len(pair) == 2
+                and all(type(n) is int and n >= 0 for n in pair) and pair[0] <= pair[1]):
+            return None
+        spans.append(Span(pair[0], pair[1]))
+    return tuple(spans)
+
+
 class CorpusCache:
     """The metadata of a corpus, remembered between launches in one JSON file.
 
@@ -1204,6 +1284,15 @@ class CorpusCache:
             author=str(extra.get("author", "")), chars=int(extra.get("chars", 0)),
         )
 
+    def boilerplate(self, info: ArticleInfo) -> tuple[Span, ...] | None:
+        """The boilerplate remembered for the file of ``info`` while it is as ``info`` says
+        (read when its article is opened: listing a corpus does not need it), else None."""
+        entry = self._load().get(os.path.abspath(info.path))
+        if not isinstance(entry, list) or len(entry) != 8 or not isinstance(entry[7], dict) \
+                or entry[0] != info.size or entry[1] != info.mtime_ns:
+            return None
+        return _spans(entry[7].get("boilerplate"))
+
     def _valid(self, key: str, file: _Found) -> list[Any] | None:
         entry = self._load().get(key)
         if not isinstance(entry, list) or len(entry) != 8 or file.stat is None:
@@ -1245,7 +1334,9 @@ class CorpusCache:
         self._load()[os.path.abspath(info.path)] = [
             info.size, info.mtime_ns, list(sidecar) if sidecar else None,
             info.title, info.outlet, info.date, None,
-            {"kind": info.kind, "url": info.url, "author": info.author, "chars": info.chars},
+            {"kind": info.kind, "url": info.url, "author": info.author, "chars": info.chars,
+             **({"boilerplate": [[span.start, span.end] for span in info.boilerplate]}
+                if info.boilerplate is not None else {})},
         ]
         self._dirty = True
 
@@ -1275,6 +1366,51 @@ class CorpusCache:
             {"fields": fields} if fields is not None else {},
         ]
         self._dirty = True
+
+    @property
+    def listing_path(self) -> Path:
+        """Where the last listing of the corpus is kept (beside the files' metadata)."""
+        return self.path.with_name(self.path.stem + ".listing.json")
+
+    def save_listing(self, infos: Sequence[ArticleInfo], skipped: Sequence[Skipped],
+                     fields: dict[str, str]) -> None:
+        """Keep the whole listing (every article's info, in order, and the files skipped) for
+        the next launch to show at once (see ``load_corpus(last_listing=True)``); silently not,
+        if it cannot be written. A listing with metadata still to read is not kept."""
+        if any(info.pending for info in infos):
+            return
+        rows = [[i.id, str(i.path), i.title, i.outlet, i.date, i.size, i.mtime_ns,
+                 list(i.sidecar) if i.sidecar else None, i.kind, i.url, i.author, i.chars,
+                 i.line, i.offset] for i in infos]
+        data = json.dumps({
+            "version": self.VERSION, "code": _code_fingerprint(), "fields": fields,
+            "articles": rows,
+            "skipped": [[str(s.path), s.reason, s.partial] for s in skipped],
+        }, separators=(",", ":")).encode("ascii")  # ASCII: file names may hold lone surrogates
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.listing_path, data, durable=False)
+        except OSError:
+            pass
+
+    def listing(self, fields: dict[str, str]) -> tuple[list[ArticleInfo], list[Skipped]] | None:
+        """The last listing kept by :meth:`save_listing` (read with the same ``fields`` and
+        by this newsmark), or None."""
+        try:
+            data = json.loads(self.listing_path.read_bytes())
+            if not isinstance(data, dict) or data.get("version") != self.VERSION \
+                    or data.get("code") != _code_fingerprint() or data.get("fields") != fields:
+                return None
+            infos = [
+                ArticleInfo(str(i), Path(p), str(t), str(o), str(d), int(z), int(m),
+                            (int(c[0]), int(c[1])) if c else None, kind=str(k), url=str(u),
+                            author=str(a), chars=int(n), line=int(ln), offset=int(b))
+                for i, p, t, o, d, z, m, c, k, u, a, n, ln, b in data["articles"]
+            ]
+            skipped = [Skipped(Path(p), str(r), bool(f)) for p, r, f in data["skipped"]]
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+        return infos, skipped
 
     def save(self) -> None:
         """Write the cache if it changed (atomically; silently not at all if it cannot)."""
@@ -1420,6 +1556,7 @@ def load_corpus(
     cache: CorpusCache | None = None,
     defer_above: int | None = None,
     fields: dict[str, str] | None = None,
+    last_listing: bool = False,
 ) -> Corpus:
     """The corpus of the articles under ``paths`` (files, and folders searched recursively).
 
@@ -1440,8 +1577,21 @@ def load_corpus(
     as the title) and :meth:`Corpus.complete` reads them later, e.g. in a worker thread. Dumps
     are always read here (one file: a dump of 10 000 articles lists in about the time a folder
     of 10 000 files does).
+
+    With ``last_listing`` (and a ``cache``), the corpus is the one listed last time, as it was
+    then, without looking at its files: the app shows it at once and calls
+    :meth:`Corpus.verify` after its first screen, which lists the files again. (Listing
+    10 000 files and checking each against the cache is most of a large corpus's start-up.)
+    An article opened before that is still read from its file as it is now.
     """
     fields = dict(fields or {})
+    if last_listing and cache is not None and all(Path(given).exists() for given in paths):
+        listed = cache.listing(fields)
+        if listed is not None:
+            infos, skipped = listed
+            corpus = Corpus(skipped=skipped, infos=infos, cache=cache, fields=fields)
+            corpus._unverified = (tuple(Path(given) for given in paths), defer_above)
+            return corpus
     entries: list[tuple[_Found, Path]] = []
     seen: set[tuple[int, int]] = set()
     for given in paths:
@@ -1522,10 +1672,12 @@ def load_corpus(
             skipped.append(item)
         elif item is not None:
             infos.extend(item)
+    infos = _distinct_ids(infos)
+    skipped += warnings
     if cache is not None and not defer:
         cache.save()
-    return Corpus(skipped=skipped + warnings, infos=_distinct_ids(infos),
-                  cache=cache, fields=fields)
+        cache.save_listing(infos, skipped, fields)
+    return Corpus(skipped=skipped, infos=infos, cache=cache, fields=fields)
 
 
 def _dump_entry(file: _Found, key: str, cache: CorpusCache | None, fields: dict[str, str]

@@ -9,7 +9,7 @@ Every offset of a page's annotations refers to the *extracted* text, so the extr
 the same every time it is made: the options are fixed here (no date search against today's
 date, no deduplication that depends on what was seen before), and the text is kept in an
 extraction cache keyed by the file's path, size and modification time *and* by
-:data:`EXTRACTOR_VERSION` (trafilatura's version and ours). A new trafilatura that extracts a
+:func:`extractor_version` (trafilatura's version and ours). A new trafilatura that extracts a
 page differently gives a new text: the annotations re-anchor as for an edited file (exact, fuzzy
 or orphan, never moved silently), because their ``text_sha256`` no longer matches. Exports carry
 the extracted text (the native JSON's ``text``), so offsets stay checkable without the page.
@@ -17,6 +17,7 @@ the extracted text (the native JSON's ``text``), so offsets stay checkable witho
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -26,7 +27,7 @@ from typing import Any
 
 from .durable import atomic_write
 
-__all__ = ["EXTRACTOR_VERSION", "ExtractedPage", "ExtractionCache", "extract_page"]
+__all__ = ["ExtractedPage", "ExtractionCache", "extract_page", "extractor_version"]
 
 #: Bumped when what this module does with trafilatura's output changes (joining, options).
 _OUR_VERSION = "1"
@@ -49,17 +50,18 @@ def _quiet() -> None:
         logger.propagate = False
 
 
-def _extractor_version() -> str:
+@functools.cache
+def extractor_version() -> str:
+    """What makes a cached extraction: a different version means extract again.
+
+    Read when a page is first looked up, not at import: ``importlib.metadata`` costs start-up
+    time that a corpus without pages does not need to pay."""
     try:
         from importlib.metadata import version
 
         return f"trafilatura-{version('trafilatura')}+newsmark-{_OUR_VERSION}"
     except Exception:  # noqa: BLE001 - not installed: extract_page says so
         return f"trafilatura-missing+newsmark-{_OUR_VERSION}"
-
-
-#: What made a cached extraction: a different version means extract again.
-EXTRACTOR_VERSION = _extractor_version()
 
 
 class PageError(ValueError):
@@ -130,7 +132,7 @@ class ExtractionCache:
     (by default the user's cache folder, ``$XDG_CACHE_HOME/newsmark/pages`` on Linux).
 
     An entry is used only while the page's absolute path, size and modification time and
-    :data:`EXTRACTOR_VERSION` are those it was made with. Written atomically; only ever an
+    :func:`extractor_version` are those it was made with. Written atomically; only ever an
     optimisation (a cache that cannot be read or written is ignored, and the page is extracted
     again, giving the same text).
     """
@@ -154,7 +156,7 @@ class ExtractionCache:
             return None
         if not isinstance(data, dict) or [
             data.get("path"), data.get("size"), data.get("mtime_ns"), data.get("extractor")
-        ] != [os.path.abspath(path), size, mtime_ns, EXTRACTOR_VERSION]:
+        ] != [os.path.abspath(path), size, mtime_ns, extractor_version()]:
             return None
         text, meta = data.get("text"), data.get("meta")
         if not isinstance(text, str) or not isinstance(meta, dict):
@@ -165,7 +167,7 @@ class ExtractionCache:
         """Remember the extraction of ``path`` as it is now (silently not, if it cannot)."""
         data = json.dumps({
             "path": os.path.abspath(path), "size": size, "mtime_ns": mtime_ns,
-            "extractor": EXTRACTOR_VERSION, "text": page.text, "meta": page.meta,
+            "extractor": extractor_version(), "text": page.text, "meta": page.meta,
         }, ensure_ascii=False).encode("utf-8", "surrogatepass")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -88,6 +88,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import threading
 import time
 from collections import Counter
@@ -180,6 +181,16 @@ class Problem:
 # Names
 
 
+# A name that is already safe as it is (the ids and names almost every store holds): only
+# safe characters, no dot at either end, not too long, not a Windows device name.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_-](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+
+
+def _plain(name: str) -> bool:
+    return (len(name) <= _MAX_NAME and _PLAIN_NAME.fullmatch(name) is not None
+            and name.split(".")[0].upper() not in _WINDOWS_RESERVED)
+
+
 def safe_name(name: str) -> str:
     """``name`` as one file name that cannot escape its folder, reversible by :func:`unsafe_name`.
 
@@ -190,6 +201,8 @@ def safe_name(name: str) -> str:
     """
     if not name:
         raise ValueError("empty name")
+    if _plain(name):
+        return name
     out = []
     for char in name:
         if char in _SAFE:
@@ -213,6 +226,8 @@ def unsafe_name(encoded: str) -> str | None:
     """The name :func:`safe_name` turned into ``encoded``, or None if it is not such a name."""
     if not encoded or _HASH_MARK in encoded:
         return None
+    if _plain(encoded):
+        return encoded  # safe_name leaves such a name as it is
     raw = bytearray()
     i = 0
     while i < len(encoded):
