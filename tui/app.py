@@ -64,7 +64,8 @@ def write_ready_marker(path: str) -> None:
         marker.write(f"{time.perf_counter()!r} {peak}\n")
 
 
-#: Tag counts of more stored articles than this are read by a worker after the first screen.
+#: Tag counts of more stored articles than this are read by a worker after the first screen
+#: (the first rows of the list: more than a 200×50 terminal shows).
 COUNTS_AT_START = 60
 
 #: How often the open article's annotations are checked for changes made by others (seconds).
