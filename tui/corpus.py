@@ -1203,6 +1203,18 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def _remembered_boilerplate(entries: dict[str, list[Any]], info: ArticleInfo) -> Any:
+    """The boilerplate the files' metadata remembers for ``info``'s file as it was then, as
+    kept there (``[[start, end], ...]``), else None."""
+    if info.boilerplate is not None:
+        return [[span.start, span.end] for span in info.boilerplate]
+    entry = entries.get(os.path.abspath(info.path))
+    if isinstance(entry, list) and len(entry) == 8 and isinstance(entry[7], dict) \
+            and entry[0] == info.size and entry[1] == info.mtime_ns:
+        return entry[7].get("boilerplate")
+    return None
+
+
 def _spans(value: Any) -> tuple[Span, ...] | None:
     """Spans as the cache keeps them (``[[start, end], ...]``), or None if they are not that."""
     if not isinstance(value, list):
@@ -1231,6 +1243,7 @@ class CorpusCache:
         self.path = Path(path)
         self._entries: dict[str, list[Any]] | None = None
         self._dirty = False
+        self._listed: dict[str, list[Any]] = {}  # the last listing's rows, by path
 
     @classmethod
     def for_corpus(
@@ -1287,6 +1300,9 @@ class CorpusCache:
     def boilerplate(self, info: ArticleInfo) -> tuple[Span, ...] | None:
         """The boilerplate remembered for the file of ``info`` while it is as ``info`` says
         (read when its article is opened: listing a corpus does not need it), else None."""
+        row = self._listed.get(str(info.path))
+        if row is not None and row[5] == info.size and row[6] == info.mtime_ns:
+            return _spans(row[14])
         entry = self._load().get(os.path.abspath(info.path))
         if not isinstance(entry, list) or len(entry) != 8 or not isinstance(entry[7], dict) \
                 or entry[0] != info.size or entry[1] != info.mtime_ns:
@@ -1379,9 +1395,10 @@ class CorpusCache:
         if it cannot be written. A listing with metadata still to read is not kept."""
         if any(info.pending for info in infos):
             return
+        entries = self._load()
         rows = [[i.id, str(i.path), i.title, i.outlet, i.date, i.size, i.mtime_ns,
                  list(i.sidecar) if i.sidecar else None, i.kind, i.url, i.author, i.chars,
-                 i.line, i.offset] for i in infos]
+                 i.line, i.offset, _remembered_boilerplate(entries, i)] for i in infos]
         data = json.dumps({
             "version": self.VERSION, "code": _code_fingerprint(), "fields": fields,
             "articles": rows,
@@ -1401,12 +1418,16 @@ class CorpusCache:
             if not isinstance(data, dict) or data.get("version") != self.VERSION \
                     or data.get("code") != _code_fingerprint() or data.get("fields") != fields:
                 return None
+            rows = data["articles"]
             infos = [
                 ArticleInfo(str(i), Path(p), str(t), str(o), str(d), int(z), int(m),
                             (int(c[0]), int(c[1])) if c else None, kind=str(k), url=str(u),
                             author=str(a), chars=int(n), line=int(ln), offset=int(b))
-                for i, p, t, o, d, z, m, c, k, u, a, n, ln, b in data["articles"]
+                for i, p, t, o, d, z, m, c, k, u, a, n, ln, b, _ in rows
             ]
+            # The boilerplate of an article is read from here when it is opened (not the
+            # files' metadata, a larger file); not made into spans before then.
+            self._listed = {str(row[1]): row for row in rows}
             skipped = [Skipped(Path(p), str(r), bool(f)) for p, r, f in data["skipped"]]
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
