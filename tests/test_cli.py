@@ -315,3 +315,25 @@ def test_check_takes_corpus_and_names_articles_it_lacks(tmp_path: Path, seeds: P
     assert "article 'gone' is not in the corpus" in done.stdout
     assert f"{shard}: " in done.stdout and "damaged" in done.stdout
     assert run("check", "--corpus", str(tmp_path / "missing"), *store).returncode == 2
+
+
+def test_nothing_readable_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """A binary file given by name (or a folder of nothing but such files) is not an empty
+    list: the app and every command say why, in one line, and exit 2."""
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x00\x01\x02 not text")
+    folder = tmp_path / "junk"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(b"\x00\xff")
+    (folder / "b.txt").write_bytes(b"\x00\xfe")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for args, name in ((["open", str(binary)], "photo.txt"),
+                       (["list", "--corpus", str(binary)], "photo.txt"),
+                       (["list", "--corpus", str(folder)], "a.txt")):
+        result = run(*args, "--store", str(tmp_path / "store"), env=env)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        [line] = result.stderr.splitlines()
+        assert line.startswith("newsmark: no article could be read: ") and name in line
+        assert "Traceback" not in result.stderr and result.stdout == ""
+    assert "(and 1 more file(s) skipped)" in line
+    assert not (tmp_path / "store").exists()

@@ -108,9 +108,17 @@ def _corpus(paths: Sequence[Path] | None, *, defer: bool = False,
     last time, checked after the first screen; files not in the cache listed by id while their
     metadata is read then."""
     chosen = list(paths) if paths else default_corpus_paths()
-    return load_corpus(chosen, cache=CorpusCache.for_corpus(chosen),
-                       defer_above=DEFER_METADATA_ABOVE if defer else None, fields=fields,
-                       last_listing=defer)
+    corpus = load_corpus(chosen, cache=CorpusCache.for_corpus(chosen),
+                         defer_above=DEFER_METADATA_ABOVE if defer else None, fields=fields,
+                         last_listing=defer)
+    if not corpus.ids and corpus.skipped:
+        # Nothing could be read (a binary file given by name, a folder of them): say why,
+        # rather than open an empty list or print an empty table.
+        first = corpus.skipped[0]
+        more = len(corpus.skipped) - 1
+        raise UserError(f"no article could be read: {first.reason}"
+                        + (f" (and {more} more file(s) skipped)" if more else ""))
+    return corpus
 
 
 def _fields(args: argparse.Namespace) -> dict[str, str]:
