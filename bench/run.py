@@ -123,7 +123,8 @@ def _env(tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         TEXTUAL_DRIVER=HEADLESS, XDG_CONFIG_HOME=str(tmp / "xdg-config"),
-        XDG_CACHE_HOME=str(tmp / "xdg-cache"), NEWSMARK_ANNOTATOR="bench",
+        XDG_CACHE_HOME=str(tmp / "xdg-cache"), XDG_STATE_HOME=str(tmp / "xdg-state"),
+        NEWSMARK_ANNOTATOR="bench",
         PYTHONDONTWRITEBYTECODE="1",
     )
     env.pop("NEWSMARK_STORE", None)

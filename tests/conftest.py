@@ -17,6 +17,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.delenv("NEWSMARK_STORE", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     # The compare matrix scores lexically unless a test asks for the embeddings (the extra is
     # installed with the tests; embedding the seeds in every screen test would cost seconds).
     monkeypatch.setenv("NEWSMARK_SCORER", "lexical")

@@ -325,3 +325,37 @@ async def test_a_new_theme_repaints_every_line(seeds: Path, store_dir: Path) -> 
         after = [reader.render_line(y) for y in range(0, min(height, 20))]
         changed = sum(1 for a, b in zip(before, after) if a != b)
         assert changed == len(before)
+
+
+async def test_a_theme_chosen_in_the_palette_is_there_at_the_next_launch(
+    seeds: Path, store_dir: Path
+) -> None:
+    """ctrl+p → theme → a theme: the next launch opens in it (the config's theme, if it names
+    one, still wins); a damaged state file is only ignored."""
+    from tui.state import state_file
+
+    app = make_app(seeds, store_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.theme != "nord"
+        await burst(pilot, "ctrl+p", *"theme")
+        await pilot.pause(0.5)  # the palette searches its commands in a worker
+        await burst(pilot, "enter")
+        await pilot.pause(0.3)
+        await burst(pilot, *"nord")
+        await pilot.pause(0.5)
+        await burst(pilot, "enter")
+        await pilot.pause(0.3)
+        assert app.theme == "nord"
+    again = make_app(seeds, store_dir)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+    configured = make_app(seeds, store_dir, Config(theme="textual-light"))
+    async with configured.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert configured.theme == "textual-light"
+    state_file().write_text("{ not json", encoding="utf-8")
+    damaged = make_app(seeds, store_dir)
+    async with damaged.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert damaged.theme == "textual-dark"

@@ -244,16 +244,19 @@ class NewsmarkApp(App[None]):
         return self.main.query_one("#status", StatusLine)
 
     def _apply_theme(self) -> None:
-        theme = self.config.theme
-        if not theme:
-            return
+        """The config's theme, else the one last chosen in the palette (:mod:`tui.state`);
+        from then on, a theme chosen is remembered for the next launch."""
+        from .state import remember_theme, remembered_theme
+
+        theme = self.config.theme or remembered_theme()
         if theme in self.available_themes:
             self.theme = theme
-        else:
+        elif self.config.theme:  # (a remembered theme this Textual lacks: the default)
             names = ", ".join(sorted(self.available_themes))
             where = display_text(str(self.config.path or "the config"))
             self.notify(f"Unknown theme {theme!r} in {where}; "
                         f"the themes are: {names}.", severity="warning", markup=False)
+        self.watch(self, "theme", remember_theme, init=False)
 
     def on_mount(self) -> None:
         self._apply_theme()

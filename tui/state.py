@@ -1,0 +1,52 @@
+"""What the app remembers between launches that is no setting (no Textual): the theme last
+chosen in the command palette.
+
+Kept in ``state.json`` in the user's state folder (``$XDG_STATE_HOME/newsmark`` on Linux), never
+in ``newsmark.toml``, which is the user's own file. Only ever a convenience: a state file that
+cannot be read or written is ignored (and never overwritten by a failed write).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .durable import atomic_write
+
+__all__ = ["remember_theme", "remembered_theme", "state_file"]
+
+
+def state_file() -> Path:
+    """Where the state is kept (read from the environment each time, as tests set it)."""
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("newsmark", appauthor=False)) / "state.json"
+
+
+def _read() -> dict[str, Any]:
+    try:
+        data = json.loads(state_file().read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def remembered_theme() -> str | None:
+    """The theme last chosen in the palette, or None."""
+    theme = _read().get("theme")
+    return theme if isinstance(theme, str) and theme else None
+
+
+def remember_theme(name: str) -> None:
+    """Remember ``name`` as the theme last chosen (silently not, if it cannot be written)."""
+    data = _read()
+    if data.get("theme") == name:
+        return
+    data["theme"] = name
+    path = state_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(data, indent=2).encode("utf-8") + b"\n", durable=False)
+    except OSError:
+        pass
