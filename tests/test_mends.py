@@ -359,3 +359,14 @@ async def test_a_theme_chosen_in_the_palette_is_there_at_the_next_launch(
     async with damaged.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert damaged.theme == "textual-dark"
+
+
+@pytest.mark.parametrize("width", [50, 60, 79])
+async def test_under_80_columns_the_reader_stays_on_the_screen(seeds: Path, store_dir: Path,
+                                                               width: int) -> None:
+    app = make_app(seeds, store_dir)
+    async with app.run_test(size=(width, 20)) as pilot:
+        reader = await open_article(pilot, app, A002)
+        await pilot.pause()
+        assert reader.region.right <= width and reader.region.width >= 20
+        assert app.articles.region.width >= 16

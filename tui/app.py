@@ -104,7 +104,7 @@ class NewsmarkApp(App[None]):
 
     TITLE = "newsmark"
     CSS_PATH = "app.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (80, "-narrow"), (120, "-wide")]
 
     def __init__(
         self,
