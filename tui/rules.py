@@ -50,6 +50,7 @@ __all__ = [
 
 #: Classes every rule may name without defining them.
 BUILT_IN_CLASSES = ("@date", "@future-date")
+_FUTURE_DATE = "@future-date"
 TENSES = ("any", "future", "past", "not-past", "not-future")
 NEGATIONS = ("no", "yes", "any")
 #: The score of a rule that names none.
@@ -204,6 +205,19 @@ class RuleSet:
                           for tag, rules in self.tag_rules.items()
                           for name, patterns in rules.patterns.items() for pattern in patterns]
         self.needs_dates = any(rules.needs_dates for rules in self.tag_rules.values())
+        # Each tag's rules with the keys of their classes, as :meth:`fire` looks them up: a
+        # cue or pattern class is ``(tag, class)`` (a key of ``_hits``), a built-in one its
+        # name. The last item says whether the rule names ``@future-date`` (worked out only
+        # for a sentence where such a rule's head class is there: it resolves dates).
+        self._plans: list[tuple[str, list[tuple[Rule, tuple[Any, ...], tuple[Any, ...],
+                                                bool]]]] = []
+        for tag, rules in self.tag_rules.items():
+            plan = []
+            for rule in rules.rules:
+                keys = tuple(n if n in BUILT_IN_CLASSES else (tag, n) for n in rule.all)
+                unless = tuple(n if n in BUILT_IN_CLASSES else (tag, n) for n in rule.unless)
+                plan.append((rule, keys, unless, _FUTURE_DATE in keys or _FUTURE_DATE in unless))
+            self._plans.append((tag, plan))
 
     def matches(self, text: str, start: int, end: int,
                 prepared: str | None = None) -> dict[tuple[str, str], tuple[int, int]]:
@@ -280,33 +294,38 @@ class RuleSet:
         with ``spans=False`` the cue offsets are left out (given as ``-1, -1``): a caller
         that wants only which rules fired saves finding them."""
         sentence = _Sentence(text, start, end, prepared)
-        hits = self._hits(sentence)
-        built_in: dict[str, tuple[int, int]] = {}
-        if self.needs_dates and dates:
-            built_in["@date"] = (dates[0].start, dates[0].end)
-            ahead = [m for m in dates if is_ahead(m, published)]
-            if ahead:
-                built_in["@future-date"] = (ahead[0].start, ahead[0].end)
+        # The classes found: ``(tag, class) -> (first word, last word)`` of its first cue
+        # (``_hits``), and the built-in ones by name -> the span of their first date.
+        present: dict[Any, tuple[int, int]] = self._hits(sentence)
+        dated = self.needs_dates and bool(dates)
+        if dated:
+            present["@date"] = (dates[0].start, dates[0].end)
+        future_known = not dated  # "@future-date" worked out (it is absent without dates)
         result: dict[str, list[tuple[Rule, int, int]]] = {}
-        for tag, rules in self.tag_rules.items():
+        for tag, plan in self._plans:
             fired = []
-            for rule in rules.rules:
-                head = rule.all[0]
-                if (tag, head) not in hits and head not in built_in:
+            for rule, keys, unless, future in plan:
+                head = keys[0]
+                if future and not future_known and (head in present or head == _FUTURE_DATE):
+                    future_known = True
+                    for mention in dates:
+                        if is_ahead(mention, published):
+                            present[_FUTURE_DATE] = (mention.start, mention.end)
+                            break
+                if head not in present:
                     continue  # most rules stop here
-                if len(rule.all) > 1 and not all(
-                        (tag, name) in hits or name in built_in for name in rule.all[1:]):
+                if len(keys) > 1 and not all(key in present for key in keys[1:]):
                     continue
-                if rule.unless and any(
-                        (tag, name) in hits or name in built_in for name in rule.unless):
+                if unless and any(key in present for key in unless):
                     continue
-                word = -1 if head in built_in else hits[(tag, head)][0]
+                built_in = type(head) is str
+                word = -1 if built_in else present[head][0]
                 if rule.tense != "any":
                     if word >= 0:
                         tense = sentence.tense_at(word)
                     else:
-                        cue_start, cue_end = built_in[head] if head in built_in else self._span(
-                            sentence, (tag, head), hits[(tag, head)])
+                        cue_start, cue_end = present[head] if built_in else self._span(
+                            sentence, head, present[head])
                         tense = clause_tense(text, cue_start, cue_end, start, end)
                     if not _tense_matches(rule.tense, tense):
                         continue
@@ -314,17 +333,17 @@ class RuleSet:
                     if word >= 0:
                         negated = sentence.negated_at(word)
                     else:
-                        cue_start = (built_in[head] if head in built_in else self._span(
-                            sentence, (tag, head), hits[(tag, head)]))[0]
+                        cue_start = (present[head] if built_in else self._span(
+                            sentence, head, present[head]))[0]
                         negated = is_negated(text, cue_start, start, sentence.prepared)
                     if negated != (rule.negated == "yes"):
                         continue
                 if not spans:
                     cue_start = cue_end = -1
-                elif head in built_in:
-                    cue_start, cue_end = built_in[head]
+                elif built_in:
+                    cue_start, cue_end = present[head]
                 else:
-                    cue_start, cue_end = self._span(sentence, (tag, head), hits[(tag, head)])
+                    cue_start, cue_end = self._span(sentence, head, present[head])
                 fired.append((rule, cue_start, cue_end))
             if fired:
                 result[tag] = fired

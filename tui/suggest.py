@@ -31,7 +31,7 @@ import hashlib
 import math
 import os
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -208,7 +208,8 @@ class Suggestions:
         if unknown:
             raise ValueError(f"unknown suggester {unknown[0]!r}; the suggesters are "
                              + ", ".join(SOURCES))
-        self._sentences: dict[str, list[Span]] = {}
+        # Per tagged article: the starts and ends of its sentences (see _whole_sentences).
+        self._sentence_edges: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
         self._matches: dict[str, dict[str, Any]] = {}
         self._by_article: dict[str, list[Annotation]] = {}
         # The latest verdict on each (annotation, article), whoever gave it (as the matrix).
@@ -232,7 +233,7 @@ class Suggestions:
         if "dates" in self.sources:
             found += self._dates(article, sentences, mentions)
         if "outlets" in self.sources:
-            found += self._outlets(article)
+            found += self._outlets(article, sentences)
         if "own" in self.sources:
             found += self._own_tags(article, sentences)
         return _merge(found, article, mentions)
@@ -290,11 +291,11 @@ class Suggestions:
                 out.append(_suggestion(article, sentence, SCHEDULE_TAG, best, "dates"))
         return out
 
-    def _outlets(self, article: Article) -> list[Suggestion]:
+    def _outlets(self, article: Article, sentences: Sequence[Span]) -> list[Suggestion]:
         if self.corpus is None or not self._by_article:
             return []
         known = set(self.config.tag_names)
-        target_sentences: list[Span] | None = None
+        sentence_ends = [s.end for s in sentences]
         out = []
         for article_id, tagged in self._by_article.items():
             if article_id == article.id:
@@ -318,9 +319,7 @@ class Suggestions:
                 if self._whole_sentences(annotation):
                     # A tagged sentence suggests the sentence(s) its counterpart is in, not
                     # just the words the two share.
-                    if target_sentences is None:
-                        target_sentences = sentence_spans(article.plain, article.boilerplate)
-                    span = _snap(span, target_sentences)
+                    span = _snap(span, sentences, sentence_ends)
                 out.append(_suggestion(article, span, annotation.tag,
                                        round(match.score / 100, 3), "outlets"))
         return out
@@ -341,15 +340,14 @@ class Suggestions:
 
     def _whole_sentences(self, annotation: Annotation) -> bool:
         """Whether an annotation covers whole sentences of its article (as a tag by key does)."""
-        sentences = self._sentences.get(annotation.article_id)
-        if sentences is None:
+        edges = self._sentence_edges.get(annotation.article_id)
+        if edges is None:  # once per tagged article, not once per annotation and article
             article = self.corpus.get(annotation.article_id) if self.corpus else None
             sentences = [] if article is None else sentence_spans(article.plain,
                                                                   article.boilerplate)
-            self._sentences[annotation.article_id] = sentences
-        starts = {s.start for s in sentences}
-        ends = {s.end for s in sentences}
-        return annotation.start in starts and annotation.end in ends
+            edges = self._sentence_edges[annotation.article_id] = (
+                frozenset(s.start for s in sentences), frozenset(s.end for s in sentences))
+        return annotation.start in edges[0] and annotation.end in edges[1]
 
     def _own_tags(self, article: Article, sentences: Sequence[Span]) -> list[Suggestion]:
         profiles = self._own_profiles()
@@ -487,10 +485,20 @@ def _suggestion(article: Article, span: Span, tag: str, score: float, source: st
                       score, source)
 
 
-def _snap(span: Span, sentences: Sequence[Span]) -> Span:
-    """``span`` widened to the sentences it covers at least half of (itself if none)."""
-    covered = [s for s in sentences if _same_passage(span, s) and (
-        min(span.end, s.end) - max(span.start, s.start)) * 2 >= len(s)]
+def _snap(span: Span, sentences: Sequence[Span], ends: Sequence[int]) -> Span:
+    """``span`` widened to the sentences it covers at least half of (itself if none).
+
+    ``sentences`` are sorted and do not overlap; ``ends`` are their ends. Only the sentences
+    that overlap ``span`` are looked at (found by bisection).
+    """
+    covered = []
+    for index in range(bisect_right(ends, span.start), len(sentences)):
+        s = sentences[index]
+        if s.start >= span.end:
+            break
+        shared = min(span.end, s.end) - max(span.start, s.start)
+        if _same_passage(span, s) and shared * 2 >= len(s):
+            covered.append(s)
     if not covered:
         return span
     return Span(min(covered[0].start, span.start), max(covered[-1].end, span.end))
