@@ -55,6 +55,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -189,6 +190,68 @@ def _joined(text: str, runs: list[list[int]]) -> tuple[str, list[int]]:
     return "".join(parts), where
 
 
+
+
+def _fold_sentences(text: str, sentences: Sequence[Span]) -> tuple[str, list[int]] | None:
+    """What :meth:`_Folded.of` makes of ``sentences`` (each :func:`fold`-ed, joined by one
+    space, with the offset of every folded character), from array operations over the
+    whole text instead of a Python step per word. None when the text holds a combining mark
+    or a letter whose case folding is longer than itself: then :func:`fold` is the way.
+
+    The folded characters are the letters and digits inside sentences (at their offsets);
+    a space stands between two runs of them in one sentence (at the offset where the first
+    run ends) and between two sentences (at the offset where the second one's first begins).
+    """
+    import numpy as np  # with the index (tui.lexical): not at start-up
+
+    if not sentences:
+        return "", []
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    alnum = _ascii_alnum()[np.minimum(codes, 127)] & (codes < 128)
+    # Letters and digits beyond ASCII, each with its case folding (one character, or the
+    # text is not for this path).
+    others: dict[int, int] = {}
+    for code in np.unique(codes[codes >= 0x80]).tolist():
+        ch = chr(code)
+        if ch >= "\u0300" and _is_mark(ch):
+            return None
+        if ch.isalnum():
+            folded = ch.casefold()
+            if len(folded) != 1:
+                return None
+            others[code] = ord(folded)
+    if others:
+        alnum |= np.isin(codes, np.array(list(others), dtype=np.uint32))
+    starts = np.array([s.start for s in sentences], dtype=np.int64)
+    ends = np.array([s.end for s in sentences], dtype=np.int64)
+    found = np.flatnonzero(alnum)
+    owner = np.searchsorted(starts, found, side="right") - 1
+    inside = (owner >= 0) & (found < ends[np.maximum(owner, 0)])
+    kept, owner = found[inside], owner[inside]
+    same = owner[1:] == owner[:-1]
+    inner = kept[:-1][same & (np.diff(kept) > 1)] + 1
+    joins = kept[1:][~same]
+    # Sorted by offset, a joining space before the character at its offset: key 2·offset
+    # for a space, 2·offset + 1 for a character.
+    keys = np.sort(np.concatenate((kept * 2 + 1, inner * 2, joins * 2)))
+    where = keys >> 1
+    chars = codes[where]
+    upper = (chars >= 65) & (chars <= 90)
+    chars[upper] += 32
+    for code, folded in others.items():
+        if folded != code:
+            chars[chars == code] = folded
+    chars[(keys & 1) == 0] = 32
+    return chars.tobytes().decode("utf-32-le", "surrogatepass"), where.tolist()
+
+
+@lru_cache(maxsize=1)
+def _ascii_alnum() -> np.ndarray:
+    import numpy as np
+
+    return np.array([chr(code).isalnum() for code in range(128)], dtype=bool)
+
+
 # --------------------------------------------------------------------------- matches
 
 
@@ -240,10 +303,15 @@ class _Folded:
     where: list[int]
 
     @classmethod
-    def of(cls, article: Article) -> _Folded:
+    def of(cls, article: Article, sentences: Sequence[Span] | None = None) -> _Folded:
+        if sentences is None:
+            sentences = sentence_spans(article.plain, article.boilerplate)
+        fast = _fold_sentences(article.text, sentences)
+        if fast is not None:
+            return cls(article, *fast)
         parts: list[str] = []
         where: list[int] = []
-        for sentence in sentence_spans(article.plain, article.boilerplate):
+        for sentence in sentences:
             folded, offsets = fold(article.text, sentence.start, sentence.end)
             if not folded:
                 continue
@@ -258,9 +326,16 @@ class _Folded:
         """The article span of folded ``[start, end)``, widened to whole words."""
         first = self.where[start]
         last = self.where[end - 1] + 1
-        words = word_spans(self.article.text, Span(first, last))
-        if words:
-            first, last = min(first, words[0].start), max(last, words[-1].end)
+        # Only the words at the two edges matter: those holding the first and the last
+        # character (each found within its own run of non-space characters, as when the
+        # whole span is split into words).
+        text = self.article.text
+        head = word_spans(text, Span(first, first + 1))
+        tail = word_spans(text, Span(last - 1, last)) if last - 1 > first else head
+        if head:
+            first = min(first, head[0].start)
+        if tail:
+            last = max(last, tail[-1].end)
         return Span(first, last)
 
     def find_words(self, needle: str) -> int:
@@ -340,15 +415,15 @@ class Aligner:
         self._unit_texts: dict[int, str] = {}
         self._lock = threading.RLock()
 
-    def folded(self, article_id: str) -> _Folded:
+    def folded(self, article_id: str, sentences: Sequence[Span] | None = None) -> _Folded:
         """The folded form of an article (computed once; :meth:`prepare` folds it again when
-        its file changed)."""
+        its file changed). ``sentences`` are its sentences, if the caller has them."""
         found = self._folded.get(article_id)
         if found is None:
             article = self.corpus.get(article_id)
             if article is None:
                 raise KeyError(article_id)
-            found = self._folded[article_id] = _Folded.of(article)
+            found = self._folded[article_id] = _Folded.of(article, sentences)
         return found
 
     def _versions(self) -> tuple[tuple[object, ...], ...]:
@@ -385,8 +460,10 @@ class Aligner:
             for done, article in enumerate(articles, 1):
                 if cancelled is not None and cancelled():
                     return False
-                self.folded(article.id)
-                index.add(article)
+                sentences = sentence_spans(article.plain, article.boilerplate)
+                # Folded from the article in hand (the corpus keeps only the last few read).
+                self._folded[article.id] = _Folded.of(article, sentences)
+                index.add(article, sentences)
                 if progress is not None:
                     progress(done, len(articles))
             index.freeze()

@@ -42,7 +42,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .model import Article
+from .model import Article, Span
 from .sentences import sentence_spans
 
 __all__ = [
@@ -96,18 +96,32 @@ def _stemmer():  # noqa: ANN202 - PyStemmer has no type hints
     return Stemmer.Stemmer("english")
 
 
+#: Stems already computed (the stemmer is deterministic; a dictionary lookup costs a third
+#: of a call into it). Cleared when it grows past :data:`_STEM_MEMO_SIZE` words.
+_STEMS: dict[str, str] = {}
+_STEM_MEMO_SIZE = 200_000
+
+
+def _stem(word: str) -> str:
+    found = _STEMS.get(word)
+    if found is None:
+        if len(_STEMS) >= _STEM_MEMO_SIZE:
+            _STEMS.clear()
+        found = _STEMS[word] = _stemmer().stemWord(word)
+    return found
+
+
 def content_terms(text: str) -> list[str]:
     """The stemmed content words of ``text``, in order (repeats kept)."""
-    stem = _stemmer().stemWord
+    stems = _STEMS
     terms: list[str] = []
-    for found in _TERM_RE.finditer(text.casefold()):
-        word = found.group()
+    for word in _TERM_RE.findall(text.casefold()):
         if word[0].isdigit():
             # A separator between digits is a thousands or decimal mark: 60,000 is 60000,
             # 9.6 stays 9.6 (outlets write both 9.6bn and 9.6 billion).
             terms.append(word.replace(",", "") if "," in word else word)
         elif len(word) > 1 and word not in STOPWORDS:
-            terms.append(stem(word))
+            terms.append(stems.get(word) or _stem(word))
     return terms
 
 
@@ -150,21 +164,38 @@ class Unit:
     sentences: tuple[int, ...]
 
 
-def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentence ``text[start:end]`` cut at its clause breaks (every piece, however short).
+
+    The breaks are punctuation, dashes and quote marks with the spaces at them: no word and
+    no cue of :func:`negated` crosses one, so the pieces' terms, in order, are the sentence's.
+    """
     pieces: list[tuple[int, int]] = []
     position = start
     for found in _CLAUSE_BREAK_RE.finditer(text, start, end):
         pieces.append((position, found.start()))
         position = found.end()
     pieces.append((position, end))
+    return pieces
+
+
+def _kept_clauses(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
     kept = [(a, b) for a, b in pieces if len(_WORD_RE.findall(text, a, b)) >= CLAUSE_WORDS]
     return kept if len(kept) > 1 else []
 
 
-def units_of(article: Article) -> list[Unit]:
-    """The units of an article: sentences first, then adjacent pairs, then clauses."""
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return _kept_clauses(text, _pieces(text, start, end))
+
+
+def units_of(article: Article, sentences: Sequence[Span] | None = None) -> list[Unit]:
+    """The units of an article: sentences first, then adjacent pairs, then clauses.
+
+    ``sentences`` are the article's sentences, if the caller has them already.
+    """
     text = article.text
-    sentences = sentence_spans(article.plain, article.boilerplate)
+    if sentences is None:
+        sentences = sentence_spans(article.plain, article.boilerplate)
     units = [Unit(article.id, s.start, s.end, "sentence", (n,)) for n, s in enumerate(sentences)]
     for n, (first, second) in enumerate(zip(sentences, sentences[1:], strict=False)):
         if "\n" not in text[first.end : second.start]:
@@ -173,6 +204,23 @@ def units_of(article: Article) -> list[Unit]:
         units.extend(Unit(article.id, a, b, "clause", (n,))
                      for a, b in _clauses(text, sentence.start, sentence.end))
     return units
+
+
+def _pair_negated(text: str, first: Unit, second: Unit, negated_sentences: Sequence[bool]
+                  ) -> bool:
+    """:func:`negated` of the pair of sentences ``first`` and ``second``, from theirs.
+
+    Every cue is made of word characters, apostrophes and single spaces. When only
+    whitespace lies between the two and the first ends on none of those (its full stop or
+    closing quote), no cue can cross from one into the other, and the words at their edges
+    have the same boundaries as in each alone.
+    """
+    either = negated_sentences[first.sentences[0]] or negated_sentences[second.sentences[0]]
+    last = text[first.end - 1]
+    gap = text[first.end : second.start]
+    if (not gap or gap.isspace()) and not (last.isalnum() or last in "_'’"):
+        return either
+    return negated(text[first.start : second.end])
 
 
 # --------------------------------------------------------------------------- the index
@@ -204,10 +252,12 @@ class LexicalIndex:
         return len(self.units)
 
     def _terms(self, text: str) -> list[str]:
-        terms = content_terms(text)
+        return self._with_prefixes(content_terms(text))
+
+    def _with_prefixes(self, terms: list[str]) -> list[str]:
         if self.prefix:
             size = self.prefix
-            terms += ["^" + t[:size] for t in terms if len(t) > size and not t[0].isdigit()]
+            terms = terms + ["^" + t[:size] for t in terms if len(t) > size and not t[0].isdigit()]
         return terms
 
     def _term_ids(self, terms: Iterable[str], grow: bool) -> np.ndarray:
@@ -223,28 +273,58 @@ class LexicalIndex:
             ids.add(found)
         return np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
 
-    def add(self, article: Article) -> None:
-        """Index the units of one article (before :meth:`freeze`)."""
+    def add(self, article: Article, sentences: Sequence[Span] | None = None) -> None:
+        """Index the units of one article (before :meth:`freeze`). ``sentences`` are its
+        sentences (:func:`tui.sentences.sentence_spans` of its plain text), if at hand."""
         if self._frozen:
             raise RuntimeError("the index is frozen")
         text = article.text
         first = len(self.units)
-        units = units_of(article)
-        sentence_terms: dict[int, list[str]] = {}
+        if sentences is None:
+            sentences = sentence_spans(article.plain, article.boilerplate)
+        article_id = article.id
+        # The units as units_of makes them; each sentence's terms are those of its pieces
+        # (see _pieces), so a clause's are not read again.
+        units = [Unit(article_id, s.start, s.end, "sentence", (n,))
+                 for n, s in enumerate(sentences)]
+        pieces = [_pieces(text, s.start, s.end) for s in sentences]
+        piece_terms = [[content_terms(text[a:b]) for a, b in cut] for cut in pieces]
+        for n, (one, two) in enumerate(zip(sentences, sentences[1:], strict=False)):
+            if "\n" not in text[one.end : two.start]:
+                units.append(Unit(article_id, one.start, two.end, "pair", (n, n + 1)))
+        clause_terms: list[list[str]] = []
+        for n, cut in enumerate(pieces):
+            kept = _kept_clauses(text, cut)
+            if kept:
+                terms_of = dict(zip(cut, piece_terms[n], strict=True))
+                for a, b in kept:
+                    units.append(Unit(article_id, a, b, "clause", (n,)))
+                    clause_terms.append(terms_of[(a, b)])
+        sentence_terms = [self._with_prefixes([t for part in parts for t in part])
+                          for parts in piece_terms]
+        sentence_negated: list[bool] = []
+        clauses = iter(clause_terms)
         for unit in units:
+            number = unit.sentences[0]
             if unit.kind == "sentence":
-                terms = sentence_terms[unit.sentences[0]] = self._terms(text[unit.start:unit.end])
+                terms = sentence_terms[number]
+                is_negated = negated(text[unit.start : unit.end])
+                sentence_negated.append(is_negated)
             elif unit.kind == "pair":
-                terms = sentence_terms[unit.sentences[0]] + sentence_terms[unit.sentences[1]]
+                terms = sentence_terms[number] + sentence_terms[unit.sentences[1]]
+                is_negated = _pair_negated(text, units[number], units[unit.sentences[1]],
+                                           sentence_negated)
             else:
-                terms = self._terms(text[unit.start : unit.end])
+                terms = self._with_prefixes(next(clauses))
+                # A cue in a clause is one in its sentence (no cue crosses a break).
+                is_negated = sentence_negated[number] and negated(text[unit.start : unit.end])
             ids = self._term_ids(terms, grow=True)
             if unit.kind == "sentence":
                 self._sentences += 1
                 for term in ids.tolist():
                     self._sentence_df[term] += 1
             self._unit_terms.append(ids)
-            self.negated.append(negated(text[unit.start : unit.end]))
+            self.negated.append(is_negated)
         self.units.extend(units)
         self.ranges[article.id] = (first, len(self.units))
 
