@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tui.compare import Aligner, _fold_sentences, _Folded, fold
 from tui.config import Config
 from tui.corpus import load_corpus
-from tui.dates import find_dates
+from tui.dates import _CLAUSE_BREAK, _last_break, _next_break, find_dates
 from tui.lexical import LexicalIndex, content_terms, negated, units_of
 from tui.model import Article, Span
 from tui.rules import RuleSet, default_rules, prepare
@@ -273,3 +273,53 @@ def test_the_outlets_suggester_reads_each_tagged_article_once(
     # edges), however many annotations and articles there are.
     assert len(calls) == len(articles) - 1 + 1
     assert isinstance(engine._aligner, Aligner)
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def breaks_by_regex(window: str, left: int) -> int:
+    clause_start = left
+    for found in _CLAUSE_BREAK.finditer(window):
+        clause_start = left + found.end()
+    return clause_start
+
+
+def first_break_by_regex(text: str, start: int, stop: int) -> int:
+    found = _CLAUSE_BREAK.search(text, start, stop)
+    return found.start() if found else stop
+
+
+CLAUSE_PIECES = (*PIECES, "which", "Which", "WHO", "whom", "whereas", "somewhere", "but",
+                 "although", "though", "because", "after", "before", "when", "followed by",
+                 "as well as", "alias well as", "xfollowed by", "ſince", "becauſe", "Kelvin",
+                 "who_", "_who", "2who")
+clause_text = st.lists(st.sampled_from(CLAUSE_PIECES), min_size=0, max_size=40).map(
+    lambda parts: "".join(p + (" " if n % 3 else "") for n, p in enumerate(parts)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(clause_text, st.text(max_size=120)), st.integers(0, 300), st.integers(0, 300))
+def test_clause_breaks_read_in_two_passes_are_the_regex_s(text: str, a: int, b: int) -> None:
+    start, stop = sorted((min(a, len(text)), min(b, len(text))))
+    window = text[start:stop]
+    assert _last_break(window, start) == breaks_by_regex(window, start)
+    assert _next_break(text, start, stop) == first_break_by_regex(text, start, stop)
+
+
+def test_dates_on_the_seeds_and_hostile_text_keep_their_tense() -> None:
+    """The mentions, their tense and dates on real text, as the clause regex reads them."""
+    import tui.dates as dates
+
+    texts = [a.text for a in seed_articles()] + hostile_texts()
+    found = [[(m.start, m.end, m.tense, m.when and m.when.iso)
+              for m in find_dates(t, "2021-12-31")] for t in texts]
+    original = (dates._last_break, dates._next_break)
+    try:
+        dates._last_break, dates._next_break = breaks_by_regex, first_break_by_regex
+        again = [[(m.start, m.end, m.tense, m.when and m.when.iso)
+                  for m in find_dates(t, "2021-12-31")] for t in texts]
+    finally:
+        dates._last_break, dates._next_break = original
+    assert found == again
+    assert any(row for row in found)
