@@ -210,6 +210,7 @@ class Suggestions:
                              + ", ".join(SOURCES))
         # Per tagged article: the starts and ends of its sentences (see _whole_sentences).
         self._sentence_edges: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
+        self._whole: dict[str, bool] = {}  # per annotation id: _whole_sentences
         self._matches: dict[str, dict[str, Any]] = {}
         self._by_article: dict[str, list[Annotation]] = {}
         # The latest verdict on each (annotation, article), whoever gave it (as the matrix).
@@ -316,7 +317,10 @@ class Suggestions:
                         or match.score < OUTLET_MIN_SCORE):
                     continue
                 span = match.span
-                if self._whole_sentences(annotation):
+                whole = self._whole.get(annotation.id)
+                if whole is None:
+                    whole = self._whole[annotation.id] = self._whole_sentences(annotation)
+                if whole:
                     # A tagged sentence suggests the sentence(s) its counterpart is in, not
                     # just the words the two share.
                     span = _snap(span, sentences, sentence_ends)
