@@ -205,3 +205,21 @@ def test_the_last_listing_is_shown_then_verified(tmp_path: Path, seeds: Path) ->
     # Other --field settings are another listing.
     other = load_corpus([folder], cache=cache(), last_listing=True, fields={"text": "body"})
     assert not other.unverified
+
+
+def test_the_last_listing_keeps_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    odd = os.fsdecode(b"caf\xe9 report.txt")  # a Latin-1 name: a lone surrogate in Python
+    (folder / odd).write_text("A report\n\nIt says something.\n", encoding="utf-8")
+    (folder / "plain.txt").write_text("Another\n\nIt says more.\n", encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    first = load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache_dir))
+    shown = load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache_dir),
+                        last_listing=True)
+    assert shown.unverified and list(shown.ids) == list(first.ids)
+    odd_id = next(i for i in shown.ids if i != "plain")
+    assert shown.info(odd_id).path == folder / odd
+    article = shown.get(odd_id)
+    assert article is not None and article.text.startswith("A report")
+    assert shown.verify() is False

