@@ -11,6 +11,9 @@ and reports; the app turns keys into session calls and tells the widgets what ch
   list's ``highlighted``), which Textual calls at once, in order.
 - The session notifies the app of every change it made, from whichever screen, and the app
   updates the reader, the panel and the list's counts.
+- Suggestions are computed in a worker thread, one article at a time; the session says what to
+  compute and drops what comes back too late (:meth:`Session.suggestions_computed`), and the
+  app tells the reader which to mark.
 
 A change is shown as saved only after the store has it on disk.
 """
@@ -38,7 +41,7 @@ from .corpus import ArticleInfo, Corpus, CorpusError, Skipped
 from .keys import TAG_SLOTS, Key, by_id, display_keys, effective, tag_keymap
 from .layout import display_text
 from .model import Annotation, Article, Span
-from .session import Outcome, Session
+from .session import ComputedSuggestions, Outcome, Session, SuggestionRequest
 from .store import DamagedFileError, Store, StoreError
 from .styles import Looks
 from .team import ArticleSummary, View
@@ -128,6 +131,8 @@ class NewsmarkApp(App[None]):
         """Binding id → keys: the tag set's keys and the config's ``[keys]``."""
         self.typeahead = TypeAhead(self, self._route, self._effect)
         self._refreshed: set[str] = set()
+        self._suggestions_shown = -1
+        """The session's suggestions_version the reader last drew."""
         self._team_seen = False
         """Whether anyone else's work is in the store (the list and legend then say whose
         tags are which; one annotator alone sees neither)."""
@@ -491,6 +496,8 @@ class NewsmarkApp(App[None]):
             return
         self._show_view()
         self.reader.show_article(article, self.session.placed)
+        self._suggestions_shown = -1
+        self._follow_suggestions()
         self.panel.set_annotations(self.session.annotations)
         self._header(article)
         if article.problems:
@@ -525,6 +532,14 @@ class NewsmarkApp(App[None]):
             header.append(display_text(article.title or article.id), style="bold")
             details = " · ".join(x for x in (article.outlet, article.date, article.id) if x)
             header.append(f"  {display_text(details)}", style="dim")
+            session = self.session
+            if session.suggesting and session.view.editable:
+                if not session.suggestions_ready:
+                    header.append("  · suggesting…", style="dim")
+                else:
+                    count = len(session.suggestions)
+                    header.append(f"  · {count} suggested" if count else "  · none suggested",
+                                  style="dim")
         # One line of fixed height (app.tcss): no layout pass for a new title.
         self.main.query_one("#article-header", Static).update(header, layout=False)
 
@@ -567,7 +582,11 @@ class NewsmarkApp(App[None]):
         self.status_line.say(message, error=error)
 
     def _report(self, outcome: Outcome) -> Outcome:
-        """Show what an operation said; keep the read-only banner true."""
+        """Show what an operation said; keep the read-only banner true; select the passage it
+        says to go to."""
+        if outcome.goto is not None:
+            self.reader.active_id = None
+            self.reader.select(outcome.goto)
         if outcome.message or outcome.error:
             self.status(outcome.message, error=outcome.error)
         self._show_banner()
@@ -587,6 +606,7 @@ class NewsmarkApp(App[None]):
     def _session_changed(self, outcome: Outcome) -> None:
         """The session changed annotations (from any screen): update what shows them."""
         session = self.session
+        self._follow_suggestions()
         for article_id in outcome.changed:
             self._refreshed.add(article_id)
             self._show_summary(article_id, session.summary(article_id))
@@ -614,6 +634,69 @@ class NewsmarkApp(App[None]):
         """Show changes made by other processes (a colleague, a ``git pull``)."""
         self.session.reload_if_changed()
 
+    # ----------------------------------------------------------------- suggestions
+
+    def _follow_suggestions(self) -> None:
+        """Draw the session's suggestions if they changed; start a worker if they are due."""
+        session = self.session
+        if session.suggestions_version != self._suggestions_shown:
+            self._suggestions_shown = session.suggestions_version
+            self.reader.set_suggestions(session.suggestions)
+            self._header(session.article)
+        request = session.suggestion_request()
+        if request is not None:
+            self._suggest(request)
+
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def _suggest(self, request: SuggestionRequest) -> None:
+        """Compute the suggestions of one article (in a thread: the reader never waits)."""
+        try:
+            computed = self.session.compute_suggestions(request)
+        except Exception as error:  # noqa: BLE001 - a bad rule must not take the reader down
+            self.call_from_thread(self.status, f"Suggestions could not be made: {error}",
+                                  error=True)
+            return
+        self.call_from_thread(self._suggested, computed)
+
+    def _suggested(self, computed: ComputedSuggestions) -> None:
+        # Taken, or dropped as stale (then asked for again if still wanted).
+        self.session.suggestions_computed(computed)
+        self._follow_suggestions()
+
+    def action_accept_suggestion(self) -> None:
+        """Accept the suggestion under the cursor (then the next one is selected)."""
+        self._report(self.session.accept_suggestion(self.reader.selection))
+
+    def action_accept_all(self) -> None:
+        """Accept every suggestion of the source under the cursor, after saying how many."""
+        from .screens.confirm import ConfirmScreen
+
+        plan = self.session.plan_accept_all(self.reader.selection)
+        if not plan.ask:
+            self._report(plan)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._report(self.session.accept_all(plan.plan))
+            else:
+                self.status("Nothing accepted.")
+
+        self.push_screen(ConfirmScreen(plan.ask), answered)
+
+    def action_next_suggestion(self) -> None:
+        """Select the next suggestion."""
+        self._report(self.session.step_suggestion(self.reader.selection, +1))
+
+    def action_previous_suggestion(self) -> None:
+        """Select the previous suggestion."""
+        self._report(self.session.step_suggestion(self.reader.selection, -1))
+
+    def action_toggle_suggestions(self) -> None:
+        """Show or hide the suggestions."""
+        self._report(self.session.toggle_suggestions())
+        self._follow_suggestions()
+
     # ----------------------------------------------------------------- tagging
 
     def _target(self) -> Annotation | None:
@@ -631,9 +714,15 @@ class NewsmarkApp(App[None]):
             reader.active_id = outcome.select.id
 
     def action_untag(self) -> None:
-        """Remove the tag under the cursor."""
-        if self.reader.selection is not None:
-            self._report(self.session.untag(self._target()))
+        """Remove my tag under the cursor; where I have none, reject the suggestion there."""
+        selection = self.reader.selection
+        if selection is None:
+            return
+        target = self._target()
+        if target is None and self.session.suggestion_at(selection) is not None:
+            self._report(self.session.reject_suggestion(selection))
+            return
+        self._report(self.session.untag(target))
 
     def _refuse_read_only(self, target: Annotation | None) -> bool:
         """Say so and return True when ``target`` (or, with none, the view) is read-only."""
@@ -825,6 +914,7 @@ class NewsmarkApp(App[None]):
         self._report(self.session.cycle_view())
         self._show_view()
         self._recount()
+        self._follow_suggestions()
 
     def _set_view(self, view: View) -> None:
         if view != self.session.view:

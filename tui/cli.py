@@ -640,14 +640,14 @@ def _embedding_progress() -> Callable[[int, int], None]:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print the tag counts per article, outlet, day and annotator, and per suggester."""
-    from .stats import compute_stats, stats_json, stats_table, suggestions_table
+    from .stats import compute_stats, stats_json, stats_table, suggestion_counts, suggestions_table
 
     config = _load_config(args)
     corpus = _corpus_of(args)
     store = _store(args)
     annotations, code = _read_all(corpus, store)
     stats = compute_stats(corpus, annotations, config.tag_names)
-    counts = _suggestion_counts(config, corpus, store, annotations)
+    counts = suggestion_counts(config, corpus, store, annotations, store.annotator)
     if args.format == "json":
         sys.stdout.write(stats_json(stats, counts))
     else:
@@ -655,29 +655,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
         sys.stdout.write(stats_table(stats, labels))
         sys.stdout.write("\n" + suggestions_table(counts))
     return code
-
-
-def _suggestion_counts(config: Config, corpus: Corpus, store: Store,
-                       annotations: Sequence[Annotation]) -> list:
-    """Per suggester and tag, over every annotator: accepted, rejected, and still shown to
-    the store's annotator (the suggesters run for that)."""
-    from .links import corpus_links
-    from .suggest import Rejection, Suggestions, pending, source_counts
-
-    engine = Suggestions(config, sources=config.suggest.sources, corpus=corpus,
-                         annotations=annotations, annotator=store.annotator,
-                         links=corpus_links(store, corpus))
-    rejections: list[Rejection] = []
-    shown = []
-    for article in corpus:
-        records = store_rejection_records(store, article.id)
-        rejections += [Rejection.from_dict(r) for r in records]
-        mine = [a for a in annotations if a.article_id == article.id
-                and a.annotator == store.annotator]
-        keys = {r.key for r in rejections if r.annotator == store.annotator}
-        shown += [s for s in pending(engine.for_article(article), mine, keys)
-                  if s.score >= config.suggest.min_score]
-    return source_counts(annotations, rejections, shown)
 
 
 def _team_selection(args: argparse.Namespace, config: Config, corpus: Corpus) -> list[str]:

@@ -99,7 +99,8 @@ KEYS: tuple[Key, ...] = (
         for slot in range(1, TAG_SLOTS + 1)
     ),
     _k("untag", "x", "app.untag", "Untag", "Annotate", "reader", show=True,
-       help="Remove the tag under the cursor"),
+       help="Remove your tag under the cursor; where you have none, reject the suggestion "
+            "there (it is never suggested to you again)"),
     _k("retag", "r", "app.retag", "Retag", "Annotate", "reader",
        help="Change the tag under the cursor to another (a one-key picker)", routes=True),
     _k("note", "e", "app.note", "Note", "Annotate", "reader",
@@ -110,6 +111,20 @@ KEYS: tuple[Key, ...] = (
     _k("undo", "u", "app.undo", "Undo", "Annotate", "main", show=True,
        help="Undo the last change of the session (add, remove, retag, note, resize)"),
     _k("redo", "ctrl+r", "app.redo", "Redo", "Annotate", "main", help="Redo what was undone"),
+    # ------------------------------------------------------------------ suggestions
+    _k("accept", "y", "app.accept_suggestion", "Accept", "Suggest", "reader",
+       help="Accept the suggestion under the cursor: it becomes your tag (then the next "
+            "suggestion)"),
+    _k("accept_all", "Y", "app.accept_all", "Accept all", "Suggest", "reader", routes=True,
+       help="Accept every suggestion of this one's source in the article (asks first, "
+            "with the count)"),
+    _k("next_suggestion", "full_stop", "app.next_suggestion", "Next suggestion", "Suggest",
+       "reader", key_display=".", help="Go to the next suggestion"),
+    _k("previous_suggestion", "comma", "app.previous_suggestion", "Previous suggestion",
+       "Suggest", "reader", key_display=",", help="Go to the previous suggestion"),
+    _k("suggestions", "S", "app.toggle_suggestions", "Suggestions", "Suggest", "main",
+       help="Show or hide the suggestions (lower-case letters in the gutter, underlined "
+            "passages)"),
     # ------------------------------------------------------------------ moving in the reader
     _k("next_sentence", "j,down", "next_sentence", "Next", "Move", "reader", show=True,
        key_display="j", help="Next sentence"),
@@ -351,7 +366,7 @@ KEY_NAMES = {
     "question_mark": "?", "pagedown": "PgDn", "pageup": "PgUp", "slash": "/",
     "left_square_bracket": "[", "right_square_bracket": "]", "left_curly_bracket": "{",
     "right_curly_bracket": "}", "greater_than_sign": ">", "less_than_sign": "<",
-    "equals_sign": "=", "escape": "esc", "space": "space",
+    "equals_sign": "=", "escape": "esc", "space": "space", "full_stop": ".", "comma": ",",
 }
 
 #: Key names Textual gives to some characters (the rest follow their Unicode names).
@@ -455,6 +470,8 @@ README_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Move", "reader", ("Move",)),
     ("Select", "reader", ("Select",)),
     ("Search", "reader", ("Search",)),
+    ("Suggestions", "reader", ("Suggest",)),
+    ("Suggestions", "main", ("Suggest",)),
     ("Articles", "list", ("Articles",)),
     ("List filter", "filter", ("Articles",)),
     ("Panel", "main", ("Panel",)),

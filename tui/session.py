@@ -3,27 +3,40 @@
 A :class:`Session` holds the open article and its annotations as stored (placed in the current
 text, orphans aside), the undo history, the note waiting for the next tag, and whether the store
 or the article's shards can be written. Every operation (tag, untag, retag, note, resize, undo,
-redo, propagate, settle a compare cell) writes to the store first and returns an
-:class:`Outcome`: which articles' annotations changed, what to select, and the words for the
-status line. The app turns keys into these calls and tells its widgets what changed; nothing
-here knows of a screen.
+redo, propagate, settle a compare cell, accept or reject a suggestion) writes to the store first
+and returns an :class:`Outcome`: which articles' annotations changed, what to select, and the
+words for the status line. The app turns keys into these calls and tells its widgets what
+changed; nothing here knows of a screen.
+
+The session also owns the open article's **suggestions** (:mod:`tui.suggest`): a worker asks
+:meth:`Session.suggestion_request` what to compute, computes it with
+:meth:`Session.compute_suggestions` (thread-safe, reads the store) and hands it back to
+:meth:`Session.suggestions_computed`, which drops a result for an article no longer open or made
+before a change that matters. What is shown (:attr:`Session.suggestions`) is what is neither
+accepted (one of my tags on the passage), rejected (a :class:`~tui.suggest.Rejection` in my
+shard) nor under ``[suggest] min_score``; it follows every change at once, without a worker.
 
 A change is reported as saved only after the store has it on disk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .config import Config
 from .corpus import Corpus
 from .editing import annotation_under, shorten
-from .history import Batch, Change, History, LinkChange, apply
+from .history import REJECTIONS, Batch, Change, History, LinkChange, RejectionChange, apply
 from .links import LINKS, Link
 from .model import Annotation, Article, Span, sort_key, utc_now
 from .store import DamagedFileError, ReadOnlyStoreError, Store, StoreError
 from .team import ArticleSummary, View, initials, is_done, mark_done, next_view, summarise
+
+if TYPE_CHECKING:  # tui.suggest is imported when suggestions are first made (start-up)
+    from .suggest import Rejection, Suggestion, Suggestions
 
 
 @dataclass(frozen=True)
@@ -34,7 +47,10 @@ class Outcome:
     ``changed`` names the articles whose annotations changed (the open one among them, or
     another: an undo or a propagated tag). ``select`` is the annotation to show selected
     afterwards (a new tag, the passage an undo restored). ``notice`` is a longer message for a
-    notification (a text that changed since it was tagged).
+    notification (a text that changed since it was tagged). ``goto`` is a passage of the open
+    article to select afterwards (the next suggestion after ``y`` or ``x``). ``ask`` is a
+    question to confirm before anything is done (accepting every suggestion of a source), and
+    ``plan`` what yes does (for :meth:`Session.accept_all`).
     """
 
     message: str = ""
@@ -42,6 +58,9 @@ class Outcome:
     changed: tuple[str, ...] = ()
     select: Annotation | None = None
     notice: str = ""
+    goto: Span | None = None
+    ask: str = ""
+    plan: tuple[Suggestion, ...] = field(default=(), compare=False)
 
     @property
     def ok(self) -> bool:
@@ -68,6 +87,34 @@ def _same_passage(a: Annotation, b: Annotation) -> bool:
 
 #: Quote marks a passage may already begin or end with.
 _QUOTE_MARKS = "“”\"'‘’«»"
+
+
+@dataclass(frozen=True)
+class SuggestionRequest:
+    """What a worker is asked for: the suggestions of ``article`` as the work stood at
+    ``epoch`` (:meth:`Session.compute_suggestions`). ``mine`` are my annotations of it then
+    (what is accepted already)."""
+
+    article: Article
+    epoch: int
+    work: int
+    mine: tuple[Annotation, ...] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ComputedSuggestions:
+    """A worker's answer: ``raw`` every suggestion of the article scoring at least the
+    config's ``min_score`` (text order), ``keys`` their rejection keys, ``covered`` whether
+    each was already one of my tags when the request was made."""
+
+    request: SuggestionRequest
+    raw: tuple[Suggestion, ...]
+    keys: tuple[str, ...]
+    covered: tuple[bool, ...]
+
+
+def _overlaps_any(start: int, end: int, spans: Sequence[Span]) -> bool:
+    return any(start < span.end and span.start < end for span in spans)
 
 
 class Session:
@@ -99,6 +146,35 @@ class Session:
         self._by_id: dict[str, Annotation] = {}
         self._stamp: tuple[object, ...] | None = None
         self._listeners: list[Callable[[Outcome], None]] = []
+        # Suggestions (see the module's docstring).
+        self.suggesting = self.config.suggest.show
+        """Whether the reader shows suggestions (``S``; ``[suggest] show`` at start)."""
+        self._engine: Suggestions | None = None
+        self._engine_work = -1
+        self._engine_lock = threading.Lock()
+        self._work = 0
+        """Bumped by every change of annotations or links (the engine is rebuilt after one)."""
+        self._epoch = 0
+        """Bumped by every change that can change the open article's suggestions."""
+        self._computed: dict[str, tuple[ComputedSuggestions, list[bool]]] = {}
+        """Article id → its suggestions, while still current (the open one, and those seen
+        since the last change made elsewhere)."""
+        self._raw: tuple[Suggestion, ...] = ()
+        self._keys: tuple[str, ...] = ()
+        self._covered: list[bool] = []
+        self._have_raw = False
+        """Whether suggestions of the open article are at hand (shown, if on)."""
+        self._current = False
+        """Whether they are current (else a worker is to make them again)."""
+        self._in_flight = False
+        self._asked: tuple[str, int] | None = None
+        self._rejected: dict[str, Rejection] = {}
+        self._rejected_read = False
+        self._touched: list[Span] = []
+        self._pending: list[Suggestion] = []
+        self.suggestions_version = 0
+        """Bumped whenever :attr:`suggestions` changes (the app redraws them then)."""
+        self._picked: Suggestion | None = None
         if not store.is_writable():
             self.read_only = (f"Read-only: the store {store.root} cannot be written. "
                               "Tags are shown but cannot be changed.")
@@ -174,6 +250,7 @@ class Session:
         """Show ``view``'s tags in the reader and panel."""
         self.view = view
         self._refilter()
+        self._show_pending()
         article = (self.article.id,) if self.article is not None else ()
         outcome = Outcome(self._view_message(), changed=article)
         return self._changed(outcome)
@@ -285,6 +362,7 @@ class Session:
         if annotations:
             annotations, notice = self._placed(article, annotations)
         self._set(annotations)
+        self._open_suggestions()
         if article.id in self.damaged:
             return Outcome(self.damaged[article.id], error=True, notice=notice)
         if article.problems:
@@ -303,6 +381,13 @@ class Session:
         self._stamp = stamp
         self._done.pop(self.article.id, None)
         self._reread()
+        # Someone else's change: what is accepted and rejected is read again, and the
+        # suggestions themselves are made again (their tags may suggest passages here).
+        self._work_changed(None)
+        self._rejected_read = False
+        self._read_rejections()
+        if self._have_raw:
+            self._touched_spans([Span(0, len(self.article.text))])
         return self._changed(Outcome(changed=(self.article.id,)))
 
     def counts(self, article_id: str) -> dict[str, int]:
@@ -489,7 +574,9 @@ class Session:
             return Outcome(str(error), error=True)
         if record:
             self.history.record(change)
-        return Outcome(message)
+        # A verdict on the compare matrix is what the "outlets" suggester follows.
+        self._work_changed(None)
+        return self._changed(Outcome(message))
 
     def _read_only_view(self) -> str:
         return (f"The view shows {self.view.label(self.annotator)} tags, read-only: "
@@ -535,6 +622,10 @@ class Session:
             outcome = self._commit_link(change.inverse(),
                                         f"Undid {change.verb} {change.description}.",
                                         record=False)
+        elif isinstance(change, RejectionChange):
+            outcome = self._commit_rejection(change.inverse(),
+                                             f"Undid {change.verb} {change.description}.",
+                                             record=False)
         else:
             outcome = self._commit(change.inverse(),
                                    f"Undid {change.verb} {change.description}.",
@@ -551,12 +642,383 @@ class Session:
         if isinstance(change, LinkChange):
             outcome = self._commit_link(change, f"Redid {change.verb} {change.description}.",
                                         record=False)
+        elif isinstance(change, RejectionChange):
+            outcome = self._commit_rejection(change,
+                                             f"Redid {change.verb} {change.description}.",
+                                             record=False)
         else:
             outcome = self._commit(change, f"Redid {change.verb} {change.description}.",
                                    record=False, select=_shown(change.after or change.before))
         if outcome.ok:
             self.history.redone()
         return outcome
+
+
+    # ----------------------------------------------------------------- suggestions
+
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        """The open article's suggestions to show, in text order: none while they are off,
+        not yet computed, or the view is read-only."""
+        return self._pending
+
+    @property
+    def suggestions_ready(self) -> bool:
+        """Whether the open article's suggestions are computed."""
+        return self._have_raw
+
+    def suggestion_request(self) -> SuggestionRequest | None:
+        """What a worker should compute for the open article now, or None (nothing to do:
+        suggestions are off, or those shown are current)."""
+        article = self.article
+        if article is None or not self.suggesting or self._current:
+            return None
+        if self._asked == (article.id, self._epoch):
+            return None  # asked already: its answer is on the way
+        self._asked = (article.id, self._epoch)
+        self._touched = []
+        self._in_flight = True
+        return SuggestionRequest(article, self._epoch, self._work, tuple(self._mine()))
+
+    def compute_suggestions(self, request: SuggestionRequest) -> ComputedSuggestions:
+        """The suggestions of the request's article (safe in a worker thread: reads the
+        store, touches nothing the app's thread reads)."""
+        from .links import corpus_links
+        from .suggest import Suggestions, pending
+
+        settings = self.config.suggest
+        with self._engine_lock:
+            if self._engine is None or self._engine_work != request.work:
+                annotations, _ = self.store.read_all(self.corpus.ids)
+                self._engine = Suggestions(self.config, sources=settings.sources,
+                                           corpus=self.corpus, annotations=annotations,
+                                           annotator=self.annotator,
+                                           links=corpus_links(self.store, self.corpus))
+                self._engine_work = request.work
+            found = self._engine.for_article(request.article)
+        raw = tuple(s for s in found if s.score >= settings.min_score)
+        uncovered = {id(s) for s in pending(raw, request.mine, ())}
+        return ComputedSuggestions(request, raw, tuple(s.key for s in raw),
+                                   tuple(id(s) not in uncovered for s in raw))
+
+    def suggestions_computed(self, computed: ComputedSuggestions) -> bool:
+        """Take a worker's answer; False (and nothing changes) when it is stale: its article
+        is no longer open, or a change that matters was made since it was asked for."""
+        request = computed.request
+        article = self.article
+        if article is None or article.id != request.article.id or request.epoch != self._epoch:
+            return False
+        self._in_flight = False
+        self._asked = None
+        covered = list(computed.covered)
+        self._computed[article.id] = (computed, covered)
+        if len(self._computed) > 32:
+            self._computed.pop(next(iter(self._computed)))
+        self._use(computed, covered)
+        touched, self._touched = self._touched, []
+        if touched:  # tagged or untagged while the worker ran
+            self._touched_spans(touched)
+        return True
+
+    def set_suggesting(self, on: bool) -> Outcome:
+        """Show the suggestions, or hide them."""
+        self.suggesting = on
+        if on and not self._have_raw:
+            self._open_suggestions()  # those computed before, if still current
+        self._show_pending()
+        if not on:
+            return Outcome("Suggestions hidden. S shows them again.")
+        if not self.view.editable:
+            return Outcome(f"Suggestions on; not shown in {self.view_label()}: v switches the "
+                           "view (to yours).")
+        if self._have_raw:
+            return Outcome(self._suggestions_message())
+        return Outcome("Suggestions on: working them out for this article…")
+
+    def toggle_suggestions(self) -> Outcome:
+        """``S``: suggestions on or off."""
+        return self.set_suggesting(not self.suggesting)
+
+    def suggestion_at(self, selection: Span | None) -> Suggestion | None:
+        """The suggestion a key means at ``selection``: the one last stepped to if the
+        selection touches it, else one on exactly the selection, else the innermost holding the
+        selection's start, else the shortest overlapping it."""
+        if selection is None or not self._pending:
+            return None
+        picked = self._picked
+        if picked is not None and picked in self._pending and (
+                picked.start < selection.end and selection.start < picked.end):
+            return picked
+        touching = [s for s in self._pending
+                    if s.start < max(selection.end, selection.start + 1)
+                    and selection.start < s.end]
+        if not touching:
+            return None
+        exact = [s for s in touching if (s.start, s.end) == (selection.start, selection.end)]
+        if exact:
+            return max(exact, key=lambda s: s.score)
+        holding = [s for s in touching if s.start <= selection.start < s.end]
+        return min(holding or touching, key=lambda s: (s.end - s.start, -s.score))
+
+    def step_suggestion(self, selection: Span | None, direction: int) -> Outcome:
+        """The next (+1) or previous (-1) suggestion from ``selection``: ``goto`` is its
+        passage."""
+        if not self.suggesting:
+            return Outcome("Suggestions are off: S shows them.")
+        if not self._pending:
+            return Outcome(self._no_suggestions())
+        shown = self._pending
+        current = self.suggestion_at(selection)
+        origin = selection.start if selection is not None else 0
+        if current is not None and (current == self._picked or (
+                selection is not None and current.span == selection)):
+            index = shown.index(current) + direction
+        elif direction > 0:
+            index = next((n for n, s in enumerate(shown) if s.start >= origin), len(shown))
+        else:
+            index = max((n for n, s in enumerate(shown) if s.start < origin), default=-1)
+        if not 0 <= index < len(self._pending):
+            return Outcome("No more suggestions that way.")
+        chosen = self._pending[index]
+        self._picked = chosen
+        return Outcome(self._describe(chosen, index), goto=chosen.span)
+
+    def accept_suggestion(self, selection: Span | None) -> Outcome:
+        """``y``: the suggestion under the cursor becomes my annotation (with its source,
+        score and ``when``); the next suggestion is selected."""
+        from .suggest import accept
+
+        suggestion, problem = self._decidable(selection)
+        if suggestion is None:
+            return problem
+        assert self.article is not None
+        annotation = accept(suggestion, self.article, annotator=self.annotator)
+        quote = _quote(suggestion.text)
+        outcome = self._commit(Change(None, annotation, f"{suggestion.tag} on {quote}"),
+                               f"Accepted {suggestion.tag} ({suggestion.source}): {quote} — "
+                               "saved. u undoes.", select=annotation)
+        return self._then_next(outcome, suggestion)
+
+    def reject_suggestion(self, selection: Span | None) -> Outcome:
+        """``x`` where none of my tags is: the suggestion under the cursor is rejected for good
+        (a :class:`~tui.suggest.Rejection` in my shard); the next suggestion is selected."""
+        from .suggest import Rejection
+
+        suggestion, problem = self._decidable(selection)
+        if suggestion is None:
+            return problem
+        rejection = Rejection.of(suggestion, self.annotator)
+        quote = _quote(suggestion.text)
+        outcome = self._commit_rejection(
+            RejectionChange(None, rejection, f"{suggestion.tag} on {quote}"),
+            f"Rejected {suggestion.tag} ({suggestion.source}) on {quote}: it will not be "
+            "suggested again — saved. u undoes.")
+        return self._then_next(outcome, suggestion)
+
+    def plan_accept_all(self, selection: Span | None) -> Outcome:
+        """``Y``: the question to ask before accepting every suggestion of the source of the
+        one under the cursor in this article (``ask``, with the count), and the plan."""
+        suggestion, problem = self._decidable(selection)
+        if suggestion is None:
+            return problem
+        plan = tuple(s for s in self._pending if s.source == suggestion.source)
+        tags = sorted({s.tag for s in plan})
+        title = _quote(self.article.title or self.article.id, 40) if self.article else ""
+        return Outcome(ask=f"Accept all {len(plan)} suggestion{'s' * (len(plan) != 1)} from "
+                           f"{suggestion.source} ({', '.join(tags)}) in {title}?",
+                       plan=plan)
+
+    def accept_all(self, plan: Sequence[Suggestion]) -> Outcome:
+        """Accept every suggestion of ``plan`` still shown, in one write and one undo."""
+        from .suggest import accept
+
+        article = self.article
+        if article is None:
+            return Outcome("No article is open.", error=True)
+        if not self.view.editable:
+            return Outcome(self._read_only_view(), error=True)
+        shown = set(map(id, self._pending))
+        chosen = [s for s in plan if id(s) in shown and s.article_id == article.id]
+        if not chosen:
+            return Outcome("Nothing to accept: those suggestions are gone already.")
+        made = tuple(accept(s, article, annotator=self.annotator) for s in chosen)
+        sources = sorted({s.source for s in chosen})
+        what = f"{len(made)} suggestion{'s' * (len(made) != 1)} from {', '.join(sources)}"
+        outcome = self._commit(Batch(article.id, self.annotator, (), made, what,
+                                     action="accepting"),
+                               f"Accepted {what} — saved. u undoes them all.", select=made[0])
+        return outcome
+
+    # -- the parts
+
+    def _mine(self) -> list[Annotation]:
+        return [a for a in self._annotations if self.is_mine(a) and a.anchor != "orphan"]
+
+    def _decidable(self, selection: Span | None) -> tuple[Suggestion | None, Outcome]:
+        """The suggestion under the cursor if one can be decided, else why not."""
+        if self.article is None:
+            return None, Outcome("No article is open.", error=True)
+        if not self.suggesting:
+            return None, Outcome("Suggestions are off: S shows them.")
+        if not self.view.editable:
+            return None, Outcome(self._read_only_view(), error=True)
+        if not self._have_raw:
+            return None, Outcome("Suggestions for this article are still being worked out.")
+        suggestion = self.suggestion_at(selection)
+        if suggestion is None:
+            return None, Outcome("No suggestion here: . goes to the next one." if self._pending
+                                 else self._no_suggestions())
+        return suggestion, Outcome()
+
+    def _then_next(self, outcome: Outcome, decided: Suggestion) -> Outcome:
+        """After y or x: the suggestion after the one decided is picked (``goto``)."""
+        if not outcome.ok:
+            return outcome
+        after = next((s for s in self._pending
+                      if (s.start, -s.end) > (decided.start, -decided.end)), None)
+        self._picked = after
+        if after is None:
+            return replace(outcome, message=outcome.message + " No more suggestions below.")
+        return replace(outcome, goto=after.span)
+
+    def _describe(self, suggestion: Suggestion, index: int) -> str:
+        when = f", {suggestion.when}" if suggestion.when else ""
+        return (f"Suggested {suggestion.tag} ({suggestion.source} {suggestion.score:.2f}{when}) "
+                f"{index + 1}/{len(self._pending)}: {_quote(suggestion.text)} — y accepts, "
+                "x rejects, Y accepts all from " + suggestion.source + ".")
+
+    def _no_suggestions(self) -> str:
+        if not self._have_raw:
+            return "Suggestions for this article are still being worked out."
+        return "No suggestions left in this article."
+
+    def _suggestions_message(self) -> str:
+        count = len(self._pending)
+        if not count:
+            return "Suggestions on: none left in this article."
+        return f"Suggestions on: {count} in this article (. next, , previous, y accepts)."
+
+    def _open_suggestions(self) -> None:
+        """A new article is open: its suggestions if still current, else none until a worker
+        brings them."""
+        self._have_raw = self._current = self._in_flight = False
+        self._raw, self._keys, self._covered = (), (), []
+        self._rejected, self._rejected_read = {}, False
+        self._picked = None
+        self._touched = []
+        article = self.article
+        cached = self._computed.get(article.id) if article is not None else None
+        if cached is not None and self.suggesting:
+            # Changes made here since were applied to its list of what is accepted.
+            self._use(*cached)
+        else:
+            # A worker may be on it already (opened, left and opened again): what is tagged
+            # until its answer comes is applied to that answer.
+            self._in_flight = article is not None and self._asked == (article.id, self._epoch)
+            self._show_pending()
+
+    def _use(self, computed: ComputedSuggestions, covered: list[bool]) -> None:
+        self._raw, self._keys = computed.raw, computed.keys
+        self._covered = covered
+        self._have_raw = self._current = True
+        self._read_rejections()
+        self._show_pending()
+
+    def _read_rejections(self) -> None:
+        """My rejections of the open article (read once per opening)."""
+        from .suggest import Rejection
+
+        if self._rejected_read or self.article is None:
+            return
+        self._rejected_read = True
+        try:
+            records = self.store.records(self.article.id, REJECTIONS, self.annotator)
+        except StoreError:
+            records = []
+        self._rejected = {r.key: r for r in map(Rejection.from_dict, records)}
+
+    def _touched_spans(self, spans: Sequence[Span]) -> None:
+        """My annotations changed on ``spans``: which suggestions there are accepted now."""
+        from .suggest import pending
+
+        if self._in_flight:
+            self._touched.extend(spans)
+        if not self._have_raw:
+            return
+        raw = self._raw
+        affected = [n for n, s in enumerate(raw) if _overlaps_any(s.start, s.end, spans)]
+        if not affected:
+            return
+        low = min(raw[n].start for n in affected)
+        high = max(raw[n].end for n in affected)
+        mine = [a for a in self._mine() if a.start < high and low < a.end]
+        open_ = {id(s) for s in pending([raw[n] for n in affected], mine, ())}
+        for n in affected:
+            self._covered[n] = id(raw[n]) not in open_
+        self._show_pending()
+
+    def _show_pending(self) -> None:
+        """What :attr:`suggestions` shows, from what is computed, accepted and rejected."""
+        if self.suggesting and self._have_raw and self.view.editable:
+            rejected = self._rejected
+            shown = [s for s, key, covered in zip(self._raw, self._keys, self._covered,
+                                                  strict=True)
+                     if not covered and key not in rejected]
+        else:
+            shown = []
+        if shown != self._pending:
+            self._pending = shown
+            self.suggestions_version += 1
+
+    def _annotations_changed(self, change: Change | Batch) -> None:
+        """Annotations of ``change``'s article changed (see :meth:`_work_changed`)."""
+        self._work_changed(change.article_id)
+
+    def _work_changed(self, article_id: str | None) -> None:
+        """Annotations of ``article_id`` (None: links, or anything) changed: the engine is
+        made again before it next suggests; suggestions computed for other articles are
+        dropped (a tag here suggests its counterparts there), and so are the open article's
+        unless the change was in it alone and no suggester learns from my own tags there."""
+        self._work += 1
+        open_id = self.article.id if self.article is not None else None
+        learns = "own" in self.config.suggest.sources
+        if article_id is not None and article_id == open_id and not learns:
+            kept = self._computed.get(open_id)
+            self._computed = {open_id: kept} if kept is not None else {}
+            return
+        self._computed = {}
+        self._epoch += 1
+        self._current = False  # made again (the app asks for it); those shown stay till then
+
+    def _commit_rejection(self, change: RejectionChange, message: str, *,
+                          record: bool = True) -> Outcome:
+        """Write a rejection's change; on success remember it (``record``)."""
+        article_id = change.article_id
+        if self.read_only:
+            return Outcome(self.read_only, error=True)
+        if article_id in self.damaged:
+            return Outcome(self.damaged[article_id], error=True)
+        try:
+            apply(self.store, change)
+        except ReadOnlyStoreError as error:
+            self.read_only = f"Read-only: {error} Tags are shown but cannot be changed."
+            return Outcome(self.read_only, error=True)
+        except StoreError as error:
+            if isinstance(error, DamagedFileError):
+                self.damaged[article_id] = str(error)
+            return Outcome(str(error), error=True)
+        if record:
+            self.history.record(change)
+        if self.article is not None and self.article.id == article_id:
+            if change.after is not None:
+                self._rejected[change.after.key] = change.after
+            elif change.before is not None:
+                self._rejected.pop(change.before.key, None)
+            self._stamp = self._safe_stamp(article_id)
+            self._show_pending()
+        else:
+            self._computed.pop(article_id, None)
+        return self._changed(Outcome(message, changed=(article_id,)))
 
     # ----------------------------------------------------------------- the store
 
@@ -592,6 +1054,7 @@ class Session:
             return Outcome(str(error), error=True)
         if record:
             self.history.record(change)
+        self._annotations_changed(change)
         if open_here:
             if as_read:
                 assert isinstance(change, Change)
@@ -606,6 +1069,11 @@ class Session:
             else:
                 self._reread()
             self._stamp = self._safe_stamp(article_id)
+            if isinstance(change, Change):
+                sides = [a for a in (change.before, change.after) if a is not None]
+            else:
+                sides = [*change.before, *change.after]
+            self._touched_spans([a.span for a in sides])
         if select is not None:
             select = self.annotation(select.id) or select
         return self._changed(Outcome(message, changed=(article_id,), select=select))

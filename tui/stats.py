@@ -2,6 +2,9 @@
 
 :func:`compute_stats` reads them from annotations; :func:`stats_table` and :func:`stats_json`
 are what ``newsmark stats`` prints (the statistics screen draws the same counts as bars).
+:func:`suggestion_counts` counts what each suggester suggested, and what was accepted and
+rejected of it; :func:`suggestions_table` is that table, in ``newsmark stats`` and on the
+statistics screen alike.
 """
 
 from __future__ import annotations
@@ -11,12 +14,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from .corpus import Corpus
 from .jsonout import pretty_json
 from .layout import display_text
 from .model import Annotation
 
-__all__ = ["Stats", "compute_stats", "stats_json", "stats_table", "suggestions_table"]
+if TYPE_CHECKING:
+    from .config import Config
+    from .store import Store
+    from .suggest import SourceCount
+
+__all__ = ["Stats", "compute_stats", "stats_json", "stats_table", "suggestion_counts",
+           "suggestions_table"]
 
 #: The outlet label of articles whose outlet is unknown.
 UNKNOWN_OUTLET = "(outlet unknown)"
@@ -110,6 +121,37 @@ def stats_json(stats: Stats, suggestions: Sequence[Any] | None = None) -> str:
              "accepted": c.accepted, "rejected": c.rejected, "rate": c.rate}
             for c in suggestions]
     return pretty_json(data)
+
+
+def suggestion_counts(config: Config, corpus: Corpus, store: Store,
+                      annotations: Sequence[Annotation], annotator: str) -> list[SourceCount]:
+    """Per suggester and tag, over every annotator: accepted, rejected, and still shown to
+    ``annotator`` (the suggesters run for them, as the reader shows them)."""
+    from .links import corpus_links
+    from .store import StoreError
+    from .suggest import Rejection, Suggestions, pending, source_counts
+
+    engine = Suggestions(config, sources=config.suggest.sources, corpus=corpus,
+                         annotations=annotations, annotator=annotator,
+                         links=corpus_links(store, corpus))
+    rejections: list[Rejection] = []
+    shown = []
+    by_article: dict[str, list[Annotation]] = {}
+    for annotation in annotations:
+        if annotation.annotator == annotator:
+            by_article.setdefault(annotation.article_id, []).append(annotation)
+    for article in corpus:
+        try:
+            records = store.records(article.id, "rejections")
+        except StoreError:
+            records = []  # a damaged shard: the commands and screens name it once
+        here = [Rejection.from_dict(r) for r in records]
+        rejections += here
+        keys = {r.key for r in here if r.annotator == annotator}
+        shown += [s for s in pending(engine.for_article(article), by_article.get(article.id, ()),
+                                     keys)
+                  if s.score >= config.suggest.min_score]
+    return source_counts(annotations, rejections, shown)
 
 
 def suggestions_table(suggestions: Sequence[Any]) -> str:

@@ -20,6 +20,12 @@ reads the same everywhere, and where colour is missing it still reads:
 - **Another annotator's tag** (in the everyone's view) is the tag's colour as text on no fill,
   bold, so one's own filled passages stand out from it; without colour it is the tag's text
   style on no grey. The gutter and panel then show the annotator's initial in that style.
+- **A suggestion** (a passage newsmark proposes, not yet accepted) is the tag's colour as
+  text on no fill, underlined and not bold (another annotator's tag is bold and not underlined;
+  one's own is filled); its gutter letter is the tag's letter in lower case, in the same style.
+  Without colour it is dim italic underlined (no tag's text style is all three, and each of
+  them alone still differs from every tag's), and the lower-case letter says which tag. Where a
+  passage is tagged, the tag is drawn over the suggestion.
 - **A search match** is bright white on a dark colour that no tag uses, with no text style, so
   it looks like no tag in any mode: tags are black text on a light colour, matches light text
   on a dark one, and in monochrome matches have none of the tags' bold, italic or underline.
@@ -51,6 +57,9 @@ MATCH_BACKGROUNDS = ("blue", "magenta", "red", "green", "black")
 
 #: A tag that is not in the tag set (an annotation from another config).
 UNKNOWN_TAG = Style(reverse=True)
+
+#: A suggestion without colour (and of a tag not in the set): see :meth:`Looks.suggestion`.
+SUGGESTION_MONO = Style(dim=True, italic=True, underline=True)
 
 
 def monochrome(environ: Mapping[str, str] | None = None) -> bool:
@@ -138,6 +147,17 @@ class Looks:
             # The tag's text style on no grey (not dimmed: dim italic is boilerplate's).
             return MONO_STYLES[index % len(MONO_STYLES)]
         return Style(color=self.tags[index].colour, bold=True)
+
+    def suggestion(self, name: str) -> Style:
+        """A passage suggested for tag ``name`` (not yet accepted or rejected)."""
+        index = next((n for n, tag in enumerate(self.tags) if tag.name == name), None)
+        if self.mono or index is None:
+            return SUGGESTION_MONO
+        return Style(color=self.tags[index].colour, underline=True)
+
+    def suggestion_letter(self, name: str) -> str:
+        """The gutter's mark of a suggestion of ``name``: the tag's letter in lower case."""
+        return self.letter(name).lower()
 
     def other_marker(self, name: str) -> Style:
         """Another annotator's initial beside a passage they tagged ``name``."""

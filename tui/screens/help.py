@@ -19,7 +19,7 @@ from ..styles import Looks
 from .scrolling import ScrollingScreen
 
 #: The order of the help's sections (a group not listed comes after them).
-GROUPS = ("Tag", "Annotate", "Move", "Select", "Search", "Articles", "Panel", "Team",
+GROUPS = ("Tag", "Annotate", "Move", "Select", "Search", "Suggest", "Articles", "Panel", "Team",
           "Screens", "Compare", "Statistics", "Agreement", "Curation", "Help", "Prompts")
 
 

@@ -1,4 +1,6 @@
-"""The statistics screen (``g``): tags per article, per outlet, over time and per annotator.
+"""The statistics screen (``g``): tags per article, per outlet, over time and per annotator,
+then per suggester and tag what was suggested, accepted and rejected (the table ``newsmark
+stats`` prints, from the same computation: :func:`tui.stats.suggestion_counts`).
 
 Each section is a bar chart of Rich text: one stacked bar per line, a segment per tag in the
 tag's style (:mod:`tui.styles`) starting with the tag's letter, so the chart reads at 80×24, in
@@ -20,7 +22,7 @@ from textual.widgets import Footer, Static
 from ..bindings import bindings
 from ..layout import display_text
 from ..session import Session
-from ..stats import Stats, compute_stats
+from ..stats import Stats, compute_stats, suggestion_counts, suggestions_table
 from ..styles import Looks, legend
 from .scrolling import ScrollingScreen
 
@@ -115,6 +117,8 @@ class StatsScreen(ScrollingScreen[None]):
         with VerticalScroll(id="stats-charts"):
             for number in range(4):
                 yield Static(classes="stats-section", id=f"stats-{number}")
+            yield Static(Text("Suggestions per source and tag: counting…", style="dim"),
+                         classes="stats-section", id="stats-suggestions")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -128,6 +132,21 @@ class StatsScreen(ScrollingScreen[None]):
         annotations, problems = self.session.store.read_all(corpus.ids)
         stats = compute_stats(corpus, annotations, [t.name for t in self.looks.tags])
         self.app.call_from_thread(self._show, stats, [p.message for p in problems])
+        session = self.session
+        try:
+            counts = suggestion_counts(session.config, corpus, session.store, annotations,
+                                       session.annotator)
+        except Exception as error:  # noqa: BLE001 - the charts stay; say what went wrong
+            table = f"Suggestions per source and tag\n  could not be counted: {error}\n"
+        else:
+            table = suggestions_table(counts)
+        self.app.call_from_thread(self._show_suggestions, table)
+
+    def _show_suggestions(self, table: str) -> None:
+        heading, _, rest = table.partition("\n")
+        text = Text(heading, style="bold underline", no_wrap=True, overflow="crop")
+        text.append("\n" + display_text(rest.rstrip("\n")), style="")
+        self.query_one("#stats-suggestions", Static).update(text)
 
     def _show(self, stats: Stats, problems: list[str]) -> None:
         title = Text(no_wrap=True, overflow="ellipsis")

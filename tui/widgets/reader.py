@@ -7,7 +7,8 @@ characters are swapped for visible placeholders (:func:`tui.layout.display_text`
 
 The reader is a view. It owns what it shows: the wrapped text, the selection, the search matches
 and the annotation last picked (:attr:`active_id`). It is told which annotations to colour
-(:meth:`show_article`, :meth:`set_annotations`). What a tag key does is the app's: the key table
+(:meth:`show_article`, :meth:`set_annotations`) and which suggestions to mark
+(:meth:`set_suggestions`: the session decides which are shown). What a tag key does is the app's: the key table
 binds it to an app action that reads :attr:`selection`. What the reader has to say for the
 status line it sets on its :attr:`notice` reactive, which the app watches.
 """
@@ -19,6 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import count
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -35,6 +37,9 @@ from ..layout import LineIndex, display_text
 from ..model import Annotation, Article, Span, sort_key
 from ..sentences import paragraph_spans, sentence_spans, trim_units, word_spans
 from ..styles import Looks
+
+if TYPE_CHECKING:
+    from ..suggest import Suggestion
 
 #: Columns on the left of each line: tag letters (readable without colour), then a blank.
 GUTTER = 3
@@ -126,6 +131,9 @@ class Reader(ScrollView, can_focus=True):
         tag shown is drawn as one's own."""
         self.initials: dict[str, str] = {}
         """Annotator → initial: the gutter shows initials rather than tag letters."""
+        self._suggestions: list[Suggestion] = []
+        self._suggestion_starts: list[int] = []
+        self._long_suggestions: list[Suggestion] = []
 
     def on_mount(self) -> None:
         # A theme changes the colours of every line, not only of those painted next.
@@ -172,6 +180,7 @@ class Reader(ScrollView, can_focus=True):
         self.active_id = None
         self.search_term = ""
         self._set_matches([])
+        self._suggestions, self._suggestion_starts, self._long_suggestions = [], [], []
         self._index = None
         self._relayout()
         self.scroll_to(0, 0, animate=False)
@@ -192,6 +201,43 @@ class Reader(ScrollView, can_focus=True):
             return
         for annotation in changed:
             self._refresh_span(annotation.span)
+
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        """The suggestions marked, in text order."""
+        return self._suggestions
+
+    def set_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
+        """Mark ``suggestions`` (the open article's, in text order), repainting only the lines
+        of those that came or went."""
+        old = {id(s): s for s in self._suggestions}
+        self._suggestions = [s for s in suggestions
+                             if s.end - s.start <= _LONG_ANNOTATION]
+        self._suggestion_starts = [s.start for s in self._suggestions]
+        self._long_suggestions = [s for s in suggestions if s.end - s.start > _LONG_ANNOTATION]
+        if self._long_suggestions:
+            self._suggestions = sorted([*self._suggestions, *self._long_suggestions],
+                                       key=lambda s: s.start)
+            self._suggestion_starts = [s.start for s in self._suggestions]
+        new = {id(s): s for s in suggestions}
+        changed = [s for key, s in old.items() if key not in new]
+        changed += [s for key, s in new.items() if key not in old]
+        if len(changed) > _REPAINT_ALL_ABOVE or self._index is None:
+            self._invalidate()
+            return
+        for suggestion in changed:
+            self._refresh_span(suggestion.span)
+
+    def _suggested(self, start: int, end: int) -> list[Suggestion]:
+        """The suggestions that touch ``[start, end)``."""
+        if not self._suggestions:
+            return []
+        stop = max(end, start + 1)
+        if self._long_suggestions:
+            return [s for s in self._suggestions if s.start < stop and start < s.end]
+        low = bisect_left(self._suggestion_starts, start - _LONG_ANNOTATION)
+        high = bisect_left(self._suggestion_starts, stop)
+        return [s for s in self._suggestions[low:high] if start < s.end]
 
     @property
     def annotations(self) -> list[Annotation]:
@@ -729,6 +775,18 @@ class Reader(ScrollView, can_focus=True):
                 paint(Span(offset, offset + 1), placeholder_style)
 
         covering = self._covering(start, end)
+        suggested = self._suggested(start, end)
+        # Suggestions first, and only where no tag is drawn: a tag is drawn over them (their
+        # letters stay in the gutter).
+        for suggestion in suggested:
+            cursor = suggestion.start
+            for annotation in sorted(covering, key=lambda a: a.start):
+                if annotation.end <= cursor or annotation.start >= suggestion.end:
+                    continue
+                paint(Span(cursor, max(cursor, annotation.start)),
+                      looks.suggestion(suggestion.tag))
+                cursor = max(cursor, annotation.end)
+            paint(Span(cursor, max(cursor, suggestion.end)), looks.suggestion(suggestion.tag))
         # Outer (longer) annotations first, so the innermost tag's colour wins; where two or
         # more overlap, the text is also underlined so the nesting shows without colour.
         # Others' tags (everyone's view) go under one's own, which are filled.
@@ -757,7 +815,7 @@ class Reader(ScrollView, can_focus=True):
         if self.selection is not None and self.selection.overlaps(line_span):
             paint(self.selection, looks.selection)
 
-        gutter = self._gutter(covering)
+        gutter = self._gutter(covering, suggested)
         room = width - GUTTER
         if text.cell_len > room:
             # A wrapped line may end in a space just past the edge: drop it, not the last letter.
@@ -770,40 +828,39 @@ class Reader(ScrollView, can_focus=True):
         strip = Strip(segments).crop_extend(0, width, None).apply_style(base)
         return strip.simplify()
 
-    def _gutter(self, covering: list[Annotation]) -> Text:
-        """Tag letters for the line: one per tag present, ``+`` when more than fit; then a
-        blank column before the text."""
+    def _gutter(self, covering: list[Annotation], suggested: Sequence[Suggestion] = ()) -> Text:
+        """Tag letters for the line: one per tag present, then a lower-case letter per tag
+        suggested, ``+`` when more than fit; then a blank column before the text."""
         gutter_style = self.get_component_rich_style("reader--gutter", partial=True)
+        looks = self.looks
+        marks: list[tuple[str, Style]] = []
         if self.initials:
-            return self._initials_gutter(covering, gutter_style)
-        names: list[str] = []
-        for annotation in sorted(covering, key=lambda a: (a.start, a.end)):
-            if annotation.tag not in names:
-                names.append(annotation.tag)
+            # Everyone's view: the initial of each annotator with a tag on the line (one's own
+            # first, then by name), in the style of their tag.
+            seen: dict[str, Annotation] = {}
+            for annotation in sorted(covering, key=lambda a: (self._is_other(a), a.annotator,
+                                                              a.start, a.end)):
+                seen.setdefault(annotation.annotator, annotation)
+            for annotation in seen.values():
+                style = (looks.other_marker(annotation.tag) if self._is_other(annotation)
+                         else looks.marker(annotation.tag))
+                marks.append((self.initials.get(annotation.annotator, "?"), style))
+        else:
+            names: list[str] = []
+            for annotation in sorted(covering, key=lambda a: (a.start, a.end)):
+                if annotation.tag not in names:
+                    names.append(annotation.tag)
+            marks = [(looks.letter(name), looks.marker(name)) for name in names]
+        tags: list[str] = []
+        for suggestion in suggested:
+            if suggestion.tag not in tags:
+                tags.append(suggestion.tag)
+        marks += [(looks.suggestion_letter(tag), looks.suggestion(tag)) for tag in tags]
         markers = Text(style=gutter_style, end="")
-        shown = names[: MARKERS - 1] if len(names) > MARKERS else names[:MARKERS]
-        for name in shown:
-            markers.append(self.looks.letter(name), self.looks.marker(name))
-        if len(names) > MARKERS:
-            markers.append("+", Style(bold=True))
-        markers.pad_right(GUTTER - markers.cell_len)
-        return markers
-
-    def _initials_gutter(self, covering: list[Annotation], gutter_style: Style) -> Text:
-        """Everyone's view: the initial of each annotator with a tag on the line (one's own
-        first, then by name), in the style of their tag; ``+`` when more than fit."""
-        marks: dict[str, Annotation] = {}
-        for annotation in sorted(covering, key=lambda a: (self._is_other(a), a.annotator,
-                                                          a.start, a.end)):
-            marks.setdefault(annotation.annotator, annotation)
-        markers = Text(style=gutter_style, end="")
-        chosen = list(marks.values())
-        shown = chosen[: MARKERS - 1] if len(chosen) > MARKERS else chosen
-        for annotation in shown:
-            style = (self.looks.other_marker(annotation.tag) if self._is_other(annotation)
-                     else self.looks.marker(annotation.tag))
-            markers.append(self.initials.get(annotation.annotator, "?"), style)
-        if len(chosen) > MARKERS:
+        shown = marks[: MARKERS - 1] if len(marks) > MARKERS else marks
+        for letter, style in shown:
+            markers.append(letter, style)
+        if len(marks) > MARKERS:
             markers.append("+", Style(bold=True))
         markers.pad_right(GUTTER - markers.cell_len)
         return markers
