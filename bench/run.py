@@ -695,6 +695,66 @@ async def bench_lists(s: Settings) -> list[Row]:
 
 # ------------------------------------------------------------------ the run
 
+async def _suggestions_in(pilot, app) -> float:
+    """Wait until the open article's suggestions are in; seconds waited."""
+    began = time.perf_counter()
+    while not app.session.suggestions_ready:
+        await asyncio.sleep(0.01)
+        if time.perf_counter() - began > 600:
+            raise TimeoutError("no suggestions within ten minutes")
+    await pilot._wait_for_screen()
+    return time.perf_counter() - began
+
+
+async def bench_suggest_keys(s: Settings) -> list[Row]:
+    """The reader's keys in the 1 MB article with its suggestions shown against the same keys
+    with them hidden (``S``), in one app, round after round (issue 15: "no change to the
+    reader's per-key figures while suggestions are shown")."""
+    from tui.widgets.reader import Reader
+
+    store = s.tmp / "suggest-store"
+    shutil.rmtree(store, ignore_errors=True)
+    app = make_app([s.data.big], store)
+    count = s.cursor_keys // 5
+    rounds = 2 if s.quick else 5
+    cursor: dict[bool, list[float]] = {True: [], False: []}
+    tagging: dict[bool, list[float]] = {True: [], False: []}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _open_big(pilot, app)
+        waited = await _suggestions_in(pilot, app)
+        reader = app.query_one(Reader)
+        shown = len(app.session.suggestions)
+        total = len(reader.sentences)
+        for number in range(rounds):
+            for on in (True, False):
+                if app.session.suggesting != on:
+                    await pilot.press("S")
+                    await _suggestions_in(pilot, app)
+                assert bool(reader.suggestions) == on
+                reader._move_to_sentence((number * total) // rounds)
+                await pilot.pause()
+                for _ in range(count):
+                    before = reader.selection
+                    cursor[on].append(await timed_key(
+                        pilot, "j", lambda before=before: reader.selection != before))
+                positions = [(number * 97 + i * 13) % total for i in range(4 if s.quick else 8)]
+                tagging[on] += await _tag_times(app, pilot, positions, store)
+    rows = []
+    for name, what, times in (("suggest-cursor", f"j × {count * rounds}", cursor),
+                              ("suggest-tag", "tag/untag (1)", tagging)):
+        value, baseline = (statistics.median(times[True]) * 1000,
+                           statistics.median(times[False]) * 1000)
+        rows.append(Row(name, f"{what} in the 1 MB article ({total:,} sentences) with its "
+                    f"{shown:,} suggestions shown", value, "ms", baseline,
+                    "the same keys, suggestions hidden (S)", "ratio ≤ 1.1",
+                    value <= baseline * 1.1, len(times[True]),
+                    [f"waited {waited:.1f} s after enter for the suggestions (a worker thread)",
+                     f"p90 shown {statistics.quantiles(times[True], n=10)[-1] * 1000:.1f} ms, "
+                     f"hidden {statistics.quantiles(times[False], n=10)[-1] * 1000:.1f} ms"]))
+    return rows
+
+
 BENCHMARKS: dict[str, Callable[[Settings], object]] = {
     "startup": bench_startup,
     "scroll": bench_scroll,
@@ -704,6 +764,7 @@ BENCHMARKS: dict[str, Callable[[Settings], object]] = {
     "tag-store": bench_tag_store,
     "export": bench_export,
     "lists": bench_lists,
+    "suggest-keys": bench_suggest_keys,
 }
 
 
