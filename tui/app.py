@@ -33,6 +33,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from .bindings import bindings
@@ -76,6 +77,9 @@ POLL_INTERVAL = 1.0
 
 #: How long the note about skipped files stays over the screen (seconds).
 SKIPPED_NOTICE_SECONDS = 4
+
+#: Seconds an article is open before its suggestions are worked out (a worker thread).
+SUGGEST_AFTER = 0.15
 
 #: Which widget each scope's plain (un-namespaced) actions run on, for the command palette.
 _PALETTE_SCOPES = ("main", "reader", "list", "panel")
@@ -131,6 +135,7 @@ class NewsmarkApp(App[None]):
         """Binding id → keys: the tag set's keys and the config's ``[keys]``."""
         self.typeahead = TypeAhead(self, self._route, self._effect)
         self._refreshed: set[str] = set()
+        self._suggest_timer: Timer | None = None
         self._suggestions_shown = -1
         """The session's suggestions_version the reader last drew."""
         self._team_seen = False
@@ -644,8 +649,13 @@ class NewsmarkApp(App[None]):
             self.reader.set_suggestions(session.suggestions)
             self._header(session.article)
         request = session.suggestion_request()
-        if request is not None:
-            self._suggest(request)
+        if request is None:
+            return
+        if self._suggest_timer is not None:
+            self._suggest_timer.stop()
+        # A moment's grace: ↓ held down in the list previews article after article, and only
+        # the one it stops on is worth a worker.
+        self._suggest_timer = self.set_timer(SUGGEST_AFTER, lambda: self._suggest(request))
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def _suggest(self, request: SuggestionRequest) -> None:
@@ -656,7 +666,14 @@ class NewsmarkApp(App[None]):
             self.call_from_thread(self.status, f"Suggestions could not be made: {error}",
                                   error=True)
             return
-        self.call_from_thread(self._suggested, computed)
+        if computed is None:
+            self.call_from_thread(self._unsuggested, request)
+        else:
+            self.call_from_thread(self._suggested, computed)
+
+    def _unsuggested(self, request: SuggestionRequest) -> None:
+        self.session.suggestion_dropped(request)
+        self._follow_suggestions()
 
     def _suggested(self, computed: ComputedSuggestions) -> None:
         # Taken, or dropped as stale (then asked for again if still wanted).

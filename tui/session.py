@@ -680,14 +680,18 @@ class Session:
         self._in_flight = True
         return SuggestionRequest(article, self._epoch, self._work, tuple(self._mine()))
 
-    def compute_suggestions(self, request: SuggestionRequest) -> ComputedSuggestions:
+    def compute_suggestions(self, request: SuggestionRequest) -> ComputedSuggestions | None:
         """The suggestions of the request's article (safe in a worker thread: reads the
-        store, touches nothing the app's thread reads)."""
+        store, touches nothing the app's thread reads); None when the request is no longer
+        wanted by the time its turn comes (another article is open: the list's highlight
+        moved on), then :meth:`suggestion_dropped` says so."""
         from .links import corpus_links
         from .suggest import Suggestions, pending
 
         settings = self.config.suggest
         with self._engine_lock:
+            if not self._wanted(request):
+                return None
             if self._engine is None or self._engine_work != request.work:
                 annotations, _ = self.store.read_all(self.corpus.ids)
                 self._engine = Suggestions(self.config, sources=settings.sources,
@@ -700,6 +704,18 @@ class Session:
         uncovered = {id(s) for s in pending(raw, request.mine, ())}
         return ComputedSuggestions(request, raw, tuple(s.key for s in raw),
                                    tuple(id(s) not in uncovered for s in raw))
+
+    def _wanted(self, request: SuggestionRequest) -> bool:
+        # Read from the worker's thread: a hint (a wrong guess costs a computation or a retry).
+        article = self.article
+        return article is not None and article.id == request.article.id and (
+            request.epoch == self._epoch)
+
+    def suggestion_dropped(self, request: SuggestionRequest) -> None:
+        """A worker left ``request`` undone (:meth:`compute_suggestions` returned None): it
+        may be asked for again."""
+        if self._asked == (request.article.id, request.epoch):
+            self._asked = None
 
     def suggestions_computed(self, computed: ComputedSuggestions) -> bool:
         """Take a worker's answer; False (and nothing changes) when it is stale: its article
@@ -883,9 +899,10 @@ class Session:
 
     def _describe(self, suggestion: Suggestion, index: int) -> str:
         when = f", {suggestion.when}" if suggestion.when else ""
-        return (f"Suggested {suggestion.tag} ({suggestion.source} {suggestion.score:.2f}{when}) "
-                f"{index + 1}/{len(self._pending)}: {_quote(suggestion.text)} — y accepts, "
-                "x rejects, Y accepts all from " + suggestion.source + ".")
+        # The passage is selected on the screen: the words say what and who suggests it.
+        return (f"Suggested {suggestion.tag} ({suggestion.source} {suggestion.score:.2f}{when}), "
+                f"{index + 1}/{len(self._pending)}: y accepts, x rejects, Y accepts all from "
+                f"{suggestion.source}.")
 
     def _no_suggestions(self) -> str:
         if not self._have_raw:
