@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from typed import suggested
 
 from tui.app import NewsmarkApp
 from tui.config import DEFAULT_TAGS, Config
@@ -444,7 +445,7 @@ def test_snapshot_overlapping_tags(snap_compare, size, seeds: Path, store_dir: P
     async def run_before(pilot) -> None:
         await pilot.press("down", "down", "enter", "j", "j", "j", "c")
         await pilot.press("right_square_bracket", "right_square_bracket", "t", "j", "s", "d")
-        await pilot.pause()
+        await suggested(pilot)  # the suggestions' marks are in the picture
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
@@ -455,7 +456,7 @@ def test_snapshot_panel(snap_compare, seeds: Path, store_dir: Path) -> None:
     async def run_before(pilot) -> None:
         await pilot.press("down", "down", "enter", "j", "c", "j", "j", "t", "e")
         await pilot.press(*"a note", "enter", "j", "s", "a")
-        await pilot.pause()
+        await suggested(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 

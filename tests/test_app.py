@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typed import suggested
 
 from tui.app import NewsmarkApp
 from tui.config import Config
@@ -246,6 +247,6 @@ def test_main_screen_snapshot(snap_compare, size: tuple[int, int], seeds: Path,
 
     async def run_before(pilot) -> None:
         await pilot.press("enter", "j", "2", "j", "j", "1")
-        await pilot.pause()
+        await suggested(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typed import burst, screen_text
+from typed import burst, screen_text, suggested
 
 from tui.app import NewsmarkApp
 from tui.config import Config
@@ -54,6 +54,7 @@ def test_snapshot_of_a_prompt_with_text(snap_compare, tmp_path: Path, name: str,
     app = make_app(tmp_path / "store", theme)
 
     async def run_before(pilot) -> None:
+        await suggested(pilot)  # the reader under the prompt, with its suggestions
         await burst(pilot, *keys)
         await pilot.pause()
 

@@ -18,7 +18,7 @@ from tests.test_merge import (
     tag,
     team,  # noqa: F401, F811 - the fixture: a bare origin and clones
 )
-from tests.typed import burst, screen_text
+from tests.typed import burst, screen_text, suggested
 from tui.app import NewsmarkApp
 from tui.cli import main
 from tui.config import Config
@@ -142,6 +142,9 @@ async def test_in_everyones_view_only_my_own_tag_is_removed(seeds: Path,
     app = make_app(seeds, store_dir)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_example(pilot)
+        # Suggestions off: with them on, x where none of my tags is rejects the suggestion
+        # there (tests/test_suggest_reader.py), and this test is about others' tags.
+        await burst(pilot, "S")
         article = app.session.article
         quote = EXAMPLE["alice"][2][0]  # the claim all three tagged alike
         start = article.text.index(quote)
@@ -354,6 +357,7 @@ def test_everyones_view_snapshot(snap_compare, seeds: Path, store_dir: Path) -> 
     async def run_before(pilot) -> None:
         await open_example(pilot)
         await burst(pilot, "a")
+        await suggested(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 

@@ -95,3 +95,18 @@ async def shows(pilot, text: str, timeout: float = 10.0) -> str:
         if text in shown:
             return shown
     raise AssertionError(f"{text!r} not on the screen within {timeout} s:\n{shown}")
+
+
+async def suggested(pilot, timeout: float = 30.0) -> None:
+    """Wait until the open article's suggestions are in (a worker makes them after an article
+    opens), so that what the reader shows no longer depends on how fast that was."""
+    app = pilot.app
+    session = getattr(app, "session", None)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while session is not None and session.article is not None and session.suggesting and (
+            not session.suggestions_ready or session.suggestion_request_due):
+        await pilot.pause(0.02)
+        if loop.time() > deadline:
+            raise AssertionError(f"no suggestions within {timeout} s")
+    await settled(pilot)

@@ -659,13 +659,37 @@ class NewsmarkApp(App[None]):
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def _suggest(self, request: SuggestionRequest) -> None:
-        """Compute the suggestions of one article (in a thread: the reader never waits)."""
-        try:
-            computed = self.session.compute_suggestions(request)
-        except Exception as error:  # noqa: BLE001 - a bad rule must not take the reader down
-            self.call_from_thread(self.status, f"Suggestions could not be made: {error}",
+        """Compute the suggestions of one article (in a thread: the reader never waits).
+
+        The work itself runs in a daemon thread the worker waits for: quitting cancels the
+        worker, which returns at once, and the process does not wait for a long article's
+        suggestions to finish (an executor's threads are joined at exit)."""
+        import threading
+
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        found: list[ComputedSuggestions | None] = []
+        failed: list[Exception] = []
+        done = threading.Event()
+
+        def compute() -> None:
+            try:
+                found.append(self.session.compute_suggestions(request))
+            except Exception as error:  # noqa: BLE001 - a bad rule must not stop the reader
+                failed.append(error)
+            finally:
+                done.set()
+
+        threading.Thread(target=compute, name="newsmark-suggest", daemon=True).start()
+        while not done.wait(0.05):
+            if worker.is_cancelled:
+                return
+        if failed:
+            self.call_from_thread(self.status, f"Suggestions could not be made: {failed[0]}",
                                   error=True)
             return
+        computed = found[0]
         if computed is None:
             self.call_from_thread(self._unsuggested, request)
         else:

@@ -667,6 +667,12 @@ class Session:
         """Whether the open article's suggestions are computed."""
         return self._have_raw
 
+    @property
+    def suggestion_request_due(self) -> bool:
+        """Whether the suggestions shown are to be made again (a worker is on it, or will
+        be)."""
+        return self.article is not None and self.suggesting and not self._current
+
     def suggestion_request(self) -> SuggestionRequest | None:
         """What a worker should compute for the open article now, or None (nothing to do:
         suggestions are off, or those shown are current)."""
