@@ -22,6 +22,7 @@ A change is reported as saved only after the store has it on disk.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -113,10 +114,6 @@ class ComputedSuggestions:
     covered: tuple[bool, ...]
 
 
-def _overlaps_any(start: int, end: int, spans: Sequence[Span]) -> bool:
-    return any(start < span.end and span.start < end for span in spans)
-
-
 class Session:
     """The open article, its annotations, the history and the pending note of one annotator."""
 
@@ -162,6 +159,8 @@ class Session:
         self._raw: tuple[Suggestion, ...] = ()
         self._keys: tuple[str, ...] = ()
         self._covered: list[bool] = []
+        self._raw_starts: list[int] = []
+        self._raw_reach = 0
         self._have_raw = False
         """Whether suggestions of the open article are at hand (shown, if on)."""
         self._current = False
@@ -942,6 +941,8 @@ class Session:
 
     def _use(self, computed: ComputedSuggestions, covered: list[bool]) -> None:
         self._raw, self._keys = computed.raw, computed.keys
+        self._raw_starts = [s.start for s in computed.raw]
+        self._raw_reach = max((s.end - s.start for s in computed.raw), default=0)
         self._covered = covered
         self._have_raw = self._current = True
         self._read_rejections()
@@ -968,8 +969,13 @@ class Session:
             self._touched.extend(spans)
         if not self._have_raw:
             return
-        raw = self._raw
-        affected = [n for n, s in enumerate(raw) if _overlaps_any(s.start, s.end, spans)]
+        raw, starts, reach = self._raw, self._raw_starts, self._raw_reach
+        # Sorted by start: only those starting within the longest one's length before a span
+        # can overlap it (a tag in an article of 6 000 suggestions looks at a few).
+        affected = sorted({n for span in spans
+                           for n in range(bisect_left(starts, span.start - reach),
+                                          bisect_left(starts, max(span.end, span.start + 1)))
+                           if raw[n].end > span.start and raw[n].start < span.end})
         if not affected:
             return
         low = min(raw[n].start for n in affected)
@@ -989,7 +995,8 @@ class Session:
                      if not covered and key not in rejected]
         else:
             shown = []
-        if shown != self._pending:
+        old = self._pending
+        if len(shown) != len(old) or any(a is not b for a, b in zip(shown, old, strict=True)):
             self._pending = shown
             self.suggestions_version += 1
 
