@@ -314,16 +314,21 @@ async def bare_keys(key: str, count: int) -> list[float]:
     return times
 
 
+#: Whether the apps show suggestions (the default, as ``[suggest] show``); ``--no-suggest``
+#: runs the rows as they ran before there were suggestions in the reader.
+SUGGEST = True
+
+
 def make_app(corpus_paths: list[Path], store_root: Path):
     from tui.app import NewsmarkApp
-    from tui.config import Config
+    from tui.config import Config, SuggestSettings
     from tui.corpus import CorpusCache, load_corpus
     from tui.store import Store
 
     # As the command line opens it: with the metadata cache (XDG_CACHE_HOME is the run's).
     corpus = load_corpus(corpus_paths, cache=CorpusCache.for_corpus(corpus_paths))
-    return NewsmarkApp(corpus, Store(store_root, annotator="bench"), config=Config(),
-                       annotator="bench")
+    return NewsmarkApp(corpus, Store(store_root, annotator="bench"),
+                       config=Config(suggest=SuggestSettings(show=SUGGEST)), annotator="bench")
 
 
 def key_row(name: str, what: str, times: list[float], base: list[float], budget_ms: float,
@@ -722,6 +727,8 @@ async def bench_suggest_keys(s: Settings) -> list[Row]:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await _open_big(pilot, app)
+        if not app.session.suggesting:
+            await pilot.press("S")
         waited = await _suggestions_in(pilot, app)
         reader = app.query_one(Reader)
         shown = len(app.session.suggestions)
@@ -791,7 +798,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="where the generated data lives "
                         "(default: bench/data, or a temporary folder with --quick)")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    parser.add_argument("--no-suggest", action="store_true",
+                        help="the apps show no suggestions (as before they were in the reader)")
     args = parser.parse_args(argv)
+    global SUGGEST
+    SUGGEST = not args.no_suggest
     names = args.only.split(",") if args.only else list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:

@@ -514,3 +514,24 @@ async def test_suggestion_counts_are_the_same_for_the_command_and_the_screen(
                                                 "tester"))
     assert table in printed
     assert "  1  " in table  # the one accepted and the one rejected are counted
+
+
+def test_a_rejection_is_a_change_of_the_history(seeds: Path, store_dir: Path) -> None:
+    """RejectionChange puts and removes the Rejection record in its annotator's shard (the
+    store's rejections section, keyed by the rejection's key); its inverse undoes it."""
+    from tui.history import RejectionChange, apply
+    from tui.suggest import Rejection
+
+    corpus = load_corpus([seeds])
+    article = corpus.get(A000)
+    suggestion = Suggestion(A000, 0, 20, "claim", article.text[:20], 0.8, "rules")
+    rejection = Rejection.of(suggestion, "tester", now="2026-01-01T00:00:00.000Z")
+    store = Store(store_dir, annotator="tester")
+    change = RejectionChange(None, rejection, "claim on the start")
+    apply(store, change)
+    [record] = store.records(A000, "rejections", "tester")
+    assert record["id"] == rejection.key == suggestion.key
+    assert Rejection.from_dict(record) == rejection
+    assert change.verb == "rejecting" and change.inverse().verb.startswith("taking back")
+    apply(store, change.inverse())
+    assert store.records(A000, "rejections") == []

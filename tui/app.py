@@ -646,7 +646,8 @@ class NewsmarkApp(App[None]):
         session = self.session
         if session.suggestions_version != self._suggestions_shown:
             self._suggestions_shown = session.suggestions_version
-            self.reader.set_suggestions(session.suggestions)
+            self.reader.set_suggestions(session.suggestions,
+                                        changed=session.suggestion_changes())
             self._header(session.article)
         request = session.suggestion_request()
         if request is None:

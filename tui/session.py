@@ -171,6 +171,10 @@ class Session:
         self._rejected_read = False
         self._touched: list[Span] = []
         self._pending: list[Suggestion] = []
+        self._pending_at: list[int] = []
+        """The indices of :attr:`suggestions` among those computed."""
+        self._by_key: dict[str, list[int]] = {}
+        self._delta: list[Suggestion] | None = []
         self.suggestions_version = 0
         """Bumped whenever :attr:`suggestions` changes (the app redraws them then)."""
         self._picked: Suggestion | None = None
@@ -942,6 +946,9 @@ class Session:
     def _use(self, computed: ComputedSuggestions, covered: list[bool]) -> None:
         self._raw, self._keys = computed.raw, computed.keys
         self._raw_starts = [s.start for s in computed.raw]
+        self._by_key: dict[str, list[int]] = {}
+        for n, key in enumerate(computed.keys):
+            self._by_key.setdefault(key, []).append(n)
         self._raw_reach = max((s.end - s.start for s in computed.raw), default=0)
         self._covered = covered
         self._have_raw = self._current = True
@@ -984,21 +991,59 @@ class Session:
         open_ = {id(s) for s in pending([raw[n] for n in affected], mine, ())}
         for n in affected:
             self._covered[n] = id(raw[n]) not in open_
-        self._show_pending()
+        self._update_pending(affected)
+
+    def _showing(self) -> bool:
+        return self.suggesting and self._have_raw and self.view.editable
 
     def _show_pending(self) -> None:
-        """What :attr:`suggestions` shows, from what is computed, accepted and rejected."""
-        if self.suggesting and self._have_raw and self.view.editable:
+        """What :attr:`suggestions` shows, from what is computed, accepted and rejected (all
+        of it worked out again)."""
+        if self._showing():
             rejected = self._rejected
-            shown = [s for s, key, covered in zip(self._raw, self._keys, self._covered,
-                                                  strict=True)
-                     if not covered and key not in rejected]
+            at = [n for n, (key, covered) in enumerate(zip(self._keys, self._covered,
+                                                           strict=True))
+                  if not covered and key not in rejected]
         else:
-            shown = []
-        old = self._pending
-        if len(shown) != len(old) or any(a is not b for a, b in zip(shown, old, strict=True)):
+            at = []
+        if at != self._pending_at:
+            self._pending_at = at
+            self._pending = [self._raw[n] for n in at]
+            self.suggestions_version += 1
+            self._delta = None  # everything may have changed
+
+    def _update_pending(self, indices: Sequence[int]) -> None:
+        """Suggestions ``indices`` (of those computed) may have come or gone: only they are
+        looked at (a tag in an article of 6 000 suggestions touches a few)."""
+        if not self._showing():
+            return
+        rejected = self._rejected
+        at, shown = self._pending_at, list(self._pending)  # a result handed out stays
+        changed = []
+        for n in indices:
+            want = not self._covered[n] and self._keys[n] not in rejected
+            position = bisect_left(at, n)
+            present = position < len(at) and at[position] == n
+            if want and not present:
+                at.insert(position, n)
+                shown.insert(position, self._raw[n])
+            elif present and not want:
+                del at[position]
+                del shown[position]
+            else:
+                continue
+            changed.append(self._raw[n])
+        if changed:
             self._pending = shown
             self.suggestions_version += 1
+            if self._delta is not None:
+                self._delta.extend(changed)
+
+    def suggestion_changes(self) -> list[Suggestion] | None:
+        """The suggestions that came or went since this was last asked (None: any may have);
+        the reader repaints only their lines."""
+        delta, self._delta = self._delta, []
+        return delta
 
     def _annotations_changed(self, change: Change | Batch) -> None:
         """Annotations of ``change``'s article changed (see :meth:`_work_changed`)."""
@@ -1041,11 +1086,14 @@ class Session:
             self.history.record(change)
         if self.article is not None and self.article.id == article_id:
             if change.after is not None:
-                self._rejected[change.after.key] = change.after
-            elif change.before is not None:
-                self._rejected.pop(change.before.key, None)
+                key = change.after.key
+                self._rejected[key] = change.after
+            else:
+                assert change.before is not None
+                key = change.before.key
+                self._rejected.pop(key, None)
             self._stamp = self._safe_stamp(article_id)
-            self._show_pending()
+            self._update_pending(self._by_key.get(key, []))
         else:
             self._computed.pop(article_id, None)
         return self._changed(Outcome(message, changed=(article_id,)))

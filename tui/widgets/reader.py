@@ -207,10 +207,11 @@ class Reader(ScrollView, can_focus=True):
         """The suggestions marked, in text order."""
         return self._suggestions
 
-    def set_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
+    def set_suggestions(self, suggestions: Sequence[Suggestion],
+                        changed: Sequence[Suggestion] | None = None) -> None:
         """Mark ``suggestions`` (the open article's, in text order), repainting only the lines
-        of those that came or went."""
-        old = {id(s): s for s in self._suggestions}
+        of those that came or went (``changed``, if the caller knows them)."""
+        old = {id(s): s for s in self._suggestions} if changed is None else {}
         self._suggestions = [s for s in suggestions
                              if s.end - s.start <= _LONG_ANNOTATION]
         self._suggestion_starts = [s.start for s in self._suggestions]
@@ -219,9 +220,10 @@ class Reader(ScrollView, can_focus=True):
             self._suggestions = sorted([*self._suggestions, *self._long_suggestions],
                                        key=lambda s: s.start)
             self._suggestion_starts = [s.start for s in self._suggestions]
-        new = {id(s): s for s in suggestions}
-        changed = [s for key, s in old.items() if key not in new]
-        changed += [s for key, s in new.items() if key not in old]
+        if changed is None:
+            new = {id(s): s for s in suggestions}
+            changed = [s for key, s in old.items() if key not in new]
+            changed += [s for key, s in new.items() if key not in old]
         if len(changed) > _REPAINT_ALL_ABOVE or self._index is None:
             self._invalidate()
             return
