@@ -85,6 +85,7 @@ class Looks:
     tags: tuple[TagDef, ...]
     mono: bool = False
     _tag: dict[str, Style] = field(init=False, repr=False)
+    _suggestion: dict[str, Style] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.tags = tuple(self.tags)
@@ -109,6 +110,10 @@ class Looks:
         """Boilerplate: shown, never part of a sentence (the cursor skips it)."""
         self.markup = Style(dim=True) if self.mono else Style(color="bright_black", dim=True)
         """Markup characters inside prose (Markdown), under any tag's style."""
+        # One Style per tag, made once: Rich caches combinations by style, and a line with a
+        # suggestion on it is painted on every keypress that repaints it.
+        self._suggestion = {tag.name: SUGGESTION_MONO if self.mono else
+                            Style(color=tag.colour, underline=True) for tag in self.tags}
 
     @classmethod
     def for_terminal(cls, tags: Sequence[TagDef],
@@ -150,10 +155,7 @@ class Looks:
 
     def suggestion(self, name: str) -> Style:
         """A passage suggested for tag ``name`` (not yet accepted or rejected)."""
-        index = next((n for n, tag in enumerate(self.tags) if tag.name == name), None)
-        if self.mono or index is None:
-            return SUGGESTION_MONO
-        return Style(color=self.tags[index].colour, underline=True)
+        return self._suggestion.get(name, SUGGESTION_MONO)
 
     def suggestion_letter(self, name: str) -> str:
         """The gutter's mark of a suggestion of ``name``: the tag's letter in lower case."""

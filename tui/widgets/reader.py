@@ -134,6 +134,7 @@ class Reader(ScrollView, can_focus=True):
         self._suggestions: list[Suggestion] = []
         self._suggestion_starts: list[int] = []
         self._long_suggestions: list[Suggestion] = []
+        self._suggestion_reach = 0
 
     def on_mount(self) -> None:
         # A theme changes the colours of every line, not only of those painted next.
@@ -216,6 +217,8 @@ class Reader(ScrollView, can_focus=True):
                              if s.end - s.start <= _LONG_ANNOTATION]
         self._suggestion_starts = [s.start for s in self._suggestions]
         self._long_suggestions = [s for s in suggestions if s.end - s.start > _LONG_ANNOTATION]
+        # How far back a suggestion touching a line can start (most are a sentence long).
+        self._suggestion_reach = max((s.end - s.start for s in self._suggestions), default=0)
         if self._long_suggestions:
             self._suggestions = sorted([*self._suggestions, *self._long_suggestions],
                                        key=lambda s: s.start)
@@ -237,7 +240,7 @@ class Reader(ScrollView, can_focus=True):
         stop = max(end, start + 1)
         if self._long_suggestions:
             return [s for s in self._suggestions if s.start < stop and start < s.end]
-        low = bisect_left(self._suggestion_starts, start - _LONG_ANNOTATION)
+        low = bisect_left(self._suggestion_starts, start - self._suggestion_reach)
         high = bisect_left(self._suggestion_starts, stop)
         return [s for s in self._suggestions[low:high] if start < s.end]
 
