@@ -232,6 +232,7 @@ async def test_accept_all_asks_with_the_count_and_n_cancels(seeds: Path,
         assert app.session.suggestions == shown
         await burst(pilot, "ctrl+r")
         assert len(on_disk(store_dir)) == count
+        assert app.reader.suggestions == app.session.suggestions
 
 
 async def test_accept_all_burst_then_keys_land_after_the_question(seeds: Path,
@@ -282,6 +283,10 @@ async def test_y_and_x_in_one_fast_burst(seeds: Path, store_dir: Path) -> None:
         assert sorted(r["key"] for r in rejections(store_dir)) == sorted(
             s.key for s in (shown[1], shown[3]))
         assert app.session.suggestions == shown[5:]
+        # The reader's index, updated by what came and went, is what the session shows.
+        assert app.reader.suggestions == shown[5:]
+        await burst(pilot, "u", "u", "u")
+        assert app.reader.suggestions == app.session.suggestions == shown[2:]
 
 
 # ------------------------------------------------------------------ on and off

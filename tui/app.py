@@ -645,9 +645,12 @@ class NewsmarkApp(App[None]):
         """Draw the session's suggestions if they changed; start a worker if they are due."""
         session = self.session
         if session.suggestions_version != self._suggestions_shown:
+            # After show_article (-1) the reader holds none: it is given them all.
+            changes = session.suggestion_changes()
+            if self._suggestions_shown == -1:
+                changes = None
             self._suggestions_shown = session.suggestions_version
-            self.reader.set_suggestions(session.suggestions,
-                                        changed=session.suggestion_changes())
+            self.reader.set_suggestions(session.suggestions, changed=changes)
             self._header(session.article)
         request = session.suggestion_request()
         if request is None:

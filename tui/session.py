@@ -174,7 +174,7 @@ class Session:
         self._pending_at: list[int] = []
         """The indices of :attr:`suggestions` among those computed."""
         self._by_key: dict[str, list[int]] = {}
-        self._delta: list[Suggestion] | None = []
+        self._delta: list[tuple[Suggestion, bool]] | None = []
         self.suggestions_version = 0
         """Bumped whenever :attr:`suggestions` changes (the app redraws them then)."""
         self._picked: Suggestion | None = None
@@ -1006,11 +1006,12 @@ class Session:
                   if not covered and key not in rejected]
         else:
             at = []
-        if at != self._pending_at:
-            self._pending_at = at
-            self._pending = [self._raw[n] for n in at]
-            self.suggestions_version += 1
-            self._delta = None  # everything may have changed
+        # Always anew (another article's may have the same indices): this runs on opening,
+        # on S, on a view; a tag or a rejection goes through _update_pending.
+        self._pending_at = at
+        self._pending = [self._raw[n] for n in at]
+        self.suggestions_version += 1
+        self._delta = None  # everything may have changed
 
     def _update_pending(self, indices: Sequence[int]) -> None:
         """Suggestions ``indices`` (of those computed) may have come or gone: only they are
@@ -1032,16 +1033,16 @@ class Session:
                 del shown[position]
             else:
                 continue
-            changed.append(self._raw[n])
+            changed.append((self._raw[n], want))
         if changed:
             self._pending = shown
             self.suggestions_version += 1
             if self._delta is not None:
                 self._delta.extend(changed)
 
-    def suggestion_changes(self) -> list[Suggestion] | None:
-        """The suggestions that came or went since this was last asked (None: any may have);
-        the reader repaints only their lines."""
+    def suggestion_changes(self) -> list[tuple[Suggestion, bool]] | None:
+        """The suggestions that came (True) or went (False) since this was last asked, in
+        that order (None: any may have); the reader updates and repaints only those."""
         delta, self._delta = self._delta, []
         return delta
 

@@ -135,6 +135,7 @@ class Reader(ScrollView, can_focus=True):
         self._suggestion_starts: list[int] = []
         self._long_suggestions: list[Suggestion] = []
         self._suggestion_reach = 0
+        self._suggestion_keys: list[tuple[int, int, str]] = []
 
     def on_mount(self) -> None:
         # A theme changes the colours of every line, not only of those painted next.
@@ -182,6 +183,7 @@ class Reader(ScrollView, can_focus=True):
         self.search_term = ""
         self._set_matches([])
         self._suggestions, self._suggestion_starts, self._long_suggestions = [], [], []
+        self._suggestion_keys = []
         self._index = None
         self._relayout()
         self.scroll_to(0, 0, animate=False)
@@ -209,28 +211,54 @@ class Reader(ScrollView, can_focus=True):
         return self._suggestions
 
     def set_suggestions(self, suggestions: Sequence[Suggestion],
-                        changed: Sequence[Suggestion] | None = None) -> None:
+                        changed: Sequence[tuple[Suggestion, bool]] | None = None) -> None:
         """Mark ``suggestions`` (the open article's, in text order), repainting only the lines
-        of those that came or went (``changed``, if the caller knows them)."""
-        old = {id(s): s for s in self._suggestions} if changed is None else {}
+        of those that came or went. ``changed`` (each suggestion and whether it came or went,
+        since the last call) lets the reader update its index by those alone: accepting one
+        of 6 000 touches one entry."""
+        if (changed is not None and self._index is not None and not self._long_suggestions
+                and all(s.end - s.start <= _LONG_ANNOTATION for s, _ in changed)):
+            keys, starts, shown = self._suggestion_keys, self._suggestion_starts, self._suggestions
+            for suggestion, came in changed:
+                key = (suggestion.start, -suggestion.end, suggestion.tag)
+                if came:
+                    index = bisect_right(keys, key)
+                    keys.insert(index, key)
+                    starts.insert(index, suggestion.start)
+                    shown.insert(index, suggestion)
+                    self._suggestion_reach = max(self._suggestion_reach,
+                                                 suggestion.end - suggestion.start)
+                else:
+                    index = bisect_left(keys, key)
+                    while index < len(shown) and shown[index] is not suggestion and (
+                            keys[index] == key):
+                        index += 1
+                    if index < len(shown) and shown[index] is suggestion:
+                        del keys[index], starts[index], shown[index]
+            if len(changed) > _REPAINT_ALL_ABOVE:
+                self._invalidate()
+                return
+            for suggestion, _ in changed:
+                self._refresh_span(suggestion.span)
+            return
+        old = {id(s): s for s in self._suggestions}
         self._suggestions = [s for s in suggestions
                              if s.end - s.start <= _LONG_ANNOTATION]
-        self._suggestion_starts = [s.start for s in self._suggestions]
         self._long_suggestions = [s for s in suggestions if s.end - s.start > _LONG_ANNOTATION]
         # How far back a suggestion touching a line can start (most are a sentence long).
         self._suggestion_reach = max((s.end - s.start for s in self._suggestions), default=0)
         if self._long_suggestions:
             self._suggestions = sorted([*self._suggestions, *self._long_suggestions],
                                        key=lambda s: s.start)
-            self._suggestion_starts = [s.start for s in self._suggestions]
-        if changed is None:
-            new = {id(s): s for s in suggestions}
-            changed = [s for key, s in old.items() if key not in new]
-            changed += [s for key, s in new.items() if key not in old]
-        if len(changed) > _REPAINT_ALL_ABOVE or self._index is None:
+        self._suggestion_starts = [s.start for s in self._suggestions]
+        self._suggestion_keys = [(s.start, -s.end, s.tag) for s in self._suggestions]
+        new = {id(s): s for s in suggestions}
+        gone = [s for key, s in old.items() if key not in new]
+        gone += [s for key, s in new.items() if key not in old]
+        if len(gone) > _REPAINT_ALL_ABOVE or self._index is None:
             self._invalidate()
             return
-        for suggestion in changed:
+        for suggestion in gone:
             self._refresh_span(suggestion.span)
 
     def _suggested(self, start: int, end: int) -> list[Suggestion]:
