@@ -299,6 +299,7 @@ class NewsmarkApp(App[None]):
     def on_unmount(self) -> None:
         self.typeahead.stop()
 
+
     def _ask_who(self) -> None:
         """Ask the name to tag under; until it is given nothing is tagged."""
         from .screens.annotator import AnnotatorScreen
@@ -637,6 +638,8 @@ class NewsmarkApp(App[None]):
 
     def _poll_store(self) -> None:
         """Show changes made by other processes (a colleague, a ``git pull``)."""
+        if not self.is_running:
+            return  # shutting down: the screens' widgets are being taken away
         self.session.reload_if_changed()
 
     # ----------------------------------------------------------------- suggestions
