@@ -190,8 +190,7 @@ def test_hostile_file_in_a_real_terminal(hostile: dict[str, Hostile], tmp_path: 
                      cwd=tmp_path) as tmux:
         if name == "binary":
             # Nothing to open: one line saying why (the name's escapes shown, not sent), exit 2.
-            tmux.wait_until(lambda: tmux.dead, what="the app to say why and exit")
-            screen = tmux.screen()
+            screen = tmux.wait_for("Pane is dead", timeout=40)
             assert "is a binary file" in screen and "␛]0;PWNED-BIN␇" in screen
             assert "Pane is dead (status 2" in screen
             assert "PWNED" not in tmux.pane("pane_title")
