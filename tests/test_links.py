@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -87,10 +88,12 @@ def test_the_matrix_shows_verdicts_apart_from_machine_guesses(corpus) -> None:  
     cell = matrix.rows[0].cells[O3]
     # The machine's match is kept as it was; the verdict is beside it.
     assert cell.match == plain.rows[0].cells[O3].match and cell.link == confirmed
-    assert cell_code(cell, MARKERS).startswith("✓~")
+    # The analyst's ✓ before the machine's own code (here a doubtful cell near the threshold).
+    machine = cell_code(plain.rows[0].cells[O3], MARKERS)
+    assert machine[0] in "~-" and cell_code(cell, MARKERS) == "✓" + machine
     data = json.loads(matrix_json(matrix, corpus))
     json_cell = data["rows"][0]["cells"][O3]
-    assert json_cell["kind"] == "reworded"
+    assert json_cell["kind"] == plain.rows[0].cells[O3].match.kind
     assert json_cell["link"]["verdict"] == "confirmed" and json_cell["link"]["text"] == TOLD
     assert data["rows"][0]["cells"]["004_320cd11bf9cbfd71"]["link"] is None
     rejected = Link.new(annotation, target, "rejected", None, annotator="ann")
@@ -178,7 +181,7 @@ def test_cli_compare_carries_the_stored_links(seeds: Path, store_dir: Path, corp
     data = json.loads(capsys.readouterr().out)
     assert data["rows"][0]["cells"][O3]["link"]["verdict"] == "confirmed"
     assert main(["compare", *common]) == 0
-    assert "✓~" in capsys.readouterr().out
+    assert re.search(r"✓(~\d+|-)", capsys.readouterr().out)
 
 
 

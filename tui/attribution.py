@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CHANGES", "Cues", "attribution_change", "cues"]
+__all__ = ["CHANGES", "FRAME_WORDS", "Cues", "attribution_change", "cues", "frames"]
 
 #: What :func:`attribution_change` can say.
 CHANGES = ("kept", "softened", "hardened", "dropped")
@@ -46,6 +46,18 @@ _HEDGE_RE = re.compile(
     r"|\b(?:appears?|appeared|seems?|seemed) to\b",
     re.IGNORECASE,
 )
+
+
+#: A piece of a passage is its attribution *frame* ("White House Press Secretary Jen Psaki
+#: said in a statement", "according to the Kremlin") when it holds a cue of attribution, has
+#: at most :data:`FRAME_WORDS` words and at most :data:`FRAME_OTHER` other words that are not
+#: names (capitalised), function words or the cue itself ("press secretary", "an aide").
+FRAME_WORDS = 12
+FRAME_OTHER = 3
+# Where a passage divides into pieces: , ; : and dashes followed by a space, a spaced hyphen,
+# and quotation marks that open or close a quote inside it.
+_PIECE_BREAK_RE = re.compile(r"[,;:—–]\s+|\s+[-–—]\s+|(?<=[”\"»])\s+|\s+(?=[“\"«])")
+_WORD_RE = re.compile(r"[^\W_]+(?:[.,'’-][^\W_]+)*")
 
 
 @dataclass(frozen=True)
@@ -75,3 +87,35 @@ def attribution_change(source: str, other: str) -> tuple[str, Cues, Cues]:
     else:
         change = "kept"
     return change, mine, theirs
+
+
+def frames(text: str) -> list[tuple[int, int]]:
+    """The attribution frames of ``text``: the pieces (between commas, semicolons, colons,
+    dashes and quotation marks) that say who said it and hold little else (see
+    :data:`FRAME_WORDS`), as ``(start, end)`` offsets.
+
+    A passage that is one piece has no frame (it is all it says). The compare matrix weighs a
+    frame's words less (:mod:`tui.compare`): another outlet's "Psaki said in a statement" is
+    not the passage.
+    """
+    pieces: list[tuple[int, int]] = []
+    position = 0
+    for found in _PIECE_BREAK_RE.finditer(text):
+        pieces.append((position, found.start()))
+        position = found.end()
+    pieces.append((position, len(text)))
+    pieces = [(a, b) for a, b in pieces if _WORD_RE.search(text, a, b)]
+    if len(pieces) < 2:
+        return []
+    from .lexical import STOPWORDS
+
+    found = []
+    for a, b in pieces:
+        words = [w.group() for w in _WORD_RE.finditer(text, a, b)]
+        cue = {w.casefold() for m in _ATTRIBUTION_RE.finditer(text, a, b)
+               for w in m.group().split()}
+        other = [w for w in words if w[0].islower() and w.casefold() not in STOPWORDS
+                 and w.casefold() not in cue]
+        if cue and len(words) <= FRAME_WORDS and len(other) <= FRAME_OTHER:
+            found.append((a, b))
+    return found

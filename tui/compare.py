@@ -17,20 +17,30 @@ How a passage is matched in another article:
    They are ranked by the lexical score (:class:`tui.lexical.LexicalIndex`: stemmed content
    words weighted by their rarity in the corpus) and, with the ``semantic`` extra, the cosine of
    sentence embeddings (:mod:`tui.semantic`): ``rank = lexical + RANK_SEMANTIC × cosine``.
-3. **Carried or not.** The best candidate's evidence is
-   ``x = lexical + FUZZY × token_set_ratio − NEGATION × (negation disagrees)
-   [+ SEMANTIC × cosine]``, where ``token_set_ratio`` (rapidfuzz, 0–1) is the fuzzy score of
-   the folded texts and "negation disagrees" is 1 when exactly one of the two has a negation or
-   denial cue (:func:`tui.lexical.negated`: "no plans" is not "plans"). The score is a
-   calibrated probability, ``score = 100 × 1 / (1 + exp(-(a·x + b)))`` (at most 99), with
-   ``(a, b)`` fitted by logistic regression on the present and absent pairs of the seeds' gold
-   set (:data:`CALIBRATION`; ``python bench/alignment.py --calibrate`` refits and prints them).
-   A score of at least :data:`REWORDED` (50: more likely carried than not) is ``reworded``,
-   below it ``absent``, and the best candidate is kept either way for the analyst to judge.
+   The words of the passage's attribution frame ("…, White House Press Secretary Jen Psaki said
+   in a statement", :func:`tui.attribution.frames`) weigh :data:`MUTE` of their weight: who
+   said it is not what was said, and another outlet's "Psaki said" is not the passage.
+3. **Carried or not.** The best candidate is described by a few *features*
+   (:data:`FEATURES`): its lexical score; the fuzzy score (rapidfuzz ``token_set_ratio`` of
+   the folded texts, 0–1); whether the negation disagrees (1 when exactly one of the two has
+   a negation or denial cue, :func:`tui.lexical.negated`: "no plans" is not "plans"); the
+   **way back**: the candidate scored against the units of the passage's own article, the best
+   unit over the passage's span minus the best elsewhere in that article (a candidate that
+   reports the passage points back at it; one that reports something else points at another
+   sentence there; 0 when the passage's article is not known); and with the extra, the
+   cosine and the same way back by cosine. The score is a logistic model of them,
+   ``score = 100 / (1 + exp(-(w·f + b)))`` (at most 99), its weights (:data:`CALIBRATION`)
+   fitted on the present and absent pairs of the second gold set (``bench/alignment/suez/``,
+   not the seeds: the seeds' set is held out to measure it; ``python bench/alignment.py
+   --calibrate`` refits and prints them). A score of at least :data:`REWORDED` (50: more
+   likely carried than not) is ``reworded``, below it ``absent``, and the best candidate is
+   kept either way for the analyst to judge.
 
-The weights (``FUZZY``, ``NEGATION``, ``SEMANTIC``, ``RANK_SEMANTIC``) are round numbers chosen
-on the seeds and checked on a second set written apart from them (``bench/alignment/``); names
-and numbers agreeing were measured too and did not help (see ``bench/README.md``).
+``MUTE`` and ``RANK_SEMANTIC`` are round numbers; what each part brings, on the seeds and the
+second set, is measured in ``bench/alignment.py`` (``bench/README.md``): names and numbers
+agreeing, the gap to the second-best candidate, the candidate's z-score in its article, the
+length ratio and a penalty for lines that are not prose were measured too and did not help
+on the held-out set.
 
 Near-duplicate articles (two versions of one report, such as seeds 000 and 001) are found by
 word trigrams: two articles are versions of one story when at least :data:`VERSION_SHARE`
@@ -75,6 +85,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CALIBRATION",
+    "FEATURES",
+    "MUTE",
     "REWORDED",
     "SCORERS",
     "ScorerError",
@@ -106,20 +118,21 @@ __all__ = [
 REWORDED = 50
 #: The scorers: ``lexical`` (always there) and ``semantic`` (the ``newsmark[semantic]`` extra).
 SCORERS = ("lexical", "semantic")
-#: Weight of the fuzzy score (rapidfuzz ``token_set_ratio`` of the folded texts, 0–1) in the
-#: evidence that an article carries a passage.
-FUZZY = 0.25
-#: What a disagreeing negation costs the evidence ("no plans" against "plans").
-NEGATION = 0.1
-#: Weight of the embeddings' cosine in the evidence (semantic scorer).
-SEMANTIC = 1.0
 #: Weight of the embeddings' cosine in the ranking of candidates (semantic scorer).
 RANK_SEMANTIC = 0.5
-#: ``(a, b)`` of ``score = 100 / (1 + exp(-(a·x + b)))`` per scorer, fitted on the seeds' gold
-#: pairs by ``python bench/alignment.py --calibrate``.
-CALIBRATION: dict[str, tuple[float, float]] = {
-    "lexical": (5.49, -1.72),
-    "semantic": (5.08, -4.37),
+#: What the words of a passage's attribution frame weigh in the lexical score (share of their
+#: weight; see :func:`tui.attribution.frames`).
+MUTE = 0.25
+#: The features of a best candidate, per scorer, in the order of :data:`CALIBRATION`.
+FEATURES: dict[str, tuple[str, ...]] = {
+    "lexical": ("lexical", "fuzzy", "negation", "back"),
+    "semantic": ("lexical", "fuzzy", "negation", "back", "cosine", "back_cosine"),
+}
+#: The logistic model per scorer: one weight per feature of :data:`FEATURES`, then the
+#: intercept; fitted on the suez gold set's pairs by ``python bench/alignment.py --calibrate``.
+CALIBRATION: dict[str, tuple[float, ...]] = {
+    "lexical": (2.15, 1.61, -0.70, 2.07, -1.77),
+    "semantic": (2.00, 1.43, -0.62, 1.78, 1.24, 0.70, -2.17),
 }
 #: Two articles are versions of one story when this share of the shorter one's word trigrams
 #: is in the other.
@@ -269,9 +282,12 @@ class Match:
     kind: str
     score: int
     span: Span | None = None
-    #: The uncalibrated evidence behind ``score`` (see the module docstring); 0 for source
-    #: and verbatim matches.
+    #: The evidence behind ``score``: the logistic model's ``w·f + b`` (see the module
+    #: docstring); 0 for source and verbatim matches.
     evidence: float = field(default=0.0, compare=False)
+    #: The best candidate's features, named by :data:`FEATURES` of the scorer (empty for
+    #: source and verbatim matches).
+    features: tuple[float, ...] = field(default=(), compare=False)
 
     @property
     def carried(self) -> bool:
@@ -281,17 +297,31 @@ class Match:
 
 @dataclass(frozen=True)
 class Weights:
-    """How the parts of a scorer combine (the module docstring says how; the defaults are the
-    measured ones). ``kinds`` are the units a candidate may be; ``prefix`` adds the stem
-    prefixes of that many letters as terms (see :class:`tui.lexical.LexicalIndex`; off)."""
+    """How the parts of a scorer combine, for the bench, which measures them apart (the
+    defaults are the product's). ``lexical`` scales the lexical score (in the ranking too);
+    ``fuzzy``, ``negation``, ``back``, ``semantic`` and ``back_semantic`` scale their
+    feature's calibrated weight (0: left out); ``rank_semantic`` is the cosine's weight in the
+    ranking; ``mute`` what attribution frames weigh; ``kinds`` the units a candidate may be;
+    ``prefix`` adds stem prefixes of that many letters as terms (see
+    :class:`tui.lexical.LexicalIndex`; off)."""
 
     lexical: float = 1.0
-    fuzzy: float = FUZZY
-    negation: float = NEGATION
-    semantic: float = SEMANTIC
+    fuzzy: float = 1.0
+    negation: float = 1.0
+    back: float = 1.0
+    semantic: float = 1.0
+    back_semantic: float = 1.0
     rank_semantic: float = RANK_SEMANTIC
+    mute: float = MUTE
     kinds: tuple[str, ...] = ("sentence", "pair", "clause")
     prefix: int = 0
+
+    def scales(self, scorer: str) -> tuple[float, ...]:
+        """The multiplier of each feature of :data:`FEATURES` ``[scorer]``."""
+        by_name = {"lexical": 1.0, "fuzzy": self.fuzzy, "negation": self.negation,
+                   "back": self.back, "cosine": self.semantic,
+                   "back_cosine": self.back_semantic}
+        return tuple(by_name[name] for name in FEATURES[scorer])
 
 
 @dataclass
@@ -380,10 +410,9 @@ def resolve_scorer(scorer: str = "auto") -> str:
     return scorer
 
 
-def calibrated(evidence: float, scorer: str) -> int:
-    """The 0–99 score of ``evidence`` for ``scorer`` (see :data:`CALIBRATION`)."""
-    a, b = CALIBRATION[scorer]
-    value = 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, a * evidence + b))))
+def calibrated(evidence: float) -> int:
+    """The 0–99 score of the logistic model's ``evidence`` (``w·f + b``)."""
+    value = 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, evidence))))
     return max(0, min(99, int(value)))
 
 
@@ -538,12 +567,14 @@ class Aligner:
             found = self._unit_texts[number] = folded.text[low:high].strip(" ")
         return found
 
-    def match(self, passage: str, article_id: str, *, folded: str | None = None) -> Match:
+    def match(self, passage: str, article_id: str, *, folded: str | None = None,
+              source: tuple[str, Span] | None = None) -> Match:
         """The best match of ``passage`` (raw text) in the article ``article_id``.
 
-        ``folded`` is ``fold(passage)[0]`` if the caller has it already.
+        ``folded`` is ``fold(passage)[0]`` if the caller has it already; ``source`` is the
+        article and span the passage was taken from, when known (for the way back).
         """
-        return self._matches(passage, [article_id], folded=folded)[article_id]
+        return self._matches(passage, [article_id], folded=folded, source=source)[article_id]
 
     def align(self, annotation: Annotation) -> dict[str, Match]:
         """The match of an annotated passage in every article of the corpus, by article id.
@@ -551,21 +582,27 @@ class Aligner:
         Its own article gets a ``source`` match on the annotation's span.
         """
         others = [i for i in self.corpus.ids if i != annotation.article_id]
-        matches = self._matches(annotation.text, others)
+        matches = self._matches(annotation.text, others,
+                                source=(annotation.article_id, annotation.span))
         matches[annotation.article_id] = Match(annotation.article_id, "source", 100,
                                                annotation.span)
         return {i: matches[i] for i in self.corpus.ids if i in matches}
 
     def _matches(self, passage: str, article_ids: Sequence[str], *,
-                 folded: str | None = None) -> dict[str, Match]:
+                 folded: str | None = None,
+                 source: tuple[str, Span] | None = None) -> dict[str, Match]:
+        import numpy as np
+
+        from .attribution import frames
         from .lexical import negated
 
         self.prepare()
         index = self._index
         assert index is not None
         needle = fold(passage)[0] if folded is None else folded
-        lexical = index.scores(passage)
         weights = self.weights
+        muted = [passage[a:b] for a, b in frames(passage)]
+        lexical = index.scores(passage, muted=muted, mute=weights.mute)
         if weights.lexical != 1.0:
             lexical = weights.lexical * lexical
         rank = lexical
@@ -577,6 +614,31 @@ class Aligner:
             rank = index.only(rank, weights.kinds)
         best = index.best_per_article(rank, article_ids)
         passage_negated = negated(passage)
+        # The way back: the units of the passage's own article, and which of them are on it.
+        home: tuple[int, int] | None = None
+        inside = np.zeros(0, dtype=bool)
+        if source is not None and source[0] in index.ranges:
+            home = index.ranges[source[0]]
+            span = source[1]
+            inside = np.fromiter(
+                (_overlap_enough(Span(u.start, u.end), span)
+                 for u in index.units[home[0] : home[1]]),
+                dtype=bool, count=home[1] - home[0])
+        coefficients = CALIBRATION[self.scorer]
+        scales = weights.scales(self.scorer)
+        # The way back of every best candidate at once: one matrix product per passage.
+        backs: dict[int, float] = {}
+        back_cosines: dict[int, float] = {}
+        if home is not None and inside.any() and not inside.all():
+            candidates = sorted({n for n in best if n >= 0})
+            if candidates and weights.back:
+                within = index.scores_within(candidates, *home)
+                margins = within[:, inside].max(axis=1) - within[:, ~inside].max(axis=1)
+                backs = dict(zip(candidates, margins.tolist(), strict=True))
+            if candidates and self._vectors is not None and weights.back_semantic:
+                within = self._vectors[candidates] @ self._vectors[home[0] : home[1]].T
+                margins = within[:, inside].max(axis=1) - within[:, ~inside].max(axis=1)
+                back_cosines = dict(zip(candidates, margins.tolist(), strict=True))
         matches: dict[str, Match] = {}
         for article_id, number in zip(article_ids, best, strict=True):
             try:
@@ -601,17 +663,18 @@ class Aligner:
                 matches[article_id] = Match(article_id, "absent", 0)
                 continue
             unit = index.units[number]
-            evidence = float(lexical[number])
-            if weights.fuzzy:
-                evidence += weights.fuzzy * fuzz.token_set_ratio(
-                    needle, self._unit_text(number)) / 100
-            evidence -= weights.negation * (passage_negated != index.negated[number])
+            fuzzy = fuzz.token_set_ratio(needle, self._unit_text(number)) / 100 \
+                if weights.fuzzy else 0.0
+            features = [float(lexical[number]), fuzzy,
+                        float(passage_negated != index.negated[number]), backs.get(number, 0.0)]
             if cosine is not None:
-                evidence += weights.semantic * float(cosine[number])
-            score = calibrated(evidence, self.scorer)
+                features += [float(cosine[number]), back_cosines.get(number, 0.0)]
+            evidence = coefficients[-1] + sum(
+                w * k * f for w, k, f in zip(coefficients, scales, features, strict=False))
+            score = calibrated(evidence)
             kind = "reworded" if score >= REWORDED else "absent"
             matches[article_id] = Match(article_id, kind, score, Span(unit.start, unit.end),
-                                        evidence)
+                                        evidence, tuple(features))
         return matches
 
 

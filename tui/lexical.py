@@ -359,19 +359,68 @@ class LexicalIndex:
         unknown = len(terms) - len(ids)
         return ids, float(self.idf[ids].sum()) + unknown * self.unknown_idf
 
-    def scores(self, text: str) -> np.ndarray:
-        """The lexical score (0–1) of the passage ``text`` against every unit."""
+    def scores(self, text: str, *, muted: Sequence[str] = (), mute: float = 1.0) -> np.ndarray:
+        """The lexical score (0–1) of the passage ``text`` against every unit.
+
+        Terms found only in the pieces ``muted`` of the passage (its attribution frames, see
+        :func:`tui.attribution.frames`) weigh ``mute`` times their weight, on the passage's
+        side (what is shared and the passage's own weight)."""
         ids, weight = self.passage_terms(text)
         if not len(ids) or weight <= 0:
             return np.zeros(len(self.units))
+        term_weights = self.idf[ids]
+        if muted and mute != 1.0:
+            rest = text
+            for piece in muted:
+                rest = rest.replace(piece, " ")
+            kept = self._term_ids(set(self._terms(rest)), grow=False)
+            quiet = ~np.isin(ids, kept)
+            if quiet.any():
+                weight -= (1.0 - mute) * float(term_weights[quiet].sum())
+                term_weights = np.where(quiet, mute * term_weights, term_weights)
         starts, ends = self._posting_starts[ids], self._posting_starts[ids + 1]
         counts = ends - starts
         where = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        shared = np.bincount(self._posting_units[where], weights=np.repeat(self.idf[ids], counts),
+        shared = np.bincount(self._posting_units[where], weights=np.repeat(term_weights, counts),
                              minlength=len(self.units))
         cover = shared / weight
         dice = 2 * shared / (weight + self.unit_weight)
         return (cover + dice) / 2
+
+    def scores_within(self, units: Sequence[int], first: int, last: int) -> np.ndarray:
+        """The lexical score of each unit of ``units`` (as a passage) against the units
+        ``first`` to ``last`` (one article's, see :attr:`ranges`), one row per unit of
+        ``units``: the way back from candidates to the article a passage came from. Both sides
+        are small matrices over that article's terms."""
+        home = self._unit_terms[first:last]
+        result = np.zeros((len(units), last - first))
+        if not home or not len(units):
+            return result
+        flat = np.concatenate(home)
+        vocabulary = np.unique(flat)
+        if not len(vocabulary):
+            return result
+        lengths = np.fromiter((len(ids) for ids in home), dtype=np.int64, count=len(home))
+        asked_terms = [self._unit_terms[unit] for unit in units]
+        terms = np.concatenate(asked_terms)
+        rows = np.repeat(np.arange(len(units)), [len(ids) for ids in asked_terms])
+        at = np.minimum(np.searchsorted(vocabulary, terms), len(vocabulary) - 1)
+        found = vocabulary[at] == terms
+        asked = np.zeros((len(units), len(vocabulary)))
+        asked[rows[found], at[found]] = self.idf[terms[found]]
+        # Each home unit's shared weight: the sum of the asked weights of its terms, gathered
+        # and summed per unit (no BLAS call: its threads would fight the UI for two cores).
+        gathered = asked[:, np.searchsorted(vocabulary, flat)]
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        shared = np.zeros((len(units), last - first))
+        nonempty = lengths > 0
+        if nonempty.any():
+            shared[:, nonempty] = np.add.reduceat(gathered, starts[nonempty], axis=1)
+        weight = self.unit_weight[np.asarray(units, dtype=np.int64)][:, None]
+        safe = np.where(weight > 0, weight, 1.0)
+        cover = shared / safe
+        dice = 2 * shared / (safe + self.unit_weight[first:last][None, :])
+        return np.where(weight > 0, (cover + dice) / 2, 0.0)
 
     def only(self, scores: np.ndarray, kinds: Iterable[str]) -> np.ndarray:
         """``scores`` with every unit not of ``kinds`` set to minus infinity."""
