@@ -235,3 +235,82 @@ def test_the_native_export_carries_the_links(seeds: Path, store_dir: Path, corpu
     assert main(["export", "--format", "json", "-o", str(out), "--tag", "claim", *common]) == 0
     articles = {a["id"]: a for a in json.loads(out.read_text(encoding="utf-8"))["articles"]}
     assert "links" not in articles[O3]
+
+
+def test_the_native_json_import_reads_the_links_back(seeds: Path, store_dir: Path, corpus,
+                                                     tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    common = ["--corpus", str(seeds), "--store", str(store_dir)]
+    assert main(["add", LUX, "threat", "--quote", WARNED, *common, "--annotator", "ann"]) == 0
+    (annotation,) = Store(store_dir, annotator="ann").annotations(LUX)
+    target = corpus.get(O3)
+    start = target.text.index(TOLD)
+    put_link(Store(store_dir, annotator="ann"),
+             Link.new(annotation, target, "confirmed", Span(start, start + len(TOLD)),
+                      annotator="ann"))
+    put_link(Store(store_dir, annotator="bob"),
+             Link.new(annotation, target, "rejected", None, annotator="bob"))
+    exported = tmp_path / "out.json"
+    assert main(["export", "--format", "json", "-o", str(exported), *common]) == 0
+    # Into an empty store: the annotation and both verdicts come back, in their shards.
+    fresh = tmp_path / "fresh"
+    again = ["--corpus", str(seeds), "--store", str(fresh)]
+    capsys.readouterr()
+    assert main(["import", str(exported), "--format", "json", *again]) == 0
+    assert "links: 2 added" in capsys.readouterr().out
+    read_back = links_of(Store(fresh, annotator="ann"), target)
+    assert sorted((x.annotator, x.verdict) for x in read_back) == [
+        ("ann", "confirmed"), ("bob", "rejected")]
+    (back,) = links_of(Store(fresh, annotator="ann"), target, "ann")
+    assert back.text == TOLD and back.annotation_id == annotation.id
+    # Round trip: exported again, the same document.
+    second = tmp_path / "second.json"
+    assert main(["export", "--format", "json", "-o", str(second), *again]) == 0
+    assert second.read_text(encoding="utf-8") == exported.read_text(encoding="utf-8")
+    # Imported once more: already there, nothing changes.
+    before = sorted(p.read_bytes() for p in fresh.rglob("*.json"))
+    assert main(["import", str(exported), "--format", "json", *again]) == 0
+    assert "links: 0 added, 2 already there" in capsys.readouterr().out
+    assert sorted(p.read_bytes() for p in fresh.rglob("*.json")) == before
+
+
+def test_bad_link_records_are_one_line_each_and_not_written(seeds: Path, store_dir: Path,
+                                                            corpus, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]
+                                                            ) -> None:  # noqa: ANN001
+    common = ["--corpus", str(seeds), "--store", str(store_dir)]
+    assert main(["add", LUX, "threat", "--quote", WARNED, *common, "--annotator", "ann"]) == 0
+    (annotation,) = Store(store_dir, annotator="ann").annotations(LUX)
+    target = corpus.get(O3)
+    start = target.text.index(TOLD)
+    good = Link.new(annotation, target, "confirmed", Span(start, start + len(TOLD)),
+                    annotator="ann").to_record()
+    exported = tmp_path / "out.json"
+    assert main(["export", "--format", "json", "-o", str(exported), *common]) == 0
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    entry = next(a for a in document["articles"] if a["id"] == O3)
+    entry["links"] = [
+        {**good, "verdict": "maybe"},
+        {**good, "start": 10, "end": 5},
+        "not a link",
+        {**good, "start": start + 1},  # offsets that do not hold the text
+        {**good, "annotation": "no-such-annotation"},
+    ]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document), encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    capsys.readouterr()
+    code = main(["import", str(bad), "--format", "json", "--corpus", str(seeds),
+                 "--store", str(fresh)])
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in err
+    lines = [line for line in err.splitlines() if "link" in line]
+    assert len(lines) == 5, err
+    assert "link #1" in lines[0] and "verdict" in lines[0]
+    assert "link #2" in lines[1] and "link #3" in lines[2] and "not an object" in lines[2]
+    assert "link #4" in lines[3] and "do not hold its text" in lines[3]
+    assert "no-such-annotation" in lines[4] and "no such annotation" in lines[4]
+    # The annotation came in; no link record was written.
+    assert len(Store(fresh, annotator="ann").annotations(LUX)) == 1
+    assert links_of(Store(fresh, annotator="ann"), target) == []
+    assert "links: 0 added" in out

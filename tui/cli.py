@@ -481,19 +481,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = _store(args)
     result = formats.import_file(args.file, args.format, corpus, offsets=args.offsets)
     report = formats.add_to_store(result.annotations, store)
+    linked = formats.add_links_to_store(result.links, store, result.annotations)
     fuzzy = sum(a.anchor == "fuzzy" for a in report.added)
     orphans = sum(a.anchor == "orphan" for a in report.added)
+    links = ""
+    if result.links or linked.conflicts:
+        links = (f"; links: {len(linked.added)} added, {len(linked.duplicates)} already there, "
+                 f"{len(linked.conflicts)} conflict(s)")
     print(
         f"{args.file} ({result.format}): {len(report.added)} added"
         f" ({fuzzy} moved to a similar passage, {orphans} orphaned),"
         f" {len(report.duplicates)} already there, {len(report.conflicts)} conflict(s),"
-        f" {len(result.problems)} skipped"
+        f" {len(result.problems)} skipped{links}"
     )
-    for line in [*result.problems, *report.conflicts]:
+    for line in [*result.problems, *report.conflicts, *linked.conflicts]:
         print(f"newsmark: {_printable(line)}", file=sys.stderr)
     if orphans:
         print("newsmark: `newsmark orphans` lists the orphaned annotations", file=sys.stderr)
-    return DAMAGED if result.problems or report.conflicts else OK
+    return DAMAGED if result.problems or report.conflicts or linked.conflicts else OK
 
 
 def cmd_orphans(args: argparse.Namespace) -> int:

@@ -31,7 +31,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -370,6 +370,42 @@ class MergeReport:
 def _content(annotation: Annotation, *, with_annotator: bool) -> tuple:
     key = (annotation.start, annotation.end, annotation.tag, annotation.text, annotation.note)
     return key + ((annotation.annotator,) if with_annotator else ())
+
+
+def add_links_to_store(links: Sequence[Any], store: Any,
+                       annotations: Sequence[Annotation] = ()) -> MergeReport:
+    """Add imported links (:class:`tui.links.Link`) to ``store``, each in its annotator's
+    shard of its article (the store's annotator when it names none).
+
+    A link whose annotator already has a verdict on the same annotation there is a duplicate
+    when it says the same (verdict and span), else a conflict, reported (the stored verdict is
+    kept). A link from an annotation that is neither in the store nor in ``annotations`` (the
+    same import) is a conflict too: it would point from nothing.
+    """
+    from tui.links import LINKS, put_link
+
+    report = MergeReport()
+    known = {(a.article_id, a.id) for a in annotations}
+    for link in links:
+        annotator = link.annotator or store.annotator
+        where = f"link from annotation {link.annotation_id} to {link.article_id}"
+        if (link.source_article, link.annotation_id) not in known and store.get(
+                link.source_article, link.annotation_id) is None:
+            report.conflicts.append(f"{where}: no such annotation in {link.source_article} "
+                                    "here or in the file; skipped")
+            continue
+        stored = next((r for r in store.records(link.article_id, LINKS, annotator)
+                       if r.get("id") == link.id), None)
+        if stored is None:
+            put_link(store, replace(link, annotator=annotator))
+            report.added.append(link)
+        elif (stored.get("verdict"), stored.get("start"), stored.get("end")) == (
+                link.verdict, link.start, link.end):
+            report.duplicates.append(link)
+        else:
+            report.conflicts.append(f"{where} by {annotator}: {stored.get('verdict')} here, "
+                                    f"{link.verdict} imported; kept the stored one")
+    return report
 
 
 def add_to_store(annotations: Sequence[Annotation], store: Any) -> MergeReport:

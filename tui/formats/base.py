@@ -83,12 +83,16 @@ class ImportResult:
 
     ``annotations`` are ready to store: their offsets refer to the corpus's current text, or
     they are marked ``anchor="orphan"`` (kept, never moved to a lookalike). ``problems`` are one
-    line each, for annotations that could not be imported at all (no such article, bad record).
+    line each, for annotations (and links) that could not be imported at all (no such article,
+    bad record).
     """
 
     format: str
     annotations: list[Annotation] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: The analysts' verdicts on the compare matrix (native JSON only), re-anchored against
+    #: the corpus's current text like the annotations.
+    links: list[Link] = field(default_factory=list)
 
 
 class CorpusLike(Protocol):

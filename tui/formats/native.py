@@ -16,9 +16,9 @@ One JSON document::
       ]
     }
 
-Every field of every annotation is kept (``Annotation.to_dict``), so export → import → export
-gives the same annotations. The output is deterministic (no export time), so two exports of
-the same store diff cleanly.
+Every field of every annotation is kept (``Annotation.to_dict``), and every field of every
+link (``Link.to_record``), so export → import → export gives the same annotations and links.
+The output is deterministic (no export time), so two exports of the same store diff cleanly.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from tui.formats.base import (
     exportable,
 )
 from tui.jsonout import pretty_json
-from tui.model import Annotation, TagDef
+from tui.model import Annotation, Article, TagDef
 
 NAME = "json"
 DESCRIPTION = "newsmark's native, versioned schema: lossless (articles, metadata, annotations)"
@@ -132,6 +132,7 @@ def read(text: str, corpus: CorpusLike, source: str) -> ImportResult:
             result.problems.append(f"article {article_id}: \"annotations\" is not a list")
             continue
         article = corpus.get(article_id)
+        _links(entry, article_id, article, result)
         for r_index, record in enumerate(records, 1):
             where = f"article {article_id}, annotation #{r_index}"
             annotation = _annotation(record, article_id)
@@ -146,6 +147,44 @@ def read(text: str, corpus: CorpusLike, source: str) -> ImportResult:
                 continue
             result.annotations.append(reanchor(annotation, article))
     return result
+
+
+def _links(entry: dict, article_id: str, article: Article | None, result: ImportResult) -> None:
+    """The links of one article entry into ``result`` (a bad record is one problem line)."""
+    from tui.links import Link, reanchor_link
+
+    records = entry.get("links", [])
+    if not isinstance(records, list):
+        result.problems.append(f"article {article_id}: \"links\" is not a list; its links "
+                               "were skipped")
+        return
+    for r_index, record in enumerate(records, 1):
+        where = f"article {article_id}, link #{r_index}"
+        if not isinstance(record, dict):
+            result.problems.append(f"{where}: not an object; skipped")
+            continue
+        try:
+            link = Link.from_record(article_id, record)
+        except ValueError as error:
+            result.problems.append(f"{where}: {error} (it needs \"annotation\", "
+                                   "\"source_article\", a \"verdict\" of confirmed or rejected, "
+                                   "and a start before its end); skipped")
+            continue
+        if link.confirmed and link.span is None:
+            result.problems.append(f"{where}: confirmed without the span it confirms; skipped")
+            continue
+        if article is None:
+            result.problems.append(f"{where}: article {article_id!r} is not in the corpus; "
+                                   "skipped (open the corpus that has it with --corpus)")
+            continue
+        if link.span is not None and link.text_sha256 == article.sha256 and (
+                link.end is None or link.end > len(article.text)
+                or article.text[link.start : link.end] != link.text):
+            result.problems.append(f"{where}: its offsets do not hold its text in "
+                                   f"{article_id!r}; skipped")
+            continue
+        result.links.append(reanchor_link(link, article)
+                            if link.text_sha256 != article.sha256 else link)
 
 
 def _annotation(record: Any, article_id: str) -> Annotation | str:
