@@ -416,3 +416,27 @@ def test_the_looks_of_the_verdicts_read_without_colour() -> None:
     assert looks.alignment("reworded").italic
     colour = Looks(Config().tags)
     assert colour.alignment("confirmed").color != colour.alignment("rejected").color
+
+
+async def test_the_timeline_follows_the_configs_schedule_tag(seeds: Path,
+                                                             store_dir: Path) -> None:
+    from tui.config import parse_config
+
+    config = parse_config('[[tags]]\nname = "claim"\n[[tags]]\nname = "meeting"\n'
+                          'role = "schedule"\n')
+    seed_tag(store_dir, seeds, RT1, FORMATS, "meeting")
+    app = NewsmarkApp(load_corpus([seeds]), Store(store_dir, annotator="ann"), config=config,
+                      annotator="ann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await burst(pilot, "T", "j", "j", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, TimelineScreen)
+        assert app.session.article.id == RT2
+    # A tag set with no schedule tag: the status says how to give one the role.
+    config = parse_config('[[tags]]\nname = "claim"\n')
+    app = NewsmarkApp(load_corpus([seeds]), Store(store_dir, annotator="ann"), config=config,
+                      annotator="ann")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("T")
+        await settle(pilot)
+        assert 'No tag has the schedule role: give one role = "schedule"' in status_of(app.screen)

@@ -489,3 +489,26 @@ def test_the_examples_in_the_docs_are_valid() -> None:
     assert full.tag_names == ("claim", "threat", "denial", "schedule", "sanction")
     assert [tag.key for tag in full.tags] == ["c", "t", "d", "s", ""]
     assert theme_only == Config(theme="textual-dark")
+
+
+def test_a_tag_can_have_the_schedule_role() -> None:
+    from tui.config import Config, ConfigError, parse_config
+
+    # The defaults: the tag named schedule.
+    assert Config().schedule_tag == "schedule"
+    meeting = parse_config('[[tags]]\nname = "claim"\n[[tags]]\nname = "meeting"\n'
+                           'role = "schedule"\n')
+    assert meeting.schedule_tag == "meeting" and meeting.tag("meeting").role == "schedule"
+    # A role wins over the name; no schedule tag and no role: none.
+    both = parse_config('[[tags]]\nname = "schedule"\n[[tags]]\nname = "meeting"\n'
+                        'role = "schedule"\n')
+    assert both.schedule_tag == "meeting"
+    assert parse_config('[[tags]]\nname = "claim"\n').schedule_tag is None
+    with pytest.raises(ConfigError) as error:
+        parse_config('[[tags]]\nname = "claim"\nrole = "deadline"\n')
+    assert str(error.value) == ("newsmark.toml:3: role 'deadline' in tag 1 (claim) is not one "
+                                "newsmark knows; use 'schedule', or leave role out")
+    with pytest.raises(ConfigError) as error:
+        parse_config('[[tags]]\nname = "a"\nrole = "schedule"\n[[tags]]\nname = "b"\n'
+                     'role = "schedule"\n')
+    assert "is also in tag 1 (a); give the role to one tag only" in str(error.value)

@@ -68,3 +68,22 @@ def test_cli_timeline(seeds: Path, store_dir: Path, capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     # The event is placed at the earliest date any outlet gives it (002's "9 January").
     assert out.splitlines()[0].startswith("2022-01-09  The exchanges will be conducted")
+
+
+def test_cli_timeline_follows_the_configs_schedule_tag(seeds: Path, store_dir: Path,
+                                                       tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "newsmark.toml"
+    config.write_text('[[tags]]\nname = "claim"\n[[tags]]\nname = "meeting"\n'
+                      'role = "schedule"\n', encoding="utf-8")
+    common = ["--corpus", str(seeds), "--store", str(store_dir), "--config", str(config)]
+    assert main(["add", RT1, "meeting", "--quote", FORMATS, *common]) == 0
+    capsys.readouterr()
+    assert main(["compare", "-f", "timeline", *common]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("2022-01-09  The exchanges will be conducted")
+    # Without the role the same passages are not the timeline's.
+    config.write_text('[[tags]]\nname = "claim"\n[[tags]]\nname = "meeting"\n',
+                      encoding="utf-8")
+    assert main(["compare", "-f", "timeline", *common]) == 0
+    assert "no schedule passages" in capsys.readouterr().out

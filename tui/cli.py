@@ -613,7 +613,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     elif args.format == "timeline":
         from .timeline import timeline, timeline_table
 
-        sys.stdout.write(timeline_table(timeline(matrix, corpus)))
+        tag = config.schedule_tag
+        sys.stdout.write(timeline_table(timeline(matrix, corpus, (tag,) if tag else ())))
     elif args.format == "csv":
         sys.stdout.write(matrix_csv(matrix, markers))
     else:

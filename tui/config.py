@@ -19,6 +19,8 @@ full example)::
     description = "..."      # optional: one line for the help screen and exports
     marker = "C"             # optional: one visible character for the gutter (read without
                              #   colour); default: the name's first letter, upper-cased, unique
+    role = "schedule"        # optional: this tag's passages are the timeline's (T); default:
+                             #   the tag named schedule
 
     [tags.cues]              # optional: suggestion rules (tui/rules.py, docs/config.md)
     [[tags.rules]]
@@ -92,7 +94,10 @@ MAX_TAGS = 9
 MAX_NAME_LENGTH = 32
 
 _TOP_LEVEL = ("theme", "tags", "suggest", "keys")
-_TAG_FIELDS = ("name", "key", "colour", "description", "marker", "cues", "patterns", "rules")
+_TAG_FIELDS = ("name", "key", "colour", "description", "marker", "role", "cues", "patterns",
+               "rules")
+#: The roles a tag may have (``role = "..."``): what newsmark does with it besides showing it.
+ROLES = ("schedule",)
 #: The fields of a tag that hold suggestion rules (tables and arrays, not strings).
 _RULE_KEYS = ("cues", "patterns", "rules")
 _SUGGEST_FIELDS = ("show", "sources", "min_score")
@@ -147,6 +152,15 @@ class Config:
         from .rules import default_rules  # compiled on first use, not at start-up
 
         return default_rules().get(name)
+
+    @property
+    def schedule_tag(self) -> str | None:
+        """The tag whose passages the timeline reads: the one with ``role = "schedule"``, else
+        the one named ``schedule``, else None."""
+        for tag in self.tags:
+            if tag.role == "schedule":
+                return tag.name
+        return "schedule" if self.tag("schedule") is not None else None
 
     def tag(self, name: str) -> TagDef | None:
         """The tag called ``name``, or None."""
@@ -452,6 +466,7 @@ class _Checker:
         self.check_unique(fields, "name", "tag name", "give each tag its own name")
         self.check_unique(fields, "key", "key", 'pick another key, or key = "" for none')
         self.check_unique(fields, "marker", "marker", "pick another character")
+        self.check_unique(fields, "role", "role", "give the role to one tag only")
         keys = self.keys(fields)
         colours = _assign_colours(fields)
         markers = _assign_markers(fields)
@@ -463,6 +478,7 @@ class _Checker:
                 colour=colours[i],
                 description=f.get("description", ""),
                 marker=markers[i],
+                role=f.get("role", ""),
             )
             for i, f in enumerate(fields)
         )
@@ -511,6 +527,14 @@ class _Checker:
             fields["description"] = table["description"]
         if "marker" in table:
             fields["marker"] = self.marker(index, label, table["marker"])
+        if "role" in table:
+            if table["role"] not in ROLES:
+                raise self.fail(
+                    self.where.tag(index, "role"),
+                    f"role {_show(table['role'])} in {label} is not one newsmark knows; "
+                    f"use {' or '.join(map(repr, ROLES))}, or leave role out",
+                )
+            fields["role"] = table["role"]
         return fields
 
     def key(self, index: int, label: str, key: str) -> str:

@@ -117,6 +117,9 @@ class TagDef:
     colour: str
     description: str
     marker: str
+    #: What newsmark does with the tag besides showing it: ``"schedule"`` (its passages are
+    #: the timeline's, see :attr:`tui.config.Config.schedule_tag`), or ``""``.
+    role: str = ""
 
     @property
     def hex_colour(self) -> str:

@@ -1,9 +1,10 @@
 """What each outlet says was scheduled when: the schedule rows of the compare matrix, by date
 (no UI).
 
-For every row of a :class:`tui.compare.Matrix` tagged as a schedule (``schedule`` by default),
-each article that carries the passage (the source, a verbatim or reworded match, a cell an
-analyst confirmed; not one an analyst rejected) contributes an :class:`Entry`: its passage
+For every row of a :class:`tui.compare.Matrix` tagged as a schedule (the config's schedule
+tag: the one with ``role = "schedule"``, else the one named ``schedule``), each article that
+carries the passage (the source, a verbatim or reworded match, a cell an analyst confirmed;
+not one an analyst rejected) contributes an :class:`Entry`: its passage
 there and the dates it names, found and resolved against that article's own date by
 :mod:`tui.dates` ("January 9 and 10" in an article of 2021-12-31 is 2022-01-09/2022-01-10;
 "next month" is 2022-01). Only what is scheduled counts: a date in the past tense ("told
@@ -90,7 +91,8 @@ def _clash(first: tuple[When, ...], second: tuple[When, ...]) -> tuple[When, Whe
 
 def timeline(matrix: Matrix, corpus: Corpus, tags: Iterable[str] = ("schedule",)) -> list[Event]:
     """The schedule events of ``matrix``, earliest first (events naming no date last, in
-    matrix order)."""
+    matrix order): its rows tagged one of ``tags`` (the config's schedule tag, see
+    :attr:`tui.config.Config.schedule_tag`)."""
     wanted = set(tags)
     events: list[Event] = []
     for row in matrix.rows:

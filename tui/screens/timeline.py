@@ -133,7 +133,8 @@ class TimelineScreen(ModalScreen[Target | None]):
         session = self.session
         corpus = session.corpus
         annotations, problems = session.store.read_all(corpus.ids)
-        wanted = [a for a in annotations if a.tag == "schedule"]
+        tag = session.config.schedule_tag
+        wanted = [a for a in annotations if a.tag == tag]
 
         def progress(done: int, total: int) -> None:
             self._done = (done, total)
@@ -142,7 +143,7 @@ class TimelineScreen(ModalScreen[Target | None]):
             matrix = compare(corpus, wanted, aligner=shared_aligner(corpus),
                              links=corpus_links(session.store, corpus), progress=progress,
                              cancelled=lambda: worker.is_cancelled)
-            events = timeline(matrix, corpus)
+            events = timeline(matrix, corpus, (tag,) if tag else ())
         except Exception as error:  # noqa: BLE001 - the session must survive a failed timeline
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._failed, error)
@@ -188,8 +189,7 @@ class TimelineScreen(ModalScreen[Target | None]):
         self.list.set_rows(keys, self._cells)
         if not events:
             self._detail()
-            self.status("No schedule passages tagged yet: tag one (4 or s) in the reader, "
-                        "then press T.")
+            self.status(self._nothing_yet())
         elif problems:
             self.status(problems[0], error=True)
         self._detail()
@@ -236,11 +236,23 @@ class TimelineScreen(ModalScreen[Target | None]):
         key = self.list.highlighted
         return self._lines.get(key) if key is not None else None
 
+    def _nothing_yet(self) -> str:
+        """What the status line says when there is nothing to show, and how to change that."""
+        config = self.session.config
+        tag = config.tag(config.schedule_tag) if config.schedule_tag else None
+        if tag is None:
+            return ('No tag has the schedule role: give one role = "schedule" in '
+                    "newsmark.toml (docs/config.md), tag its passages, then press T.")
+        keys = " or ".join(k for k in (tag.number, tag.key) if k)
+        return f"No {tag.name} passages tagged yet: tag one ({keys}) in the reader, then press T."
+
     def _detail(self) -> None:
         line = self._selected()
         detail = Text()
         if line is None:
-            detail.append("Schedule passages show here once tagged (tag: schedule).",
+            tag = self.session.config.schedule_tag
+            detail.append(f"Schedule passages show here once tagged (tag: {tag})." if tag else
+                          "Schedule passages show here once a tag has the schedule role.",
                           style="dim")
         else:
             event = line.event
