@@ -440,3 +440,84 @@ async def test_the_timeline_follows_the_configs_schedule_tag(seeds: Path,
         await pilot.press("T")
         await settle(pilot)
         assert 'No tag has the schedule role: give one role = "schedule"' in status_of(app.screen)
+
+
+# --------------------------------------------------------------------------- link here (L)
+
+TOLD = ("Biden, for one, reaffirmed his threat of extraordinary consequences if Russia invaded "
+        "Ukraine.")
+
+
+async def test_enter_opens_the_candidate_and_L_links_another_passage_there(
+        seeds: Path, store_dir: Path) -> None:
+    source = seed_tag(store_dir, seeds, LUX, WARNED, "threat")
+    app = make_app(seeds, store_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("tab")  # into the reader: no link waits, L is not in the footer
+        assert "Link here" not in screen_text(app)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        await go_to_cell(pilot, screen, 0, O3)
+        # enter, then j (the next sentence), J (grow by one) and L, typed in one burst.
+        await burst(pilot, "enter", "j", "J", "L")
+        await settle(pilot)
+        assert not isinstance(app.screen, CompareScreen)
+        article = app.session.article
+        assert article.id == O3
+        selection = app.reader.selection
+        told = article.text.index(TOLD)
+        assert selection.start > told  # not the candidate: the two sentences after it
+        (record,) = shard_links(store_dir, O3, "ann")
+        assert record["verdict"] == "confirmed" and record["annotation"] == source.id
+        assert (record["start"], record["end"]) == (selection.start, selection.end)
+        assert record["text"] == article.text[selection.start : selection.end]
+        assert "Confirmed:" in status_of(app.main) and "u undoes" in status_of(app.main)
+        # The link is made: L leaves the footer, and pressed again it does nothing.
+        assert "Link here" not in screen_text(app)
+        await pilot.press("L")
+        assert len(shard_links(store_dir, O3, "ann")) == 1
+        # u undoes it, ctrl+r redoes it, on disk.
+        await pilot.press("u")
+        await pilot.pause()
+        assert not shard_links(store_dir, O3, "ann")  # the shard went with its last record
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert [r["start"] for r in shard_links(store_dir, O3, "ann")] == [selection.start]
+        # The compare screen shows the verdict in that cell.
+        await pilot.press("m")
+        await settle(pilot)
+        assert cells(app.screen)[0][column_of(app.screen, O3)].startswith("✓")
+
+
+async def test_esc_or_another_article_cancels_the_waiting_link(seeds: Path,
+                                                              store_dir: Path) -> None:
+    seed_tag(store_dir, seeds, LUX, WARNED, "threat")
+    app = make_app(seeds, store_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("m")
+        await settle(pilot)
+        await go_to_cell(pilot, app.screen, 0, O3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "press L to link it; esc cancels" in status_of(app.main)
+        assert "Link here" in screen_text(app)
+        # esc cancels: nothing stored, L no longer links.
+        await burst(pilot, "escape", "j", "L")
+        assert "cancelled: nothing stored" in status_of(app.main)
+        assert shard_links(store_dir, O3, "ann") is None
+        assert "Link here" not in screen_text(app)
+        # Opening another article drops the waiting link too.
+        await pilot.press("m")
+        await settle(pilot)
+        await go_to_cell(pilot, app.screen, 0, O4)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.pending_link is not None
+        app.open_at(RT1, None)
+        await pilot.pause()
+        assert app.session.pending_link is None
+        await pilot.press("L")
+        assert shard_links(store_dir, O4, "ann") is None
+        assert shard_links(store_dir, RT1, "ann") is None

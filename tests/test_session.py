@@ -195,3 +195,36 @@ def test_shorten_cuts_at_a_word_when_it_can() -> None:
     assert shorten("Unprecedented", 8) == "Unprece…"  # no space: mid-word
     assert shorten("a  b\n c", 48) == "a b c"
     assert all(len(shorten("word " * 40, width)) <= width for width in range(2, 60))
+
+
+def test_a_waiting_link_is_made_on_the_selection_and_undone(session: Session,
+                                                           store_dir: Path) -> None:
+    from tui.links import links_of
+
+    session.open(A002)
+    session.tag(sentence(session, "respond decisively"), "threat")
+    (passage,) = session.annotations
+    other = "003_9b9a3ba666ff02ad"
+    # Nothing waits yet.
+    assert "No link is waiting" in session.link_here(Span(0, 10)).message
+    session.open(other)
+    said = session.start_link(passage, other, name="NYT")
+    assert "press L to link it" in said.message and session.pending_link is not None
+    assert session.link_here(None).error  # no selection: it keeps waiting
+    assert session.pending_link is not None
+    target = sentence(session, "extraordinary consequences")
+    outcome = session.link_here(target)
+    assert outcome.ok and "Confirmed: NYT carries" in outcome.message
+    assert session.pending_link is None
+    (link,) = links_of(session.store, session.corpus.get(other))
+    assert link.confirmed and link.span == target and link.annotation_id == passage.id
+    assert "Undid confirming" in session.undo().message
+    assert links_of(session.store, session.corpus.get(other)) == []
+    # Waiting, then another article opened: dropped; cancel says so once.
+    session.start_link(passage, other)
+    assert session.cancel_link() is not None and session.cancel_link() is None
+    session.start_link(passage, other)
+    session.open(A002)
+    assert session.pending_link is None
+    # A link to the article the passage was tagged in waits for nothing.
+    assert session.start_link(passage, A002).message == "" and session.pending_link is None

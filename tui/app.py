@@ -202,6 +202,9 @@ class NewsmarkApp(App[None]):
         if action == "tag":
             # A tag slot with no tag in the config is off (and not in the footer).
             return bool(parameters) and int(str(parameters[0])) <= len(self.config.tags)
+        if action == "link_here":
+            # Only while a link waits for its passage (the compare screen's enter).
+            return self.session.pending_link is not None
         return True
 
     @property
@@ -761,6 +764,20 @@ class NewsmarkApp(App[None]):
         if outcome.ok and outcome.select is not None:
             reader.active_id = outcome.select.id
 
+    def action_link_here(self) -> None:
+        """Link the selection to the passage the compare screen's ``enter`` came from."""
+        self._report(self.session.link_here(self.reader.selection))
+        self.refresh_bindings()
+
+    def action_reset_selection(self) -> None:
+        """esc in the reader: cancel a waiting link, and clear the search or go back to the
+        current sentence."""
+        cancelled = self.session.cancel_link()
+        self.reader.action_reset_selection()
+        if cancelled is not None:
+            self._report(cancelled)
+            self.refresh_bindings()
+
     def action_untag(self) -> None:
         """Remove my tag under the cursor; where I have none, reject the suggestion there."""
         selection = self.reader.selection
@@ -1022,14 +1039,22 @@ class NewsmarkApp(App[None]):
 
     def action_compare(self) -> None:
         """Compare the articles: which of them carry each tagged passage, and how."""
-        from .screens.compare import CompareScreen  # imported when first used: start-up
+        from .screens.compare import CompareScreen, Target  # imported when first used
 
-        def done(target: tuple[str, Span | None] | None) -> None:
+        def done(target: Target | None) -> None:
             if target is None:
                 return
-            article_id, span = target
+            article_id, span, passage, name = target
             self.open_at(article_id, span)
-            if span is None:
+            if passage is not None and self.session.article is not None \
+                    and self.session.article.id == article_id:
+                # Opened at a candidate: the analyst may pick another passage and link it (L).
+                outcome = self._report(self.session.start_link(passage, article_id, name=name))
+                self.refresh_bindings()
+                if span is None and outcome.message:
+                    self.status("That article has nothing close to the passage: select the one "
+                                "that carries it and press L; esc cancels.")
+            elif span is None:
                 self.status("That article has nothing close to the passage: showing its start.")
 
         self.push_screen(CompareScreen(self.session, self.looks), done)

@@ -108,6 +108,9 @@ KEYS: tuple[Key, ...] = (
        routes=True),
     _k("resize", "equals_sign", "app.resize", "Fit", "Annotate", "reader", key_display="=",
        help="Fit the picked tag to the selection"),
+    _k("link_here", "L", "app.link_here", "Link here", "Annotate", "reader", show=True,
+       help="Link the selection to the passage the compare screen's enter came from (shown "
+            "while a link waits; esc cancels it, u undoes it)"),
     _k("undo", "u", "app.undo", "Undo", "Annotate", "main", show=True,
        help="Undo the last change of the session (add, remove, retag, note, resize)"),
     _k("redo", "ctrl+r", "app.redo", "Redo", "Annotate", "main", help="Redo what was undone"),
@@ -160,8 +163,9 @@ KEYS: tuple[Key, ...] = (
        key_display="{", help="Move the selection's end one word earlier"),
     _k("end_later", "right_curly_bracket", "move_end(1)", "End later", "Select", "reader",
        key_display="}", help="Move the selection's end one word later"),
-    _k("reset_selection", "escape", "reset_selection", "Reset", "Select", "reader",
-       key_display="esc", help="Clear the search, else back to the current sentence"),
+    _k("reset_selection", "escape", "app.reset_selection", "Reset", "Select", "reader",
+       key_display="esc", help="Clear the search, else back to the current sentence; cancel "
+                               "a waiting link"),
     # ------------------------------------------------------------------ searching
     _k("search", "slash", "app.search", "Search", "Search", "reader", show=True,
        key_display="/", help="Search the article (any case); a paste searches for it", routes=True),

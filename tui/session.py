@@ -114,6 +114,17 @@ class ComputedSuggestions:
     covered: tuple[bool, ...]
 
 
+@dataclass(frozen=True)
+class PendingLink:
+    """A link being made in the reader: the compare screen's ``enter`` opened ``article_id``
+    to pick the passage there that carries ``annotation``'s (``name`` is how the status line
+    calls that article)."""
+
+    annotation: Annotation
+    article_id: str
+    name: str
+
+
 class Session:
     """The open article, its annotations, the history and the pending note of one annotator."""
 
@@ -127,6 +138,8 @@ class Session:
         self.article: Article | None = None
         self.pending_note = ""
         """A note typed before the tag it belongs to: it goes on the next tag made."""
+        self.pending_link: PendingLink | None = None
+        """A link waiting for its passage in the open article (:meth:`start_link`)."""
         self.read_only: str | None = None
         """Why nothing can be written (the store's folder is not writable), or None."""
         self.damaged: dict[str, str] = {}
@@ -358,6 +371,8 @@ class Session:
             problem = self.corpus.problem(article_id) or f"No article {article_id!r}."
             return Outcome(problem, error=True)
         self.article = article
+        if self.pending_link is not None and self.pending_link.article_id != article.id:
+            self.pending_link = None  # it was for the article left
         self._stamp = self._safe_stamp(article.id)
         self._done.pop(article.id, None)  # a `git pull` may have brought a mark
         annotations = self._read(article.id)
@@ -522,12 +537,12 @@ class Session:
                             select=annotation)
 
     def settle(self, annotation: Annotation, article_id: str, verdict: str,
-               span: Span | None, *, name: str = "") -> Outcome:
+               span: Span | None, *, name: str = "", toggle: bool = True) -> Outcome:
         """Record this annotator's verdict on ``annotation``'s passage in ``article_id`` (the
         compare screen's ``y``: ``confirmed``, with the span that carries it; ``x``:
         ``rejected``, with the candidate that was shown, if any). The same verdict given
-        again (on the same span) clears it. Undoable as any change; ``name`` is how the
-        status line calls the article."""
+        again (on the same span) clears it, unless ``toggle`` is false. Undoable as any
+        change; ``name`` is how the status line calls the article."""
         article = self.corpus.get(article_id)
         if article is None:
             return Outcome(f"No article {article_id!r}.", error=True)
@@ -551,7 +566,7 @@ class Session:
                 except ValueError:
                     previous = None
         quote = _quote(annotation.text, 40)
-        if (previous is not None and previous.verdict == verdict
+        if (toggle and previous is not None and previous.verdict == verdict
                 and (verdict == "rejected" or previous.span == span)):
             change = LinkChange(previous, None, f"{quote} in {name}")
             message = (f"Cleared: {name} is back to the machine's guess for {quote} — saved. "
@@ -563,6 +578,45 @@ class Session:
                        verdict == "confirmed" else
                        f"Rejected: {name} does not carry {quote} — saved. u undoes.")
         return self._commit_link(change, message)
+
+    def start_link(self, annotation: Annotation, article_id: str, *, name: str = "") -> Outcome:
+        """Wait for the passage of the open article ``article_id`` that carries
+        ``annotation``'s (the compare screen's ``enter`` on a cell): :meth:`link_here` links
+        the selection to it, :meth:`cancel_link` (esc) or opening another article drops it."""
+        name = name or article_id
+        if article_id == annotation.article_id:
+            self.pending_link = None
+            return Outcome()
+        self.pending_link = PendingLink(annotation, article_id, name)
+        return Outcome(f"Select the passage of {name} that carries "
+                       f"{_quote(annotation.text, 40)} and press L to link it; esc cancels.")
+
+    def link_here(self, span: Span | None) -> Outcome:
+        """Confirm ``span`` of the open article (the reader's selection) as the counterpart
+        of the pending link's annotation: a confirmed link, undoable as any verdict."""
+        pending = self.pending_link
+        if pending is None:
+            return Outcome("No link is waiting: in the compare screen (m), enter on an "
+                           "article's cell opens it to pick the passage there.")
+        if self.article is None or self.article.id != pending.article_id:
+            self.pending_link = None
+            return Outcome("The link was for another article: cancelled.", error=True)
+        if span is None or span.start >= span.end:
+            return Outcome("Select the passage first (j/k, J/K), then L links it.",
+                           error=True)
+        outcome = self.settle(pending.annotation, pending.article_id, "confirmed", span,
+                              name=pending.name, toggle=False)
+        if outcome.ok:
+            self.pending_link = None
+        return outcome
+
+    def cancel_link(self) -> Outcome | None:
+        """Drop the pending link (nothing is stored); None if there was none."""
+        if self.pending_link is None:
+            return None
+        name = self.pending_link.name
+        self.pending_link = None
+        return Outcome(f"Link to {name} cancelled: nothing stored.")
 
     def _commit_link(self, change: LinkChange, message: str, *, record: bool = True) -> Outcome:
         """Write a verdict's change; on success remember it (``record``)."""

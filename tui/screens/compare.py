@@ -80,8 +80,10 @@ def shared_aligner(corpus: Corpus) -> Aligner:
     return aligner
 
 
-#: Where the compare screen sends the reader: an article, and the passage to select there.
-Target = tuple[str, Span | None]
+#: Where the compare screen sends the reader: an article, the passage to select there, and
+#: (opened from another article's cell) the row's passage and how that article is called, for
+#: a link the analyst may make there (L in the reader).
+Target = tuple[str, Span | None, Annotation | None, str]
 
 
 class CompareTable(DataTable[Text]):
@@ -539,14 +541,20 @@ class CompareScreen(ModalScreen[Target | None]):
         if selected is None:
             return
         _, row, article_id = selected
+        passage: Annotation | None = None
+        name = ""
         if article_id is None or article_id == row.source.article_id:
             target, span = row.source.article_id, row.source.span
         else:
-            match = row.cells[article_id].match
-            target, span = article_id, match.span
+            # The candidate (or the confirmed span), and the row's passage: there the analyst
+            # may pick another passage and link it (L in the reader).
+            target, span = article_id, _shown_span(row.cells[article_id])
+            passage = row.source
+            column = self.matrix.column(article_id) if self.matrix else None
+            name = column.label if column else article_id
         self.workers.cancel_group(self, "compare")
         self._leaving = True
-        self.dismiss((target, span))
+        self.dismiss((target, span, passage, name))
 
     def action_propagate(self) -> None:
         """Tag the passage matched in the selected article with the row's tag."""
