@@ -135,11 +135,9 @@ def test_a_reworded_sentence_is_found_with_its_score(corpus: Corpus, aligner: Al
         text = corpus.get(article_id).text[match.span.start : match.span.end]
         # The candidate is the sentence (or clause) that tells it: whole units, not a stretch.
         assert "respond decisively" in text and "Ukraine" in text
-    # In other words, with a lower score than the near copies: the best candidate is the
-    # sentence that tells it, shown whatever its verdict (with the calibration fitted on the
-    # suez set it sits near the threshold: a doubtful cell that y settles).
+    # In other words, with a lower score than the near copies.
     told = matches[O3]
-    assert told.kind in ("reworded", "absent") and told.score >= REWORDED - 10
+    assert told.kind == "reworded"
     assert corpus.get(O3).text[told.span.start : told.span.end] == (
         "Biden, for one, reaffirmed his threat of extraordinary consequences if Russia invaded "
         "Ukraine.")
@@ -435,3 +433,38 @@ def test_an_article_that_changed_is_read_again(tmp_path: Path) -> None:
     corpus = load_corpus([tmp_path])
     aligner.corpus = corpus
     assert aligner.match("Talks start in Geneva on Monday.", "b").kind == "verbatim"
+
+
+def test_the_way_back_points_at_the_passage_a_candidate_reports(tmp_path) -> None:  # noqa: ANN001
+    """A candidate that reports the passage scores it highest in the passage's own article
+    (a positive way back); one that reports another sentence there scores that one higher."""
+    from tui.compare import FEATURES
+    from tui.corpus import load_corpus
+
+    (tmp_path / "a.txt").write_text(
+        "Report A\n\n"
+        "The ministry rejected claims that soldiers were gathering near the northern border.\n\n"
+        "Soldiers were gathering near the northern border close to Kharkiv, officials said.\n\n"
+        "The weather in the capital was cold and dry all week.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Report B\n\n"
+        "Officials said soldiers had gathered at the northern border near Kharkiv.\n\n"
+        "Ticket prices for the national football league rose again this season.\n",
+        encoding="utf-8")
+    corpus = load_corpus([tmp_path])
+    aligner = Aligner(corpus, scorer="lexical")
+    back = FEATURES["lexical"].index("back")
+    rejected = tag(corpus, "a", "The ministry rejected claims that soldiers were gathering near "
+                   "the northern border.")
+    gathering = tag(corpus, "a", "Soldiers were gathering near the northern border close to "
+                    "Kharkiv, officials said.")
+    told, reported = aligner.align(rejected)["b"], aligner.align(gathering)["b"]
+    text = corpus.get("b").text
+    # Both find B's sentence on the border; it points back at the second one.
+    assert text[told.span.start : told.span.end].startswith("Officials said soldiers")
+    assert text[reported.span.start : reported.span.end].startswith("Officials said soldiers")
+    assert told.features[back] < 0 < reported.features[back]
+    assert told.score < reported.score
+    # Without the passage's article known (match of a bare text), the way back is 0.
+    bare = aligner.match(rejected.text, "b")
+    assert bare.features[back] == 0.0 and bare.score > told.score
