@@ -363,3 +363,16 @@ def test_the_suggestion_benchmark_runs(tmp_path: Path) -> None:
     for row in ("### seeds", "### heldout", "| baseline: plain lexicon |", "| rules |",
                 "| all (default: rules, dates, outlets) |"):
         assert row in text
+
+
+def test_the_dates_suggester_follows_the_schedule_role(tmp_path: Path) -> None:
+    """A tag given ``role = "schedule"`` gets the dates suggester's proposals, with ``when``
+    (as the timeline reads that tag); without a schedule tag there are none."""
+    text = "The talks will be held in Geneva on January 9 and 10, officials said."
+    roled = parse_config('[[tags]]\nname = "claim"\n[[tags]]\nname = "meeting"\n'
+                         'role = "schedule"\n')
+    found = suggestions_of(text, tmp_path, roled, sources=("dates",))
+    assert [(s.tag, s.source, s.when) for s in found] == [
+        ("meeting", "dates", "2022-01-09/2022-01-10")]
+    plain = parse_config('[[tags]]\nname = "claim"\n[[tags]]\nname = "meeting"\n')
+    assert suggestions_of(text, tmp_path / "b", plain, sources=("dates",)) == []

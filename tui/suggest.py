@@ -7,7 +7,7 @@ Four suggesters, each recorded as the ``source`` of what it proposes:
     ``tui/rules.toml``). A sentence gets the tag when a rule fires on it.
 ``dates``
     a sentence naming a date still ahead of the article's date, in a clause about what will
-    happen and not about something called off, suggests the schedule tag (:mod:`tui.dates`).
+    happen and not about something called off, suggests the tag with the schedule role (``Config.schedule_tag``; :mod:`tui.dates`).
 ``outlets``
     a passage tagged in one article suggests its counterpart in the others, found by the compare
     matching (:class:`tui.compare.Aligner`): verbatim or reworded, scored by the match.
@@ -66,8 +66,6 @@ SOURCES = ("rules", "dates", "outlets", "own")
 DEFAULT_SOURCES = ("rules", "dates", "outlets")
 #: Suggestions scoring below this are not shown unless the config or --min-score says so.
 DEFAULT_MIN_SCORE = 0.5
-#: The tag the dates suggester proposes (when the tag set has it).
-SCHEDULE_TAG = "schedule"
 #: How many passages of a tag the "own" suggester needs before it suggests that tag.
 OWN_MIN_EXAMPLES = 3
 #: The compare match score (a calibrated probability that the article carries the passage,
@@ -226,7 +224,7 @@ class Suggestions:
         source's), before rejections and annotations are taken out (see :func:`pending`)."""
         sentences = sentence_spans(article.plain, article.boilerplate)
         needs_dates = "dates" in self.sources or self._rules_compiled().needs_dates or (
-            self.config.tag(SCHEDULE_TAG) is not None)
+            self.config.schedule_tag is not None)
         mentions = find_dates(article.text, article.date) if needs_dates else []
         found: list[Suggestion] = []
         if "rules" in self.sources:
@@ -237,7 +235,7 @@ class Suggestions:
             found += self._outlets(article, sentences)
         if "own" in self.sources:
             found += self._own_tags(article, sentences)
-        return _merge(found, article, mentions)
+        return _merge(found, article, mentions, self.config.schedule_tag)
 
     # -- the suggesters -------------------------------------------------------------------
 
@@ -273,7 +271,8 @@ class Suggestions:
 
     def _dates(self, article: Article, sentences: Sequence[Span],
                mentions: Sequence[DateMention]) -> list[Suggestion]:
-        if self.config.tag(SCHEDULE_TAG) is None:
+        schedule = self.config.schedule_tag
+        if schedule is None:
             return []
         text = article.text
         out = []
@@ -289,7 +288,7 @@ class Suggestions:
                     continue
                 best = max(best, 0.7 if mention.tense == "future" else 0.55)
             if best:
-                out.append(_suggestion(article, sentence, SCHEDULE_TAG, best, "dates"))
+                out.append(_suggestion(article, sentence, schedule, best, "dates"))
         return out
 
     def _outlets(self, article: Article, sentences: Sequence[Span]) -> list[Suggestion]:
@@ -513,9 +512,10 @@ def _same_passage(a: Span, b: Span) -> bool:
     return shared > 0 and shared >= _SAME_PASSAGE * min(len(a), len(b))
 
 
-def _merge(found: list[Suggestion], article: Article,
-           mentions: Sequence[DateMention]) -> list[Suggestion]:
-    """One suggestion per passage and tag: the best-scoring source's; schedules get ``when``.
+def _merge(found: list[Suggestion], article: Article, mentions: Sequence[DateMention],
+           schedule: str | None) -> list[Suggestion]:
+    """One suggestion per passage and tag: the best-scoring source's; the ``schedule`` tag's
+    (the config's schedule role) get ``when``.
 
     Suggestions of a tag are swept in text order in clusters of overlapping ones; a cluster of
     one (by far the most common: a sentence one source suggested) is kept as it is, a larger
@@ -540,7 +540,7 @@ def _merge(found: list[Suggestion], article: Article,
     out = []
     mention_starts = [mention.start for mention in mentions]
     for suggestion in kept:
-        if suggestion.tag == SCHEDULE_TAG:
+        if suggestion.tag == schedule:
             when = _when(suggestion, article, mentions, mention_starts)
             if when:
                 suggestion = replace(suggestion, when=when)
