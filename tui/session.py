@@ -327,18 +327,11 @@ class Session:
         article = self.article
         if article is None:
             return Outcome("No article is open.", error=True)
-        if self.read_only:
-            return Outcome(self.read_only, error=True)
-        if article.id in self.damaged:
-            return Outcome(self.damaged[article.id], error=True)
         done = not self.is_done(article.id)
-        try:
-            mark_done(self.store, article.id, self.annotator, done)
-        except ReadOnlyStoreError as error:
-            self.read_only = f"Read-only: {error} Tags are shown but cannot be changed."
-            return Outcome(self.read_only, error=True)
-        except StoreError as error:
-            return Outcome(str(error), error=True)
+        failed = self._write(article.id,
+                             lambda: mark_done(self.store, article.id, self.annotator, done))
+        if failed is not None:
+            return failed
         self._stamp = self._safe_stamp(article.id)
         self._done[article.id] = done
         title = _quote(article.title or article.id, 40)
@@ -620,15 +613,9 @@ class Session:
 
     def _commit_link(self, change: LinkChange, message: str, *, record: bool = True) -> Outcome:
         """Write a verdict's change; on success remember it (``record``)."""
-        if self.read_only:
-            return Outcome(self.read_only, error=True)
-        try:
-            apply(self.store, change)
-        except ReadOnlyStoreError as error:
-            self.read_only = f"Read-only: {error} Tags are shown but cannot be changed."
-            return Outcome(self.read_only, error=True)
-        except StoreError as error:
-            return Outcome(str(error), error=True)
+        failed = self._write(None, lambda: apply(self.store, change))
+        if failed is not None:
+            return failed
         if record:
             self.history.record(change)
         # A verdict on the compare matrix is what the "outlets" suggester follows.
@@ -1124,19 +1111,9 @@ class Session:
                           record: bool = True) -> Outcome:
         """Write a rejection's change; on success remember it (``record``)."""
         article_id = change.article_id
-        if self.read_only:
-            return Outcome(self.read_only, error=True)
-        if article_id in self.damaged:
-            return Outcome(self.damaged[article_id], error=True)
-        try:
-            apply(self.store, change)
-        except ReadOnlyStoreError as error:
-            self.read_only = f"Read-only: {error} Tags are shown but cannot be changed."
-            return Outcome(self.read_only, error=True)
-        except StoreError as error:
-            if isinstance(error, DamagedFileError):
-                self.damaged[article_id] = str(error)
-            return Outcome(str(error), error=True)
+        failed = self._write(article_id, lambda: apply(self.store, change))
+        if failed is not None:
+            return failed
         if record:
             self.history.record(change)
         if self.article is not None and self.article.id == article_id:
@@ -1155,14 +1132,31 @@ class Session:
 
     # ----------------------------------------------------------------- the store
 
+    def _write(self, article_id: str | None, write: Callable[[], object]) -> Outcome | None:
+        """Run ``write`` (one change to the store) unless the store, or the shards of
+        ``article_id``, cannot take it: the failure's outcome (the store found read-only or
+        the shard damaged is remembered), or None once it is written."""
+        if self.read_only:
+            return Outcome(self.read_only, error=True)
+        if article_id is not None and article_id in self.damaged:
+            return Outcome(self.damaged[article_id], error=True)
+        try:
+            write()
+        except ReadOnlyStoreError as error:
+            self.read_only = f"Read-only: {error} Tags are shown but cannot be changed."
+            return Outcome(self.read_only, error=True)
+        except StoreError as error:
+            if article_id is not None and isinstance(error, DamagedFileError):
+                self.damaged[article_id] = str(error)
+            return Outcome(str(error), error=True)
+        return None
+
     def _commit(self, change: Change | Batch, message: str, *, record: bool = True,
                 select: Annotation | None = None) -> Outcome:
         """Write ``change``; on success remember it (``record``) and update what is open."""
         article_id = change.article_id
         if self.read_only:
             return Outcome(self.read_only, error=True)
-        if article_id in self.damaged:
-            return Outcome(self.damaged[article_id], error=True)
         if isinstance(change, Change):
             owner = (change.after or change.before).annotator  # type: ignore[union-attr]
             if owner and owner != self.annotator:
@@ -1176,15 +1170,9 @@ class Session:
         # 1 000 costs one shard write, not a write and a re-read).
         as_read = (open_here and isinstance(change, Change) and self._stamp is not None
                    and self._safe_stamp(article_id) == self._stamp)
-        try:
-            apply(self.store, change)
-        except ReadOnlyStoreError as error:
-            self.read_only = f"Read-only: {error} Tags are shown but cannot be changed."
-            return Outcome(self.read_only, error=True)
-        except StoreError as error:
-            if isinstance(error, DamagedFileError):
-                self.damaged[article_id] = str(error)
-            return Outcome(str(error), error=True)
+        failed = self._write(article_id, lambda: apply(self.store, change))
+        if failed is not None:
+            return failed
         if record:
             self.history.record(change)
         self._annotations_changed(change)
