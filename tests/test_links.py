@@ -207,8 +207,8 @@ def test_links_survive_a_changed_text_on_disk(tmp_path: Path) -> None:
     assert link.start == len("Updated.\n\n") and link.text == quote
 
 
-def test_the_native_export_carries_the_links(seeds: Path, store_dir: Path, corpus,
-                                             tmp_path: Path) -> None:  # noqa: ANN001
+def _two_verdicts(seeds: Path, store_dir: Path, corpus) -> tuple[list[str], Annotation]:  # noqa: ANN001
+    """ann's threat on LUX, ann's confirmed link to O3 and bob's rejected one; the options."""
     common = ["--corpus", str(seeds), "--store", str(store_dir)]
     assert main(["add", LUX, "threat", "--quote", WARNED, *common, "--annotator", "ann"]) == 0
     (annotation,) = Store(store_dir, annotator="ann").annotations(LUX)
@@ -219,6 +219,12 @@ def test_the_native_export_carries_the_links(seeds: Path, store_dir: Path, corpu
                       annotator="ann"))
     put_link(Store(store_dir, annotator="bob"),
              Link.new(annotation, target, "rejected", None, annotator="bob"))
+    return common, annotation
+
+
+def test_the_native_export_carries_the_links(seeds: Path, store_dir: Path, corpus,
+                                             tmp_path: Path) -> None:  # noqa: ANN001
+    common, annotation = _two_verdicts(seeds, store_dir, corpus)
     out = tmp_path / "out.json"
     assert main(["export", "--format", "json", "-o", str(out), *common]) == 0
     articles = {a["id"]: a for a in json.loads(out.read_text(encoding="utf-8"))["articles"]}
@@ -240,16 +246,8 @@ def test_the_native_export_carries_the_links(seeds: Path, store_dir: Path, corpu
 def test_the_native_json_import_reads_the_links_back(seeds: Path, store_dir: Path, corpus,
                                                      tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
-    common = ["--corpus", str(seeds), "--store", str(store_dir)]
-    assert main(["add", LUX, "threat", "--quote", WARNED, *common, "--annotator", "ann"]) == 0
-    (annotation,) = Store(store_dir, annotator="ann").annotations(LUX)
+    common, annotation = _two_verdicts(seeds, store_dir, corpus)
     target = corpus.get(O3)
-    start = target.text.index(TOLD)
-    put_link(Store(store_dir, annotator="ann"),
-             Link.new(annotation, target, "confirmed", Span(start, start + len(TOLD)),
-                      annotator="ann"))
-    put_link(Store(store_dir, annotator="bob"),
-             Link.new(annotation, target, "rejected", None, annotator="bob"))
     exported = tmp_path / "out.json"
     assert main(["export", "--format", "json", "-o", str(exported), *common]) == 0
     # Into an empty store: the annotation and both verdicts come back, in their shards.
