@@ -1325,11 +1325,7 @@ class CorpusCache:
         row = self._listed.get(str(info.path))
         if row is not None and row[5] == info.size and row[6] == info.mtime_ns:
             return _spans(row[14])
-        entry = self._load().get(os.path.abspath(info.path))
-        if not isinstance(entry, list) or len(entry) != 8 or not isinstance(entry[7], dict) \
-                or entry[0] != info.size or entry[1] != info.mtime_ns:
-            return None
-        return _spans(entry[7].get("boilerplate"))
+        return _spans(_remembered_boilerplate(self._load(), info))
 
     def _valid(self, key: str, file: _Found) -> list[Any] | None:
         entry = self._load().get(key)
