@@ -114,6 +114,39 @@ def test_the_semantic_scorer_finds_what_the_words_do_not_say(tmp_path: Path) -> 
     assert seen[-1][1] > 3
 
 
+
+def test_a_run_from_the_cache_never_loads_the_model(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Report A\n\nTalks will start in Geneva on Monday.\n",
+                                  encoding="utf-8")
+    (folder / "b.txt").write_text("Report B\n\nThe negotiations open in Geneva next week.\n",
+                                  encoding="utf-8")
+    corpus = load_corpus([folder])
+    article = corpus.get("a")
+    quote = "Talks will start in Geneva on Monday."
+    start = article.text.index(quote)
+    annotation = Annotation.new(article, Span(start, start + len(quote)), "schedule",
+                                annotator="tester")
+    cache = tmp_path / "cache"
+    first = compare(corpus, [annotation], aligner=Aligner(corpus, scorer="semantic",
+                                                          cache_folder=cache))
+
+    def no_model(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the model was loaded")
+
+    # A new process: nothing loaded, and loading fails.
+    monkeypatch.setattr(semantic, "_LOADED", {})
+    monkeypatch.setattr(semantic, "MiniLM", no_model)
+    again = compare(corpus, [annotation], aligner=Aligner(corpus, scorer="semantic",
+                                                          cache_folder=cache))
+    assert again.rows[0].cells["b"].match == first.rows[0].cells["b"].match
+    # A sentence the cache lacks does load it.
+    other = Annotation.new(article, Span(start, start + 11), "schedule", annotator="tester")
+    with pytest.raises(AssertionError, match="the model was loaded"):
+        compare(corpus, [other], aligner=Aligner(corpus, scorer="semantic", cache_folder=cache))
+
 def test_scorer_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEWSMARK_SCORER", raising=False)
     assert resolve_scorer("auto") == "semantic"

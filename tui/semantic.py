@@ -37,6 +37,7 @@ __all__ = [
     "MODEL_ID",
     "EmbeddingCache",
     "Embedder",
+    "LazyEmbedder",
     "MiniLM",
     "SemanticUnavailable",
     "available",
@@ -141,6 +142,20 @@ def load_embedder() -> Embedder:
                 raise SemanticUnavailable(f"sentence embeddings need the extra: {_INSTALL_HINT}")
             found = _LOADED[MODEL_ID] = MiniLM()
         return found
+
+
+class LazyEmbedder:
+    """The process's embedder (:func:`load_embedder`), loaded at the first :meth:`embed`: a run
+    whose sentences are all in the cache never loads the model (0.3 s of a cached run)."""
+
+    model_id = MODEL_ID
+    dim = MiniLM.dim
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """As :meth:`MiniLM.embed` (nothing is loaded for no texts)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return load_embedder().embed(texts)
 
 
 # --------------------------------------------------------------------------- the cache
