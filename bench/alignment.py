@@ -475,6 +475,13 @@ def scorers(semantic: bool) -> list[tuple[str, Scorer]]:
             ("  all six, refitted (fit)", product(
                 "semantic", cache=cache, fit=compare_module.FEATURES["semantic"])),
             ("extra: all of them, both ways back", product("semantic", cache=cache)),
+            # How a unit longer or shorter than a sentence gets its vector.
+            ("  pairs as the mean of their sentences' vectors (fit; the structure before)",
+             product("semantic", Weights(pair_vectors=False), cache=cache,
+                     fit=compare_module.FEATURES["semantic"])),
+            ("  + clauses embedded apart (fit)", product(
+                "semantic", Weights(clause_vectors=True), cache=cache,
+                fit=compare_module.FEATURES["semantic"])),
         ]
         if e5_available():
             rows += [

@@ -11,7 +11,7 @@ import pytest
 
 from tui import semantic
 from tui.cli import main
-from tui.compare import Aligner, compare, resolve_scorer
+from tui.compare import Aligner, Weights, compare, resolve_scorer
 from tui.corpus import load_corpus
 from tui.model import Annotation, Span
 
@@ -146,6 +146,34 @@ def test_a_run_from_the_cache_never_loads_the_model(tmp_path: Path,
     other = Annotation.new(article, Span(start, start + 11), "schedule", annotator="tester")
     with pytest.raises(AssertionError, match="the model was loaded"):
         compare(corpus, [other], aligner=Aligner(corpus, scorer="semantic", cache_folder=cache))
+
+
+def test_a_pair_of_sentences_is_embedded_as_one_text(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Report A\n\nThe ship was refloated at dawn. Tugboats pulled it free of the bank.\n",
+        encoding="utf-8")
+    corpus = load_corpus([folder])
+    text = corpus.get("a").text
+    embedder = Counting()
+    aligner = Aligner(corpus, scorer="semantic", cache_folder=tmp_path / "cache")
+    aligner.prepare()
+    units = aligner.index.units
+    pair = next(n for n, u in enumerate(units) if u.kind == "pair")
+    one, two = (next(n for n, u in enumerate(units) if u.kind == "sentence"
+                     and u.sentences == (s,)) for s in units[pair].sentences)
+    vectors = aligner._vectors
+    own = embedder.embed([text[units[pair].start : units[pair].end]])[0]
+    mean = vectors[one] + vectors[two]
+    mean /= np.linalg.norm(mean)
+    assert np.allclose(vectors[pair], own, atol=3e-3)  # cached as float16
+    assert not np.allclose(vectors[pair], mean, atol=3e-2)
+    # The structure before, for the bench: the mean of the two.
+    before = Aligner(corpus, scorer="semantic", cache_folder=tmp_path / "cache",
+                     weights=Weights(pair_vectors=False))
+    before.prepare()
+    assert np.allclose(before._vectors[pair], mean, atol=1e-3)
 
 def test_scorer_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEWSMARK_SCORER", raising=False)

@@ -135,7 +135,7 @@ FEATURES: dict[str, tuple[str, ...]] = {
 #: --calibrate``.
 CALIBRATION: dict[str, tuple[float, ...]] = {
     "lexical": (2.19, 1.63, -0.74, 2.12, -1.34),
-    "semantic": (2.04, 1.46, -0.67, 1.80, 1.20, 0.74, -1.73),
+    "semantic": (1.98, 1.46, -0.72, 1.80, 1.28, 0.71, -1.74),
 }
 #: Two articles are versions of one story when this share of the shorter one's word trigrams
 #: is in the other.
@@ -306,7 +306,9 @@ class Weights:
     feature's calibrated weight (0: left out); ``rank_semantic`` is the cosine's weight in the
     ranking; ``mute`` what attribution frames weigh; ``kinds`` the units a candidate may be;
     ``prefix`` adds stem prefixes of that many letters as terms (see
-    :class:`tui.lexical.LexicalIndex`; off)."""
+    :class:`tui.lexical.LexicalIndex`; off); ``pair_vectors`` embeds a pair of sentences as one
+    text (on; off: the mean of its two sentences' vectors) and ``clause_vectors`` a clause as
+    its own text (off: its sentence's vector)."""
 
     lexical: float = 1.0
     fuzzy: float = 1.0
@@ -318,6 +320,8 @@ class Weights:
     mute: float = MUTE
     kinds: tuple[str, ...] = ("sentence", "pair", "clause")
     prefix: int = 0
+    pair_vectors: bool = True
+    clause_vectors: bool = False
 
     def scales(self, scorer: str) -> tuple[float, ...]:
         """The multiplier of each feature of :data:`FEATURES` ``[scorer]``."""
@@ -525,30 +529,42 @@ class Aligner:
         progress: Callable[[int, int], None] | None,
         cancelled: Callable[[], bool] | None,
     ) -> np.ndarray | None:
-        """One vector per unit: a sentence's own, a pair's the normalised mean of its two, a
-        clause its sentence's (embedding every pair and clause would triple the work)."""
+        """One vector per unit: a sentence's own, a pair's own (the two sentences embedded as
+        one text; :attr:`Weights.pair_vectors` off: the normalised mean of theirs), a clause its
+        sentence's (:attr:`Weights.clause_vectors` on: its own). What each costs and brings is
+        in ``bench/README.md``: pairs are a quarter more texts, clauses as many again as the
+        sentences, and clauses embedded apart made the seeds worse."""
         import numpy as np
 
         from .semantic import LazyEmbedder, embed_cached
 
         texts = {a.id: a.text for a in articles}
         sentence_rows: dict[tuple[str, int], int] = {}
-        sentences: list[str] = []
+        asked: list[str] = []
         for unit in index.units:
             if unit.kind == "sentence":
-                sentence_rows[(unit.article_id, unit.sentences[0])] = len(sentences)
-                sentences.append(texts[unit.article_id][unit.start : unit.end])
-        embedder = LazyEmbedder()
-        rows = embed_cached(embedder, sentences, self._embedding_cache(),
+                sentence_rows[(unit.article_id, unit.sentences[0])] = len(asked)
+                asked.append(texts[unit.article_id][unit.start : unit.end])
+        kinds = {kind for kind, on in (("pair", self.weights.pair_vectors),
+                                       ("clause", self.weights.clause_vectors)) if on}
+        own: dict[int, int] = {}
+        for number, unit in enumerate(index.units):
+            if unit.kind in kinds:
+                own[number] = len(asked)
+                asked.append(texts[unit.article_id][unit.start : unit.end])
+        rows = embed_cached(LazyEmbedder(), asked, self._embedding_cache(),
                             progress=progress, cancelled=cancelled)
         if rows is None:
             return None
-        # Each unit's first and last sentence (the same one but for a pair), as array
-        # operations: a Python step per unit cost a tenth of a cached run.
+        # Each unit's first and last row (one and the same but for a pair of sentences made
+        # from theirs), as array operations: a Python step per unit cost a tenth of a cached run.
         first = np.fromiter((sentence_rows[(u.article_id, u.sentences[0])] for u in index.units),
                             dtype=np.int64, count=len(index.units))
         last = np.fromiter((sentence_rows[(u.article_id, u.sentences[-1])] for u in index.units),
                            dtype=np.int64, count=len(index.units))
+        if own:
+            at = np.fromiter(own, dtype=np.int64, count=len(own))
+            first[at] = last[at] = np.fromiter(own.values(), dtype=np.int64, count=len(own))
         vectors = (rows[first] + rows[last]) / 2
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
