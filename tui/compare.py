@@ -16,7 +16,8 @@ How a passage is matched in another article:
    adjacent sentences and clauses (:func:`tui.lexical.units_of`; boilerplate never counts).
    They are ranked by the lexical score (:class:`tui.lexical.LexicalIndex`: stemmed content
    words weighted by their rarity in the corpus) and, with the ``semantic`` extra, the cosine of
-   sentence embeddings (:mod:`tui.semantic`): ``rank = lexical + RANK_SEMANTIC × cosine``.
+   sentence embeddings (:mod:`tui.semantic`; a pair of sentences is embedded as one text, a
+   clause has its sentence's vector): ``rank = lexical + RANK_SEMANTIC × cosine``.
    The words of the passage's attribution frame ("…, White House Press Secretary Jen Psaki said
    in a statement", :func:`tui.attribution.frames`) weigh :data:`MUTE` of their weight: who
    said it is not what was said, and another outlet's "Psaki said" is not the passage.
