@@ -468,3 +468,28 @@ def test_the_way_back_points_at_the_passage_a_candidate_reports(tmp_path) -> Non
     # Without the passage's article known (match of a bare text), the way back is 0.
     bare = aligner.match(rejected.text, "b")
     assert bare.features[back] == 0.0 and bare.score > told.score
+
+
+def test_the_matrix_follows_a_corpus_whose_listing_was_checked(tmp_path: Path) -> None:
+    """A corpus shown from its last listing is checked after the first screen
+    (Corpus.verify): an aligner made before then matches against the files as they are."""
+    from tui.corpus import CorpusCache
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Title\n\nTalks start in Geneva on Monday.\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Title\n\nMarkets were calm.\n", encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache_dir), last_listing=True)
+    corpus = load_corpus([folder], cache=CorpusCache.for_corpus([folder], cache_dir),
+                         last_listing=True)
+    assert corpus.unverified
+    aligner = Aligner(corpus, scorer="lexical")
+    assert aligner.match("Talks start in Geneva on Monday.", "b").kind == "absent"
+    assert aligner.match("Talks start in Geneva on Monday.", "b").kind == "absent"  # kept
+    (folder / "b.txt").write_text("Title\n\nTalks start in Geneva on Monday, officials said.\n",
+                                  encoding="utf-8")
+    (folder / "c.txt").write_text("Title\n\nTalks start in Geneva on Monday.\n", encoding="utf-8")
+    assert corpus.verify() is True
+    assert aligner.match("Talks start in Geneva on Monday.", "b").kind == "verbatim"
+    assert aligner.match("Talks start in Geneva on Monday.", "c").kind == "verbatim"

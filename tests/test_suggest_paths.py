@@ -7,11 +7,13 @@ from __future__ import annotations
 from dataclasses import astuple
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hostile import ESCAPES, MARKUP, big_text, long_line
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tui.attribution import frames
 from tui.compare import Aligner, _fold_sentences, _Folded, fold
 from tui.config import Config
 from tui.corpus import load_corpus
@@ -171,6 +173,70 @@ def test_a_negation_that_crosses_two_sentences_of_a_pair_is_found() -> None:
     assert index.negated[units.index(("pair", pair.start, pair.end))] == negated(
         "They ruled out. More")
     assert content_terms("They ruled") == ["rule"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0, -np.inf]), max_size=6),
+                min_size=1, max_size=6), st.randoms(use_true_random=False))
+def test_the_best_unit_of_every_article_at_once_is_argmax_per_article(
+        sizes: list[list[float]], chance) -> None:  # noqa: ANN001
+    """Ties (the first wins), minus infinity, articles with no unit, ids asked twice or in
+    another order, ids the index does not have."""
+    index = LexicalIndex()
+    first = 0
+    for n, values in enumerate(sizes):
+        index.ranges[f"a{n}"] = (first, first + len(values))
+        first += len(values)
+    scores = np.array([v for values in sizes for v in values], dtype=np.float64)
+    asked = [f"a{n}" for n in range(len(sizes))] + ["gone", "a0"]
+    chance.shuffle(asked)
+    expected = []
+    for article_id in asked:
+        low, high = index.ranges.get(article_id, (0, 0))
+        expected.append(low + int(np.argmax(scores[low:high])) if high > low else -1)
+    assert index.best_per_article(scores, asked) == expected
+
+
+def test_every_cell_s_features_and_score_are_their_definitions() -> None:
+    """The cells of a row are scored together (arrays, one rapidfuzz call): each cell's
+    features, evidence, score and kind are what the per-cell definitions give."""
+    from rapidfuzz import fuzz
+
+    from tui.compare import CALIBRATION, REWORDED, Weights, calibrated
+
+    corpus = load_corpus([ROOT / "seeds"])
+    articles = corpus.load_all()
+    for weights in (Weights(), Weights(fuzzy=0.0, back=0.0)):
+        aligner = Aligner(corpus, scorer="lexical", weights=weights)
+        index = aligner.index
+        unit_at = {(u.article_id, u.start, u.end): n for n, u in enumerate(index.units)}
+        checked = 0
+        for source in articles[:2]:
+            for sentence in sentence_spans(source.plain, source.boilerplate)[:12]:
+                passage = source.text[sentence.start : sentence.end]
+                needle = fold(passage)[0]
+                coefficients = CALIBRATION["lexical"]
+                scales = weights.scales("lexical")
+                others = [a.id for a in articles if a.id != source.id]
+                row = aligner._matches(passage, others, source=(source.id, sentence))
+                assert list(row) == others
+                for article_id, match in row.items():
+                    if match.kind == "verbatim" or match.span is None:
+                        continue
+                    number = unit_at[(article_id, match.span.start, match.span.end)]
+                    lexical, fuzzy, negation, _back = match.features
+                    assert lexical == float(index.scores(passage, muted=[
+                        passage[a:b] for a, b in frames(passage)], mute=weights.mute)[number])
+                    assert fuzzy == (fuzz.token_set_ratio(needle, aligner._unit_text(number))
+                                     / 100 if weights.fuzzy else 0.0)
+                    assert negation == float(negated(passage) != index.negated[number])
+                    assert match.evidence == coefficients[-1] + sum(
+                        w * k * f for w, k, f in zip(coefficients, scales, match.features,
+                                                     strict=False))
+                    assert match.score == calibrated(match.evidence)
+                    assert match.kind == ("reworded" if match.score >= REWORDED else "absent")
+                    checked += 1
+        assert checked > 60
 
 
 # --------------------------------------------------------------------------- rules

@@ -448,6 +448,7 @@ class Aligner:
         self._folded: dict[str, _Folded] = {}
         self._index: LexicalIndex | None = None
         self._indexed: tuple[tuple[object, ...], ...] = ()
+        self._versions_of: tuple[Corpus, int, tuple[tuple[object, ...], ...]] | None = None
         self._vectors: np.ndarray | None = None
         self._unit_texts: dict[int, str] = {}
         self._passage_cache: EmbeddingCache | None = None
@@ -466,9 +467,15 @@ class Aligner:
 
     def _versions(self) -> tuple[tuple[object, ...], ...]:
         # What says an article changed without reading it: its file's size and mtime (a
-        # corpus of articles built in memory has none, and its articles never change).
-        infos = (self.corpus.info(i) for i in self.corpus.ids)
-        return tuple((i.id, str(i.path), i.size, i.mtime_ns) for i in infos if i is not None)
+        # corpus of articles built in memory has none, and its articles never change). Worked
+        # out again only when the corpus's listing changed (each align asks).
+        corpus, generation = self.corpus, self.corpus.generation
+        seen = self._versions_of
+        if seen is None or seen[0] is not corpus or seen[1] != generation:
+            infos = (corpus.info(i) for i in corpus.ids)
+            seen = self._versions_of = (corpus, generation, tuple(
+                (i.id, str(i.path), i.size, i.mtime_ns) for i in infos if i is not None))
+        return seen[2]
 
     @property
     def index(self) -> LexicalIndex:
@@ -619,6 +626,7 @@ class Aligner:
                  folded: str | None = None,
                  source: tuple[str, Span] | None = None) -> dict[str, Match]:
         import numpy as np
+        from rapidfuzz import process
 
         from .attribution import frames
         from .lexical import negated
@@ -671,6 +679,9 @@ class Aligner:
                 margins = within[:, inside].max(axis=1) - within[:, ~inside].max(axis=1)
                 back_cosines = dict(zip(candidates, margins.tolist(), strict=True))
         matches: dict[str, Match] = {}
+        # The cells with a candidate and no verbatim match: their features and evidence are
+        # worked out together below (per cell, Python's overhead was most of a row's time).
+        scored: list[tuple[str, int]] = []
         for article_id, number in zip(article_ids, best, strict=True):
             try:
                 target = self.folded(article_id)
@@ -693,19 +704,36 @@ class Aligner:
             if number < 0:
                 matches[article_id] = Match(article_id, "absent", 0)
                 continue
-            unit = index.units[number]
-            fuzzy = fuzz.token_set_ratio(needle, self._unit_text(number)) / 100 \
-                if weights.fuzzy else 0.0
-            features = [float(lexical[number]), fuzzy,
-                        float(passage_negated != index.negated[number]), backs.get(number, 0.0)]
+            scored.append((article_id, number))
+        if scored:
+            numbers = [number for _, number in scored]
+            columns = [lexical[numbers].tolist()]
+            if weights.fuzzy:
+                columns.append((process.cdist(
+                    [needle], [self._unit_text(n) for n in numbers], scorer=fuzz.token_set_ratio,
+                    dtype=np.float64, workers=1)[0] / 100).tolist())
+            else:
+                columns.append([0.0] * len(numbers))
+            columns.append((index.negated_array[numbers] != passage_negated)
+                           .astype(np.float64).tolist())
+            columns.append([backs.get(n, 0.0) for n in numbers])
             if cosine is not None:
-                features += [float(cosine[number]), back_cosines.get(number, 0.0)]
-            evidence = coefficients[-1] + sum(
-                w * k * f for w, k, f in zip(coefficients, scales, features, strict=False))
-            score = calibrated(evidence)
-            kind = "reworded" if score >= REWORDED else "absent"
-            matches[article_id] = Match(article_id, kind, score, Span(unit.start, unit.end),
-                                        evidence, tuple(features))
+                columns.append(cosine[numbers].astype(np.float64).tolist())
+                columns.append([back_cosines.get(n, 0.0) for n in numbers])
+            # w·f + b, added up in the order a per-cell sum() adds them (the same floats).
+            evidences = np.zeros(len(numbers))
+            for w, k, column in zip(coefficients, scales, columns, strict=False):
+                evidences = evidences + (w * k) * np.asarray(column)
+            evidences = coefficients[-1] + evidences
+            units = index.units
+            for (article_id, number), evidence, features in zip(
+                    scored, evidences.tolist(), zip(*columns, strict=True), strict=True):
+                unit = units[number]
+                score = calibrated(evidence)
+                kind = "reworded" if score >= REWORDED else "absent"
+                matches[article_id] = Match(article_id, kind, score, Span(unit.start, unit.end),
+                                            evidence, features)
+            matches = {article_id: matches[article_id] for article_id in article_ids}
         return matches
 
 

@@ -907,6 +907,9 @@ class Corpus:
             self._infos = {info.id: info for info in infos}
             self._keep = LOADED_ARTICLES_KEPT
         self._ids = tuple(self._infos)
+        #: Counts the changes of the listing (:meth:`complete`, :meth:`verify`): equal, the
+        #: :attr:`infos` are the same (a caller keyed by it need not compare them).
+        self.generation = 0
         self._failed: dict[str, str] = {}
         self._cache = cache
         self._lock = threading.Lock()
@@ -995,6 +998,8 @@ class Corpus:
         """
         with self._lock:
             todo = [info for info in self._infos.values() if info.pending][:limit]
+            if todo:
+                self.generation += 1
             updated: list[ArticleInfo] = []
             dropped: list[Skipped] = []
             for info in todo:
@@ -1050,6 +1055,7 @@ class Corpus:
                     del self._loaded[article_id]
             self._infos, self._ids, self.skipped = fresh._infos, fresh._ids, fresh.skipped
             self._unverified = None
+            self.generation += 1
         return changed
 
 

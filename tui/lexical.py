@@ -247,6 +247,7 @@ class LexicalIndex:
         self._sentence_df: list[int] = []
         self._sentences = 0
         self._frozen = False
+        self._segments: tuple[np.ndarray, np.ndarray, dict[tuple[int, int], int]] | None = None
 
     def __len__(self) -> int:
         return len(self.units)
@@ -341,6 +342,8 @@ class LexicalIndex:
                 else np.zeros(0, dtype=np.int64))
         owners = np.repeat(np.arange(len(self._unit_terms), dtype=np.int64), lengths)
         kinds = {"sentence": 0, "pair": 1, "clause": 2}
+        #: :attr:`negated` as an array (gathered by unit number).
+        self.negated_array = np.asarray(self.negated, dtype=bool)
         self.kind_codes = np.fromiter((kinds[u.kind] for u in self.units), dtype=np.int8,
                                       count=len(self.units))
         self.unit_weight = np.bincount(owners, weights=self.idf[flat] if len(flat) else None,
@@ -428,9 +431,25 @@ class LexicalIndex:
         return np.where(np.isin(self.kind_codes, codes), scores, -np.inf)
 
     def best_per_article(self, scores: np.ndarray, article_ids: Sequence[str]) -> list[int]:
-        """For each article of ``article_ids``, the index of its best-scoring unit (-1: none)."""
+        """For each article of ``article_ids``, the index of its best-scoring unit (the first
+        of equals; -1: none)."""
+        if not self.ranges or not len(scores):
+            return [-1] * len(article_ids)
+        if self._segments is None:
+            # The articles with units, in index order: their ranges tile the units.
+            ordered = sorted((r for r in self.ranges.values() if r[1] > r[0]))
+            firsts = np.fromiter((r[0] for r in ordered), dtype=np.int64, count=len(ordered))
+            lengths = np.fromiter((r[1] - r[0] for r in ordered), dtype=np.int64,
+                                  count=len(ordered))
+            self._segments = (firsts, lengths, {r: n for n, r in enumerate(ordered)})
+        firsts, lengths, segment_of = self._segments
+        # Each article's maximum, then the first unit of the article that reaches it (as
+        # np.argmax per article, for every article at once).
+        tops = np.maximum.reduceat(scores, firsts)
+        at_top = np.flatnonzero(scores == np.repeat(tops, lengths))
+        first_top = at_top[np.searchsorted(at_top, firsts)]
         best: list[int] = []
         for article_id in article_ids:
-            first, last = self.ranges.get(article_id, (0, 0))
-            best.append(first + int(np.argmax(scores[first:last])) if last > first else -1)
+            segment = segment_of.get(self.ranges.get(article_id, (0, 0)))
+            best.append(-1 if segment is None else int(first_top[segment]))
         return best
