@@ -244,7 +244,7 @@ class LexicalIndex:
         self.negated: list[bool] = []
         self._vocabulary: dict[str, int] = {}
         self._unit_terms: list[np.ndarray] = []
-        self._sentence_df: list[int] = []
+        self._sentence_units: list[int] = []  # the numbers of the sentence units
         self._sentences = 0
         self._frozen = False
         self._segments: tuple[np.ndarray, np.ndarray, dict[tuple[int, int], int]] | None = None
@@ -270,7 +270,6 @@ class LexicalIndex:
                 if not grow:
                     continue
                 found = vocabulary[term] = len(vocabulary)
-                self._sentence_df.append(0)
             ids.add(found)
         return np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
 
@@ -284,55 +283,74 @@ class LexicalIndex:
         if sentences is None:
             sentences = sentence_spans(article.plain, article.boilerplate)
         article_id = article.id
-        # The units as units_of makes them; each sentence's terms are those of its pieces
-        # (see _pieces), so a clause's are not read again.
+        with_prefixes = self._with_prefixes
+        # The units as units_of makes them. A sentence's terms are those of its pieces (see
+        # _pieces), in order: a sentence with clauses is read piece by piece (its clauses'
+        # terms are those pieces'), one without in one go.
         units = [Unit(article_id, s.start, s.end, "sentence", (n,))
                  for n, s in enumerate(sentences)]
-        pieces = [_pieces(text, s.start, s.end) for s in sentences]
-        piece_terms = [[content_terms(text[a:b]) for a, b in cut] for cut in pieces]
         for n, (one, two) in enumerate(zip(sentences, sentences[1:], strict=False)):
             if "\n" not in text[one.end : two.start]:
                 units.append(Unit(article_id, one.start, two.end, "pair", (n, n + 1)))
-        clause_terms: list[list[str]] = []
-        for n, cut in enumerate(pieces):
-            kept = _kept_clauses(text, cut)
+        sentence_ids: list[set[int]] = []
+        clause_ids: list[set[int]] = []
+        for n, sentence in enumerate(sentences):
+            cut = _pieces(text, sentence.start, sentence.end)
+            kept = _kept_clauses(text, cut) if len(cut) > 1 else []
             if kept:
-                terms_of = dict(zip(cut, piece_terms[n], strict=True))
+                terms_of = {(a, b): content_terms(text[a:b]) for a, b in cut}
+                # The sentence's ids first: new terms are numbered in the order of the units.
+                sentence_ids.append(self._id_set(with_prefixes(
+                    [t for part in terms_of.values() for t in part])))
                 for a, b in kept:
                     units.append(Unit(article_id, a, b, "clause", (n,)))
-                    clause_terms.append(terms_of[(a, b)])
-        sentence_terms = [self._with_prefixes([t for part in parts for t in part])
-                          for parts in piece_terms]
+                    clause_ids.append(self._id_set(with_prefixes(terms_of[(a, b)])))
+            else:
+                sentence_ids.append(self._id_set(with_prefixes(
+                    content_terms(text[sentence.start : sentence.end]))))
         sentence_negated: list[bool] = []
-        clauses = iter(clause_terms)
+        clauses = iter(clause_ids)
+        unit_terms = self._unit_terms
         for unit in units:
             number = unit.sentences[0]
             if unit.kind == "sentence":
-                terms = sentence_terms[number]
+                ids = sentence_ids[number]
                 is_negated = negated(text[unit.start : unit.end])
                 sentence_negated.append(is_negated)
             elif unit.kind == "pair":
-                terms = sentence_terms[number] + sentence_terms[unit.sentences[1]]
+                ids = sentence_ids[number] | sentence_ids[unit.sentences[1]]
                 is_negated = _pair_negated(text, units[number], units[unit.sentences[1]],
                                            sentence_negated)
             else:
-                terms = self._with_prefixes(next(clauses))
+                ids = next(clauses)
                 # A cue in a clause is one in its sentence (no cue crosses a break).
                 is_negated = sentence_negated[number] and negated(text[unit.start : unit.end])
-            ids = self._term_ids(terms, grow=True)
-            if unit.kind == "sentence":
-                self._sentences += 1
-                for term in ids.tolist():
-                    self._sentence_df[term] += 1
-            self._unit_terms.append(ids)
+            unit_terms.append(np.fromiter(sorted(ids), dtype=np.int64, count=len(ids)))
             self.negated.append(is_negated)
+        self._sentences += len(sentences)
+        self._sentence_units.extend(range(len(self.units), len(self.units) + len(sentences)))
         self.units.extend(units)
         self.ranges[article.id] = (first, len(self.units))
+
+    def _id_set(self, terms: list[str]) -> set[int]:
+        """The ids of ``terms``, new terms getting the next ids in their order."""
+        vocabulary = self._vocabulary
+        ids = set()
+        for term in terms:
+            found = vocabulary.get(term)
+            if found is None:
+                found = vocabulary[term] = len(vocabulary)
+            ids.add(found)
+        return ids
 
     def freeze(self) -> None:
         """Compute the weights and postings; no article can be added after."""
         count = max(self._sentences, 1)
-        df = np.asarray(self._sentence_df, dtype=np.float64)
+        # How many sentences hold each term.
+        sentence_terms = [self._unit_terms[n] for n in self._sentence_units]
+        df = np.bincount(np.concatenate(sentence_terms) if sentence_terms
+                         else np.zeros(0, dtype=np.int64),
+                         minlength=len(self._vocabulary)).astype(np.float64)
         self.idf = np.log1p((count - df + 0.5) / (df + 0.5))
         #: The weight a term unknown to the corpus gets (df = 0).
         self.unknown_idf = float(np.log1p((count + 0.5) / 0.5))
