@@ -411,32 +411,38 @@ class LexicalIndex:
     def scores_within(self, units: Sequence[int], first: int, last: int) -> np.ndarray:
         """The lexical score of each unit of ``units`` (as a passage) against the units
         ``first`` to ``last`` (one article's, see :attr:`ranges`), one row per unit of
-        ``units``: the way back from candidates to the article a passage came from. Both sides
-        are small matrices over that article's terms."""
+        ``units``: the way back from candidates to the article a passage came from. Only the
+        (unit, home unit) pairs sharing a term are touched."""
+        count = last - first
+        result = np.zeros((len(units), count))
+        if not count or not len(units):
+            return result
         home = self._unit_terms[first:last]
-        result = np.zeros((len(units), last - first))
-        if not home or not len(units):
-            return result
+        # The home units holding each term (CSR by term, over the terms they hold).
         flat = np.concatenate(home)
-        vocabulary = np.unique(flat)
-        if not len(vocabulary):
+        if not len(flat):
             return result
-        lengths = np.fromiter((len(ids) for ids in home), dtype=np.int64, count=len(home))
+        lengths = np.fromiter((len(ids) for ids in home), dtype=np.int64, count=count)
+        owners = np.repeat(np.arange(count, dtype=np.int64), lengths)
+        order = np.argsort(flat, kind="stable")
+        vocabulary, term_starts = np.unique(flat[order], return_index=True)
+        term_ends = np.append(term_starts[1:], len(flat))
+        holders = owners[order]
+        # Each asked unit's terms that the article has, each giving its weight to every home
+        # unit holding it: only the pairs that share a term are touched.
         asked_terms = [self._unit_terms[unit] for unit in units]
         terms = np.concatenate(asked_terms)
-        rows = np.repeat(np.arange(len(units)), [len(ids) for ids in asked_terms])
+        rows = np.repeat(np.arange(len(units), dtype=np.int64),
+                         [len(ids) for ids in asked_terms])
         at = np.minimum(np.searchsorted(vocabulary, terms), len(vocabulary) - 1)
         found = vocabulary[at] == terms
-        asked = np.zeros((len(units), len(vocabulary)))
-        asked[rows[found], at[found]] = self.idf[terms[found]]
-        # Each home unit's shared weight: the sum of the asked weights of its terms, gathered
-        # and summed per unit (no BLAS call: its threads would fight the UI for two cores).
-        gathered = asked[:, np.searchsorted(vocabulary, flat)]
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        shared = np.zeros((len(units), last - first))
-        nonempty = lengths > 0
-        if nonempty.any():
-            shared[:, nonempty] = np.add.reduceat(gathered, starts[nonempty], axis=1)
+        rows, at, weights = rows[found], at[found], self.idf[terms[found]]
+        spans = term_ends[at] - term_starts[at]
+        where = (np.repeat(term_starts[at] - np.cumsum(spans) + spans, spans)
+                 + np.arange(spans.sum()))
+        cells = np.repeat(rows, spans) * count + holders[where]
+        shared = np.bincount(cells, weights=np.repeat(weights, spans),
+                             minlength=len(units) * count).reshape(len(units), count)
         weight = self.unit_weight[np.asarray(units, dtype=np.int64)][:, None]
         safe = np.where(weight > 0, weight, 1.0)
         cover = shared / safe
