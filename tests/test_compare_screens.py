@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -233,7 +235,7 @@ async def test_hostile_text_is_shown_literally(tmp_path: Path, store_dir: Path) 
 
 
 async def test_a_large_corpus_is_computed_in_a_worker_with_progress(
-        tmp_path: Path, store_dir: Path) -> None:
+        tmp_path: Path, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     try:
         import compare as bench  # bench/compare.py
@@ -246,6 +248,18 @@ async def test_a_large_corpus_is_computed_in_a_worker_with_progress(
     store = Store(store_dir, annotator="tester")
     for annotation in bench.tag_sentences(corpus, per_article=5):
         store.add(annotation)
+    # A slow machine: each article the worker indexes takes 10 ms more, so the matrix takes
+    # seconds however fast the matching is here (it took several seconds on one core once).
+    import tui.compare as compare_module
+
+    split = compare_module.sentence_spans
+
+    def slow_split(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if threading.current_thread() is not threading.main_thread():
+            time.sleep(0.01)
+        return split(*args, **kwargs)
+
+    monkeypatch.setattr(compare_module, "sentence_spans", slow_split)
     app = NewsmarkApp(corpus, store, config=Config(), annotator="tester")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("m")
