@@ -245,7 +245,6 @@ class LexicalIndex:
         self._vocabulary: dict[str, int] = {}
         self._unit_terms: list[np.ndarray] = []
         self._sentence_units: list[int] = []  # the numbers of the sentence units
-        self._sentences = 0
         self._frozen = False
         self._segments: tuple[np.ndarray, np.ndarray, dict[tuple[int, int], int]] | None = None
 
@@ -262,8 +261,14 @@ class LexicalIndex:
         return terms
 
     def _term_ids(self, terms: Iterable[str], grow: bool) -> np.ndarray:
-        ids: set[int] = set()
+        ids = self._id_set(terms, grow)
+        return np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
+
+    def _id_set(self, terms: Iterable[str], grow: bool = True) -> set[int]:
+        """The ids of ``terms``; with ``grow``, new terms get the next ids in their order,
+        else they are left out."""
         vocabulary = self._vocabulary
+        ids: set[int] = set()
         for term in terms:
             found = vocabulary.get(term)
             if found is None:
@@ -271,7 +276,7 @@ class LexicalIndex:
                     continue
                 found = vocabulary[term] = len(vocabulary)
             ids.add(found)
-        return np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
+        return ids
 
     def add(self, article: Article, sentences: Sequence[Span] | None = None) -> None:
         """Index the units of one article (before :meth:`freeze`). ``sentences`` are its
@@ -327,25 +332,13 @@ class LexicalIndex:
                 is_negated = sentence_negated[number] and negated(text[unit.start : unit.end])
             unit_terms.append(np.fromiter(sorted(ids), dtype=np.int64, count=len(ids)))
             self.negated.append(is_negated)
-        self._sentences += len(sentences)
         self._sentence_units.extend(range(len(self.units), len(self.units) + len(sentences)))
         self.units.extend(units)
         self.ranges[article.id] = (first, len(self.units))
 
-    def _id_set(self, terms: list[str]) -> set[int]:
-        """The ids of ``terms``, new terms getting the next ids in their order."""
-        vocabulary = self._vocabulary
-        ids = set()
-        for term in terms:
-            found = vocabulary.get(term)
-            if found is None:
-                found = vocabulary[term] = len(vocabulary)
-            ids.add(found)
-        return ids
-
     def freeze(self) -> None:
         """Compute the weights and postings; no article can be added after."""
-        count = max(self._sentences, 1)
+        count = max(len(self._sentence_units), 1)
         # How many sentences hold each term.
         sentence_terms = [self._unit_terms[n] for n in self._sentence_units]
         df = np.bincount(np.concatenate(sentence_terms) if sentence_terms
