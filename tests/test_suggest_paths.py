@@ -4,7 +4,6 @@ hostile text and on text hypothesis makes up. No timing here: bench/suggest.py m
 
 from __future__ import annotations
 
-from dataclasses import astuple
 from pathlib import Path
 
 import numpy as np
@@ -129,7 +128,8 @@ def check_index(articles: list[Article], prefix: int = 0) -> None:
     for article in articles:
         index.add(article)
         expected_units += units_of(article)
-    assert [astuple(u) for u in index.units] == [astuple(u) for u in expected_units]
+    index.freeze()
+    assert list(index.units) == expected_units
     texts = {a.id: a.text for a in articles}
     for number, unit in enumerate(index.units):
         piece = texts[unit.article_id][unit.start : unit.end]
@@ -143,7 +143,7 @@ def check_index(articles: list[Article], prefix: int = 0) -> None:
         else:
             terms = index._terms(piece)
         ids = sorted({index._vocabulary[t] for t in terms})
-        assert index._unit_terms[number].tolist() == ids, unit
+        assert index.unit_terms(number).tolist() == ids, unit
         assert index.negated[number] == negated(piece), unit
 
 
