@@ -246,6 +246,7 @@ class LexicalIndex:
         self.ranges: dict[str, tuple[int, int]] = {}
         self.negated: list[bool] = []
         self._vocabulary: dict[str, int] = {}
+        self._word_ids: dict[str, int] = {}  # see _piece_ids
         # Each unit's distinct term ids, sorted, one unit after another (flat: a NumPy array
         # per unit cost more to make than the rest of its indexing); :meth:`freeze` makes
         # them an array with each unit's offset into it.
@@ -285,6 +286,35 @@ class LexicalIndex:
             ids.add(found)
         return ids
 
+    def _piece_ids(self, piece: str) -> set[int]:
+        """The ids of the terms of ``piece`` (new terms numbered in their order): the ids of
+        :func:`content_terms`, read through a memo of each word's id (a word seen before
+        costs one lookup, not a stopword test, a stem lookup and an id lookup)."""
+        memo = self._word_ids
+        ids: set[int] = set()
+        for word in _TERM_RE.findall(piece.casefold()):
+            found = memo.get(word)
+            if found is None:
+                found = memo[word] = self._word_id(word)
+            ids.add(found)
+        ids.discard(-1)
+        return ids
+
+    def _word_id(self, word: str) -> int:
+        """The id of the term of one word of :data:`_TERM_RE` (case-folded), as
+        :func:`content_terms` makes it (a new term gets the next id); -1 if it has none."""
+        if word[0].isdigit():
+            term = word.replace(",", "") if "," in word else word
+        elif len(word) > 1 and word not in STOPWORDS:
+            term = _stem(word)
+        else:
+            return -1
+        vocabulary = self._vocabulary
+        found = vocabulary.get(term)
+        if found is None:
+            found = vocabulary[term] = len(vocabulary)
+        return found
+
     def add(self, article: Article, sentences: Sequence[Span] | None = None) -> None:
         """Index the units of one article (before :meth:`freeze`). ``sentences`` are its
         sentences (:func:`tui.sentences.sentence_spans` of its plain text), if at hand."""
@@ -306,10 +336,21 @@ class LexicalIndex:
                 units.append(Unit(article_id, one.start, two.end, "pair", (n, n + 1)))
         sentence_ids: list[set[int]] = []
         clause_ids: list[set[int]] = []
+        ids_of = None if self.prefix else self._piece_ids
         for n, sentence in enumerate(sentences):
             cut = _pieces(text, sentence.start, sentence.end)
             kept = _kept_clauses(text, cut) if len(cut) > 1 else []
-            if kept:
+            if ids_of is not None:
+                # Word by word, each distinct word's id looked up once for the whole index.
+                if kept:
+                    by_piece = {(a, b): ids_of(text[a:b]) for a, b in cut}
+                    sentence_ids.append(set().union(*by_piece.values()))
+                    for a, b in kept:
+                        units.append(Unit(article_id, a, b, "clause", (n,)))
+                        clause_ids.append(by_piece[(a, b)])
+                else:
+                    sentence_ids.append(ids_of(text[sentence.start : sentence.end]))
+            elif kept:
                 terms_of = {(a, b): content_terms(text[a:b]) for a, b in cut}
                 # The sentence's ids first: new terms are numbered in the order of the units.
                 sentence_ids.append(self._id_set(with_prefixes(
