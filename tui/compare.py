@@ -63,6 +63,7 @@ import re
 import threading
 import unicodedata
 import zlib
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
@@ -455,6 +456,10 @@ class Aligner:
         self._vectors: np.ndarray | None = None
         # Per unit number, where its text starts and ends in its article's folded text.
         self._unit_bounds: list[tuple[int, int]] = []
+        # The folded texts of the articles read at prepare, joined by line breaks: the text,
+        # where each starts and ends in it, their ids (see _verbatim).
+        self._joined: tuple[str, list[int], list[int], list[str]] = ("", [], [], [])
+        self._joined_ids: frozenset[str] = frozenset()
         self._passage_cache: EmbeddingCache | None = None
         self._lock = threading.RLock()
 
@@ -538,6 +543,16 @@ class Aligner:
             self._index, self._vectors, self._indexed = index, vectors, versions
             flat = np.concatenate(bounds).tolist() if bounds else []
             self._unit_bounds = list(zip(flat[0::2], flat[1::2], strict=True))
+            texts = [self._folded[a.id].text for a in articles]
+            starts = []
+            position = 0
+            for text in texts:
+                starts.append(position)
+                position += len(text) + 1
+            self._joined = ("\n".join(texts), starts,
+                            [start + len(text) for start, text in zip(starts, texts, strict=True)],
+                            [a.id for a in articles])
+            self._joined_ids = frozenset(self._joined[3])
             return True
 
     def _embedding_cache(self) -> EmbeddingCache:
@@ -602,6 +617,30 @@ class Aligner:
         rows = embed_cached(LazyEmbedder(), [passage], self._passage_cache)
         assert rows is not None
         return rows[0]
+
+    def _verbatim(self, needle: str) -> dict[str, int]:
+        """Where ``needle`` (folded) first occurs as whole words in each article folded at
+        :meth:`prepare` that holds it (as :meth:`_Folded.find_words`), by article id: one
+        search through all their folded texts, joined by line breaks (a folded text has none),
+        instead of one per article."""
+        joined, starts, ends, ids = self._joined
+        found: dict[str, int] = {}
+        size = len(needle)
+        position = joined.find(needle)
+        while position >= 0:
+            number = bisect_right(starts, position) - 1
+            start, end = starts[number], ends[number]
+            after = position + size
+            if ((position == start or joined[position - 1] == " ")
+                    and (after == end or joined[after] == " ")):
+                found[ids[number]] = position - start
+                # The first occurrence is the one: on to the next article.
+                if number + 1 == len(starts):
+                    break
+                position = joined.find(needle, starts[number + 1])
+            else:
+                position = joined.find(needle, position + 1)
+        return found
 
     def _unit_text(self, number: int) -> str:
         """The folded text of a unit (for the fuzzy score), cut from its article's."""
@@ -690,6 +729,7 @@ class Aligner:
         # The cells with a candidate and no verbatim match: their features and evidence are
         # worked out together below (per cell, Python's overhead was most of a row's time).
         scored: list[tuple[str, int]] = []
+        verbatim = self._verbatim(needle) if needle else {}
         for article_id, number in zip(article_ids, best, strict=True):
             try:
                 target = self.folded(article_id)
@@ -699,7 +739,9 @@ class Aligner:
             if not needle or not target.text:
                 matches[article_id] = Match(article_id, "absent", 0)
                 continue
-            position = target.find_words(needle)
+            position = verbatim.get(article_id, -1)
+            if position < 0 and article_id not in self._joined_ids:
+                position = target.find_words(needle)  # folded after prepare
             if position >= 0:
                 span = target.span_of(position, position + len(needle))
                 text = target.article.text
