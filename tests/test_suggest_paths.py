@@ -197,6 +197,31 @@ def test_the_best_unit_of_every_article_at_once_is_argmax_per_article(
     assert index.best_per_article(scores, asked) == expected
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(news_text, min_size=1, max_size=6), st.data())
+def test_verbatim_search_through_all_articles_is_each_article_s_own(
+        texts: list[str], data) -> None:  # noqa: ANN001
+    """One search through the joined folded texts finds, per article, the first whole-word
+    occurrence that :meth:`_Folded.find_words` finds in it alone: at an article's first and
+    last character, after a part-word occurrence, in articles with none or with no text."""
+    from tui.corpus import Corpus
+
+    articles = [article_of(text, f"a{n}") for n, text in enumerate(texts)]
+    aligner = Aligner(Corpus(articles), scorer="lexical")
+    aligner.prepare()
+    folded = [aligner.folded(a.id) for a in articles]
+    pieces = [f.text for f in folded if f.text]
+    needles = {"s", "said", "no plans"}
+    for text in pieces:
+        words = text.split(" ")
+        start = data.draw(st.integers(0, len(words) - 1))
+        needles.add(" ".join(words[start : start + data.draw(st.integers(1, 4))]))
+        needles.add(text[: data.draw(st.integers(1, len(text)))])  # maybe a part word
+    for needle in needles:
+        expected = {a.id: f.find_words(needle) for a, f in zip(articles, folded, strict=True)}
+        assert aligner._verbatim(needle) == {k: v for k, v in expected.items() if v >= 0}
+
+
 def test_every_cell_s_features_and_score_are_their_definitions() -> None:
     """The cells of a row are scored together (arrays, one rapidfuzz call): each cell's
     features, evidence, score and kind are what the per-cell definitions give."""
