@@ -772,8 +772,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         return OK
     records = [suggestion.to_dict() for _, suggestion in found]
     if args.format == "jsonl":
-        for record in records:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        sys.stdout.write("".join(encode(record) + "\n" for record in records))
     elif args.format == "json":
         from .jsonout import pretty_json
 
