@@ -360,9 +360,10 @@ def test_the_outlets_suggester_reads_each_tagged_article_once(
     monkeypatch.setattr(suggest_module, "sentence_spans", counting)
     for article in articles[1:]:
         engine.for_article(article)
-    # One split per article suggested for, and one for the tagged article (its sentence
-    # edges), however many annotations and articles there are.
-    assert len(calls) == len(articles) - 1 + 1
+    # At most one split per article, however many annotations and articles there are: the
+    # first article suggested for, the tagged article (its sentence edges); the others'
+    # sentences are the aligner's, which split every article it indexed.
+    assert len(calls) == len(set(calls)) == 2
     assert isinstance(engine._aligner, Aligner)
 
 

@@ -341,6 +341,8 @@ class _Folded:
     #: The article offset of each folded character (a NumPy array of int64: a list of
     #: Python numbers was a third of folding and 100 MB for 1 000 articles).
     where: np.ndarray
+    #: The article's sentences it was folded from.
+    sentences: Sequence[Span] = ()
 
     @classmethod
     def of(cls, article: Article, sentences: Sequence[Span] | None = None) -> _Folded:
@@ -348,7 +350,7 @@ class _Folded:
             sentences = sentence_spans(article.plain, article.boilerplate)
         fast = _fold_sentences(article.text, sentences)
         if fast is not None:
-            return cls(article, *fast)
+            return cls(article, *fast, sentences)
         import numpy as np
 
         parts: list[str] = []
@@ -362,7 +364,7 @@ class _Folded:
                 where.append(offsets[0])
             parts.append(folded)
             where.extend(offsets)
-        return cls(article, "".join(parts), np.asarray(where, dtype=np.int64))
+        return cls(article, "".join(parts), np.asarray(where, dtype=np.int64), sentences)
 
     def span_of(self, start: int, end: int) -> Span:
         """The article span of folded ``[start, end)``, widened to whole words."""
@@ -473,6 +475,18 @@ class Aligner:
                 raise KeyError(article_id)
             found = self._folded[article_id] = _Folded.of(article, sentences)
         return found
+
+    def sentences_of(self, article: Article) -> Sequence[Span] | None:
+        """The sentences of ``article`` as this aligner split them when it read the same
+        text (so a caller that also reads every article need not split it again), or None."""
+        found = self._folded.get(article.id)
+        if found is None:
+            return None
+        known = found.article
+        if known is article or (known.text == article.text and known.markup == article.markup
+                                and known.boilerplate == article.boilerplate):
+            return found.sentences
+        return None
 
     def _versions(self) -> tuple[tuple[object, ...], ...]:
         # What says an article changed without reading it: its file's size and mtime (a

@@ -224,7 +224,9 @@ class Suggestions:
     def for_article(self, article: Article) -> list[Suggestion]:
         """Every suggestion for ``article`` in text order, one per passage and tag (the best
         source's), before rejections and annotations are taken out (see :func:`pending`)."""
-        sentences = sentence_spans(article.plain, article.boilerplate)
+        sentences = self._aligner.sentences_of(article) if self._aligner is not None else None
+        if sentences is None:  # (the aligner has split every article it indexed)
+            sentences = sentence_spans(article.plain, article.boilerplate)
         needs_dates = "dates" in self.sources or self._rules_compiled().needs_dates or (
             self.config.schedule_tag is not None)
         mentions = find_dates(article.text, article.date) if needs_dates else []
