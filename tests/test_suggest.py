@@ -312,6 +312,7 @@ def test_newsmark_suggest_prints_jsonl_and_accepts(seeds: Path, tmp_path: Path) 
     (["--article", "nope"], "no article 'nope'"),
     (["--source", "magic"], "unknown suggester 'magic'"),
     (["--min-score", "1.5"], "--min-score takes a number from 0 to 1"),
+    (["--jobs", "0"], "--jobs takes a number of processes, 1 or more"),
 ])
 def test_a_bad_filter_exits_2_with_one_line_and_writes_nothing(
         seeds: Path, tmp_path: Path, argument: list[str], message: str) -> None:
@@ -376,3 +377,36 @@ def test_the_dates_suggester_follows_the_schedule_role(tmp_path: Path) -> None:
         ("meeting", "dates", "2022-01-09/2022-01-10")]
     plain = parse_config('[[tags]]\nname = "claim"\n[[tags]]\nname = "meeting"\n')
     assert suggestions_of(text, tmp_path / "b", plain, sources=("dates",)) == []
+
+
+def test_a_cancelled_computation_stops_and_leaves_the_engine_whole(seeds: Path) -> None:
+    """The reader's worker stops an article's suggestions when the article is left: the
+    engine raises Cancelled at its next look, and what it kept still gives every article's
+    suggestions as a fresh engine does."""
+    from tui.sentences import sentence_spans
+    from tui.suggest import Cancelled
+
+    corpus = load_corpus([seeds])
+    articles = corpus.load_all()
+    first = articles[0]
+    spans = sentence_spans(first.plain, first.boilerplate)[3:7]
+    tagged = [Annotation.new(first, span, tag, annotator="alice")
+              for span, tag in zip(spans, ("claim", "threat", "denial", "claim"), strict=True)]
+
+    def engine() -> Suggestions:
+        return Suggestions(Config(), corpus=corpus, annotations=tagged, annotator="me")
+
+    for looks in (1, 2, 3, 5, 8):
+        asked = []
+
+        def cancelled(looks: int = looks) -> bool:
+            asked.append(1)
+            return len(asked) >= looks
+
+        busy = engine()
+        with pytest.raises(Cancelled):
+            busy.for_article(articles[1], cancelled)
+        assert len(asked) == looks  # it stopped at the look that said so
+        fresh = engine()
+        assert [busy.for_article(a) for a in articles] == [fresh.for_article(a)
+                                                           for a in articles]

@@ -671,34 +671,43 @@ class NewsmarkApp(App[None]):
     def _suggest(self, request: SuggestionRequest) -> None:
         """Compute the suggestions of one article (in a thread: the reader never waits).
 
-        The work itself runs in a daemon thread the worker waits for: quitting cancels the
-        worker, which returns at once, and the process does not wait for a long article's
-        suggestions to finish (an executor's threads are joined at exit)."""
+        The work itself runs in a background thread (:func:`tui.workers.in_background`) the
+        worker waits for: leaving the article or quitting cancels the worker, which returns at
+        once and tells the computation to stop; it does, within milliseconds (an executor's
+        threads would be joined at exit, after a long article's suggestions)."""
         import threading
 
         from textual.worker import get_current_worker
+
+        from .suggest import Cancelled
+        from .workers import in_background
 
         worker = get_current_worker()
         found: list[ComputedSuggestions | None] = []
         failed: list[Exception] = []
         done = threading.Event()
 
-        def compute() -> None:
+        def compute(stopping: Callable[[], bool]) -> None:
             try:
-                found.append(self.session.compute_suggestions(request))
+                found.append(self.session.compute_suggestions(request, stopping))
+            except Cancelled:
+                pass
             except Exception as error:  # noqa: BLE001 - a bad rule must not stop the reader
                 failed.append(error)
             finally:
                 done.set()
 
-        threading.Thread(target=compute, name="newsmark-suggest", daemon=True).start()
+        stop = in_background(compute, "newsmark-suggest")
         while not done.wait(0.05):
             if worker.is_cancelled:
+                stop.set()
                 return
         if failed:
             self.call_from_thread(self.status, f"Suggestions could not be made: {failed[0]}",
                                   error=True)
             return
+        if not found:
+            return  # stopped (the process is ending)
         computed = found[0]
         if computed is None:
             self.call_from_thread(self._unsuggested, request)

@@ -738,6 +738,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     min_score = config.suggest.min_score if args.min_score is None else args.min_score
     if not 0 <= min_score <= 1:
         raise UserError(f"--min-score takes a number from 0 to 1, not {args.min_score}")
+    from .workers import available_cores, ordered_map, parts
+
+    jobs = available_cores() if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise UserError(f"--jobs takes a number of processes, 1 or more, not {jobs}")
     store = _store(args)
     annotator = _annotator(args)
     sources = tuple(dict.fromkeys(args.source)) if args.source else config.suggest.sources
@@ -751,26 +756,42 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                          links=corpus_links(store, corpus))
     wanted_articles = set(args.article or [])
     wanted_tags = set(args.tag or [])
-    found = []
-    for article in corpus:
-        if wanted_articles and article.id not in wanted_articles:
-            continue
-        mine = [a for a in store.annotations(article.id) if a.annotator == annotator]
-        for suggestion in pending(engine.for_article(article), mine, store_rejections(
-                store, article.id, annotator)):
-            if suggestion.score >= min_score and (
-                    not wanted_tags or suggestion.tag in wanted_tags):
-                found.append((article, suggestion))
+    mine: dict[str, list] = {}
+    for annotation in annotations:
+        if annotation.annotator == annotator:
+            mine.setdefault(annotation.article_id, []).append(annotation)
+
+    def suggested(article_ids: Sequence[str]) -> list:
+        """The pending suggestions of these articles that pass the filters, in order."""
+        engine.focus(article_ids)
+        out = []
+        for article_id in article_ids:
+            article = corpus.get(article_id)
+            if article is None:  # (gone since it was listed)
+                continue
+            for suggestion in pending(engine.for_article(article), mine.get(article_id, ()),
+                                      store_rejections(store, article_id, annotator)):
+                if suggestion.score >= min_score and (
+                        not wanted_tags or suggestion.tag in wanted_tags):
+                    out.append(suggestion)
+        return out
+
+    ids = [i for i in corpus.ids if not wanted_articles or i in wanted_articles]
+    engine.prepare()  # once, before the processes fork (each inherits it)
+    found = [suggestion for part in ordered_map(suggested, parts(ids, jobs))
+             for suggestion in part]
     if args.accept:
         counts: dict[str, int] = {}
-        for article, suggestion in found:
+        for suggestion in found:
+            article = corpus.get(suggestion.article_id)
+            assert article is not None  # (read a moment ago)
             store.add(accept(suggestion, article, annotator=annotator))
             counts[suggestion.source] = counts.get(suggestion.source, 0) + 1
         detail = ", ".join(f"{source} {n}" for source, n in sorted(counts.items()))
         print(f"{len(found)} suggestion(s) accepted as annotations by {annotator}"
               + (f" ({detail})" if detail else ""))
         return OK
-    records = [suggestion.to_dict() for _, suggestion in found]
+    records = [suggestion.to_dict() for suggestion in found]
     if args.format == "jsonl":
         encode = json.JSONEncoder(ensure_ascii=False).encode
         sys.stdout.write("".join(encode(record) + "\n" for record in records))
@@ -779,7 +800,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
         sys.stdout.write(pretty_json(records))
     else:
-        sys.stdout.write(_suggestion_table([s for _, s in found]))
+        sys.stdout.write(_suggestion_table(found))
     return OK
 
 
@@ -1095,6 +1116,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="table (default), jsonl (one per line) or json")
     p.add_argument("--accept", action="store_true",
                    help="turn the suggestions into your annotations and print how many")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="work in N processes (default: one per core); the output is the "
+                   "same whatever N")
     _common(p)
     p.set_defaults(func=cmd_suggest)
 

@@ -64,7 +64,7 @@ import threading
 import unicodedata
 import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from functools import lru_cache
@@ -671,12 +671,15 @@ class Aligner:
         """
         return self._matches(passage, [article_id], folded=folded, source=source)[article_id]
 
-    def align(self, annotation: Annotation) -> dict[str, Match]:
-        """The match of an annotated passage in every article of the corpus, by article id.
+    def align(self, annotation: Annotation,
+              within: Collection[str] | None = None) -> dict[str, Match]:
+        """The match of an annotated passage in every article of the corpus (or those
+        ``within``, with its own), by article id.
 
         Its own article gets a ``source`` match on the annotation's span.
         """
-        others = [i for i in self.corpus.ids if i != annotation.article_id]
+        others = [i for i in self.corpus.ids if i != annotation.article_id
+                  and (within is None or i in within)]
         matches = self._matches(annotation.text, others,
                                 source=(annotation.article_id, annotation.span))
         matches[annotation.article_id] = Match(annotation.article_id, "source", 100,

@@ -730,11 +730,14 @@ class Session:
         self._in_flight = True
         return SuggestionRequest(article, self._epoch, self._work, tuple(self._mine()))
 
-    def compute_suggestions(self, request: SuggestionRequest) -> ComputedSuggestions | None:
+    def compute_suggestions(self, request: SuggestionRequest,
+                            cancelled: Callable[[], bool] | None = None
+                            ) -> ComputedSuggestions | None:
         """The suggestions of the request's article (safe in a worker thread: reads the
         store, touches nothing the app's thread reads); None when the request is no longer
         wanted by the time its turn comes (another article is open: the list's highlight
-        moved on), then :meth:`suggestion_dropped` says so."""
+        moved on), then :meth:`suggestion_dropped` says so. Raises
+        :class:`tui.suggest.Cancelled` soon after ``cancelled()`` turns true."""
         from .links import corpus_links
         from .suggest import Suggestions, pending
 
@@ -749,7 +752,7 @@ class Session:
                                            annotator=self.annotator,
                                            links=corpus_links(self.store, self.corpus))
                 self._engine_work = request.work
-            found = self._engine.for_article(request.article)
+            found = self._engine.for_article(request.article, cancelled)
         raw = tuple(s for s in found if s.score >= settings.min_score)
         uncovered = {id(s) for s in pending(raw, request.mine, ())}
         return ComputedSuggestions(request, raw, tuple(s.key for s in raw),

@@ -33,7 +33,7 @@ import os
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Any
@@ -48,6 +48,7 @@ from .rules import RuleSet, TagRules, combined_score, is_ahead, prepare
 from .sentences import sentence_spans, trimmed
 
 __all__ = [
+    "Cancelled",
     "DEFAULT_SOURCES",
     "SOURCES",
     "Rejection",
@@ -60,10 +61,16 @@ __all__ = [
     "source_counts",
 ]
 
+class Cancelled(Exception):
+    """Raised by :meth:`Suggestions.for_article` when its ``cancelled()`` turned true."""
+
+
 #: Every suggester, by name.
 SOURCES = ("rules", "dates", "outlets", "own")
 #: Those on unless the config says otherwise ("own" measured no gain: see bench/README.md).
 DEFAULT_SOURCES = ("rules", "dates", "outlets")
+#: How many sentences the rules read between two looks at ``cancelled()``.
+CHECK_EVERY = 256
 #: Suggestions scoring below this are not shown unless the config or --min-score says so.
 DEFAULT_MIN_SCORE = 0.5
 #: How many passages of a tag the "own" suggester needs before it suggests that tag.
@@ -202,6 +209,8 @@ class Suggestions:
     _own: dict[str, dict[str, float]] | None = field(default=None, init=False, repr=False)
     _cells: dict[str, list[tuple[Annotation, Any]]] | None = field(default=None, init=False,
                                                                     repr=False)
+    _focus: frozenset[str] | None = field(default=None, init=False, repr=False)
+    _cancelled: Callable[[], bool] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         unknown = [s for s in self.sources if s not in SOURCES]
@@ -221,15 +230,55 @@ class Suggestions:
             if annotation.anchor != "orphan":
                 self._by_article.setdefault(annotation.article_id, []).append(annotation)
 
-    def for_article(self, article: Article) -> list[Suggestion]:
+    def prepare(self) -> None:
+        """Do now what every article's suggestions need first: compile the rules, index the
+        corpus for the outlets (see :class:`tui.compare.Aligner`) and learn the own tags. A
+        batch that forks (:mod:`tui.workers`) prepares once, before the fork."""
+        if "rules" in self.sources:
+            self._rules_compiled()
+        if "outlets" in self.sources and self.corpus is not None and self._by_article:
+            self._compare().prepare()
+        if "own" in self.sources:
+            self._own_profiles()
+
+    def focus(self, article_ids: Iterable[str]) -> None:
+        """Suggest for these articles only, from now on: the outlets suggester then matches
+        the tagged passages in them alone (a process of a batch takes a part of the corpus).
+        What the engine kept of other articles' matches is dropped."""
+        self._focus = frozenset(article_ids)
+        self._cells = None
+        self._matches = {}
+
+    def for_article(self, article: Article,
+                    cancelled: Callable[[], bool] | None = None) -> list[Suggestion]:
         """Every suggestion for ``article`` in text order, one per passage and tag (the best
-        source's), before rejections and annotations are taken out (see :func:`pending`)."""
+        source's), before rejections and annotations are taken out (see :func:`pending`).
+
+        ``cancelled()`` is asked between steps (every few hundred sentences, every tagged
+        passage matched): once it is true, :class:`Cancelled` is raised within milliseconds
+        and what the engine keeps stays whole. The reader's worker stops so when the article
+        is left or the app quits."""
+        if self._focus is not None and article.id not in self._focus:
+            raise ValueError(f"article {article.id!r} is outside the articles this engine "
+                             "was focused on")
+        self._cancelled = cancelled
+        try:
+            return self._for_article(article)
+        finally:
+            self._cancelled = None
+
+    def _check(self) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise Cancelled
+
+    def _for_article(self, article: Article) -> list[Suggestion]:
         sentences = self._aligner.sentences_of(article) if self._aligner is not None else None
         if sentences is None:  # (the aligner has split every article it indexed)
             sentences = sentence_spans(article.plain, article.boilerplate)
         needs_dates = "dates" in self.sources or self._rules_compiled().needs_dates or (
             self.config.schedule_tag is not None)
         mentions = find_dates(article.text, article.date) if needs_dates else []
+        self._check()
         found: list[Suggestion] = []
         if "rules" in self.sources:
             found += self._rules(article, sentences, mentions)
@@ -258,7 +307,9 @@ class Suggestions:
         rule_set = self._rules_compiled()
         prepared = prepare(text)
         cursor = 0
-        for sentence in sentences:
+        for number, sentence in enumerate(sentences):
+            if not number % CHECK_EVERY:
+                self._check()
             while cursor < len(mentions) and mentions[cursor].end <= sentence.start:
                 cursor += 1
             inside = []
@@ -326,6 +377,8 @@ class Suggestions:
         one per article (100 000 cells for 100 tags in 1 000 articles)."""
         if self._cells is not None:
             return self._cells
+        if not self._compare().prepare(cancelled=self._cancelled):
+            raise Cancelled
         known = set(self.config.tag_names)
         cells: dict[str, list[tuple[Annotation, Any]]] = {}
         verdicts: dict[str, list[tuple[str, Link]]] = {}
@@ -335,6 +388,7 @@ class Suggestions:
             for annotation in tagged:
                 if annotation.tag not in known:
                     continue
+                self._check()
                 settled = dict(verdicts.get(annotation.id, ()))
                 for article_id, match in self._counterparts(annotation).items():
                     if article_id == annotation.article_id or article_id in settled:
@@ -354,14 +408,18 @@ class Suggestions:
         kept: the corpus is matched once per annotation, not once per article)."""
         found = self._matches.get(annotation.id)
         if found is None:
-            if self._aligner is None:
-                # The lexical scorer unless NEWSMARK_SCORER names one: on the seeds it suggests
-                # as well as the semantic one (bench/README.md) without embedding every
-                # sentence of the corpus first.
-                scorer = "auto" if os.environ.get("NEWSMARK_SCORER") else "lexical"
-                self._aligner = Aligner(self.corpus, scorer=scorer)  # type: ignore[arg-type]
-            found = self._matches[annotation.id] = self._aligner.align(annotation)
+            found = self._matches[annotation.id] = self._compare().align(annotation,
+                                                                        self._focus)
         return found
+
+    def _compare(self) -> Aligner:
+        if self._aligner is None:
+            # The lexical scorer unless NEWSMARK_SCORER names one: on the seeds it suggests
+            # as well as the semantic one (bench/README.md) without embedding every sentence
+            # of the corpus first.
+            scorer = "auto" if os.environ.get("NEWSMARK_SCORER") else "lexical"
+            self._aligner = Aligner(self.corpus, scorer=scorer)  # type: ignore[arg-type]
+        return self._aligner
 
     def _whole_sentences(self, annotation: Annotation) -> bool:
         """Whether an annotation covers whole sentences of its article (as a tag by key does)."""

@@ -1,0 +1,163 @@
+"""Work done away from the caller: over processes for the batch commands (``newsmark
+suggest``), and in background threads that stop when asked, for the reader.
+
+**Processes.** A command prepares what every part needs once (the compiled rules, the corpus's lexical
+index), then forks: each process inherits that state as it is, works through one contiguous
+run of the items, and sends back its results, which come back in the items' order. So the
+output is the same, byte for byte, whatever the number of processes.
+
+Where a platform cannot fork (or one process is asked for), the work runs in this process.
+
+**Background threads** (:func:`in_background`) are daemon threads, so quitting never waits
+for a long computation; their work is handed a ``stopping()`` to check between steps. At exit
+every one still running is told to stop and waited for, briefly (:data:`STOP_WAIT`): a
+daemon thread still inside compiled C++ code (rapidfuzz's) when the interpreter ends aborts
+the process ("FATAL: exception not rethrown", exit code 134).
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# A part smaller than this costs more to hand to a process than it saves.
+MIN_PER_PROCESS = 16
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity where the platform says)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def parts(items: Sequence[Item], jobs: int) -> list[Sequence[Item]]:
+    """``items`` cut into at most ``jobs`` contiguous runs of near-equal length, none
+    shorter than :data:`MIN_PER_PROCESS` (so a few items stay in one run), in order."""
+    if jobs < 1:
+        raise ValueError("jobs must be 1 or more")
+    count = len(items)
+    jobs = min(jobs, max(1, count // MIN_PER_PROCESS)) if can_fork() else 1
+    size, extra = divmod(count, jobs)
+    out: list[Sequence[Item]] = []
+    start = 0
+    for number in range(jobs):
+        end = start + size + (1 if number < extra else 0)
+        out.append(items[start:end])
+        start = end
+    return out
+
+
+def _child(function: Callable[[Sequence[Item]], Result], run: Sequence[Item],
+           sender: Connection) -> None:
+    try:
+        result: tuple[bool, object] = (True, function(run))
+    except BaseException as error:  # sent to the parent, which raises it
+        result = (False, error)
+    try:
+        sender.send(result)
+    except Exception as error:  # (an exception or result that cannot be pickled)
+        sender.send((False, RuntimeError(f"a worker process could not send back: {error}")))
+    finally:
+        sender.close()
+
+
+def ordered_map(function: Callable[[Sequence[Item]], Result],
+                runs: Sequence[Sequence[Item]]) -> Iterator[Result]:
+    """``function`` of each run, in the runs' order: one forked process per run when there
+    are several, this process when there is one. An exception raised in a process is
+    raised here; the other processes are then stopped."""
+    if len(runs) <= 1:
+        yield from (function(run) for run in runs)
+        return
+    context = multiprocessing.get_context("fork")
+    # What the parent made so far is the children's to read: frozen, the collector never
+    # walks it in them (a walk writes to every object's page, which the fork then copies).
+    gc.freeze()
+    started: list[tuple[BaseProcess, Connection]] = []
+    try:
+        for run in runs:
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_child, args=(function, run, sender),
+                                      daemon=True)
+            process.start()
+            sender.close()
+            started.append((process, receiver))
+        for process, receiver in started:
+            try:
+                ok, value = receiver.recv()
+            except EOFError:
+                process.join()
+                raise RuntimeError("a worker process ended without its results (exit code "
+                                   f"{process.exitcode})") from None
+            process.join()
+            if not ok:
+                raise value  # type: ignore[misc]
+            yield value  # type: ignore[misc]
+    finally:
+        for process, receiver in started:
+            receiver.close()
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        gc.unfreeze()
+
+
+# --------------------------------------------------------------------------- threads
+
+#: How long the exit waits for the background threads to stop, in seconds.
+STOP_WAIT = 3.0
+
+_background: dict[threading.Thread, threading.Event] = {}
+_background_lock = threading.Lock()
+
+
+def in_background(work: Callable[[Callable[[], bool]], None], name: str) -> threading.Event:
+    """Run ``work(stopping)`` in a daemon thread; set the event returned to ask it to stop
+    (``stopping()`` then turns true: ``work`` should return soon after)."""
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            work(stop.is_set)
+        finally:
+            with _background_lock:
+                _background.pop(threading.current_thread(), None)
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    with _background_lock:
+        _background[thread] = stop
+    thread.start()
+    return stop
+
+
+def stop_background(wait: float = STOP_WAIT) -> bool:
+    """Ask every background thread to stop and wait for them, ``wait`` seconds at most in
+    all. True if none is left running."""
+    import time
+
+    with _background_lock:
+        running = list(_background.items())
+    for _, stop in running:
+        stop.set()
+    deadline = time.monotonic() + wait
+    for thread, _ in running:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return not any(thread.is_alive() for thread, _ in running)
+
+
+atexit.register(stop_background)
