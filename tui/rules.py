@@ -170,13 +170,13 @@ class RuleSet:
         self.tag_rules = dict(tag_rules)
         words: dict[str, list[tuple[str, str]]] = {}
         stems: dict[str, list[tuple[str, tuple[tuple[str, str], ...]]]] = {}
-        phrases: dict[str, list[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]]]
-        phrases = {}
+        phrases: dict[str, list[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...],
+                                      frozenset[str]]]] = {}
         grouped: dict[tuple[tuple[str, str], ...], list[tuple[str, str]]] = {}
         # Stems shorter than the index key ("un*"): tried on every word.
         self._short_stems: list[tuple[str, tuple[tuple[str, str], ...]]] = []
         self._short_phrases: list[tuple[tuple[tuple[str, str], ...],
-                                        tuple[tuple[str, str], ...]]] = []
+                                        tuple[tuple[str, str], ...], frozenset[str]]] = []
         for tag, rules in self.tag_rules.items():
             for name, cues in rules.cues.items():
                 for cue in cues:
@@ -184,11 +184,14 @@ class RuleSet:
         for elements, owned in grouped.items():
             owners = tuple(dict.fromkeys(owned))
             kind, value = elements[0]
+            # A phrase's whole words after its first: all must be in a sentence it matches
+            # (one subset test rules out most phrases whose first word is there).
+            needed = frozenset(v for k, v in elements[1:] if k == "word")
             if len(elements) > 1 and kind == "prefix" and len(value) < _PREFIX_KEY:
-                self._short_phrases.append((elements, owners))
+                self._short_phrases.append((elements, owners, needed))
             elif len(elements) > 1:
                 phrases.setdefault(value if kind == "word" else "*" + value[:_PREFIX_KEY],
-                                   []).append((elements, owners))
+                                   []).append((elements, owners, needed))
             elif kind == "word":
                 words.setdefault(value, []).extend(owners)
             elif len(value) < _PREFIX_KEY:
@@ -210,15 +213,21 @@ class RuleSet:
         # cue or pattern class is ``(tag, class)`` (a key of ``_hits``), a built-in one its
         # name. The last item says whether the rule names ``@future-date`` (worked out only
         # for a sentence where such a rule's head class is there: it resolves dates).
-        self._plans: list[tuple[str, list[tuple[Rule, tuple[Any, ...], tuple[Any, ...],
-                                                bool]]]] = []
+        # The rules are found through their head (first) class: a sentence is checked
+        # against the rules whose head is there, in the rules' order (by tag, then as
+        # written). ``_future_heads``: the heads of the rules that name ``@future-date``.
+        self._by_head: dict[Any, list[tuple[int, str, Rule, tuple[Any, ...],
+                                            tuple[Any, ...]]]] = {}
+        self._future_heads: set[Any] = set()
+        order = 0
         for tag, rules in self.tag_rules.items():
-            plan = []
             for rule in rules.rules:
                 keys = tuple(n if n in BUILT_IN_CLASSES else (tag, n) for n in rule.all)
                 unless = tuple(n if n in BUILT_IN_CLASSES else (tag, n) for n in rule.unless)
-                plan.append((rule, keys, unless, _FUTURE_DATE in keys or _FUTURE_DATE in unless))
-            self._plans.append((tag, plan))
+                self._by_head.setdefault(keys[0], []).append((order, tag, rule, keys, unless))
+                if _FUTURE_DATE in keys or _FUTURE_DATE in unless:
+                    self._future_heads.add(keys[0])
+                order += 1
 
     def matches(self, text: str, start: int, end: int,
                 prepared: str | None = None) -> dict[tuple[str, str], tuple[int, int]]:
@@ -247,10 +256,9 @@ class RuleSet:
                 found = hits.get(owner)
                 if found is None or found[0] > position:
                     hits[owner] = (position, position)
-            for elements, owners in phrases:
-                kind, second = elements[1]
-                if kind == "word" and second not in distinct:
-                    continue  # the phrase's second word is not in the sentence at all
+            for elements, owners, needed in phrases:
+                if not needed <= distinct:
+                    continue  # a word of the phrase is not in the sentence at all
                 at = _phrase_at(words, elements, start=position)
                 if at is None:
                     continue
@@ -271,10 +279,9 @@ class RuleSet:
             if word.startswith(stem):
                 single.extend(owners)
         phrases = list(self._phrases.get(word, ()))
-        for elements, owners in (*self._phrases.get("*" + word[:_PREFIX_KEY], ()),
-                                 *self._short_phrases):
-            if word.startswith(elements[0][1]):
-                phrases.append((elements, owners))
+        for entry in (*self._phrases.get("*" + word[:_PREFIX_KEY], ()), *self._short_phrases):
+            if word.startswith(entry[0][0][1]):
+                phrases.append(entry)
         if not single and not phrases:
             return None
         return tuple(dict.fromkeys(single)), tuple(phrases)
@@ -298,56 +305,54 @@ class RuleSet:
         # The classes found: ``(tag, class) -> (first word, last word)`` of its first cue
         # (``_hits``), and the built-in ones by name -> the span of their first date.
         present: dict[Any, tuple[int, int]] = self._hits(sentence)
-        dated = self.needs_dates and bool(dates)
-        if dated:
+        if self.needs_dates and dates:
             present["@date"] = (dates[0].start, dates[0].end)
-        future_known = not dated  # "@future-date" worked out (it is absent without dates)
+            # "@future-date" is worked out (it resolves dates) only where a rule naming it
+            # has its head there (or is headed by it).
+            future = self._future_heads
+            if _FUTURE_DATE in future or not future.isdisjoint(present):
+                for mention in dates:
+                    if is_ahead(mention, published):
+                        present[_FUTURE_DATE] = (mention.start, mention.end)
+                        break
+        by_head = self._by_head
+        candidates = [plan for head in present if head in by_head for plan in by_head[head]]
+        if len(candidates) > 1:
+            candidates.sort()  # (the rules' order: their numbers are unique)
         result: dict[str, list[tuple[Rule, int, int]]] = {}
-        for tag, plan in self._plans:
-            fired = []
-            for rule, keys, unless, future in plan:
-                head = keys[0]
-                if future and not future_known and (head in present or head == _FUTURE_DATE):
-                    future_known = True
-                    for mention in dates:
-                        if is_ahead(mention, published):
-                            present[_FUTURE_DATE] = (mention.start, mention.end)
-                            break
-                if head not in present:
-                    continue  # most rules stop here
-                if len(keys) > 1 and not all(key in present for key in keys[1:]):
-                    continue
-                if unless and any(key in present for key in unless):
-                    continue
-                built_in = type(head) is str
-                word = -1 if built_in else present[head][0]
-                if rule.tense != "any":
-                    if word >= 0:
-                        tense = sentence.tense_at(word)
-                    else:
-                        cue_start, cue_end = present[head] if built_in else self._span(
-                            sentence, head, present[head])
-                        tense = clause_tense(text, cue_start, cue_end, start, end)
-                    if not _tense_matches(rule.tense, tense):
-                        continue
-                if rule.negated != "any":
-                    if word >= 0:
-                        negated = sentence.negated_at(word)
-                    else:
-                        cue_start = (present[head] if built_in else self._span(
-                            sentence, head, present[head]))[0]
-                        negated = is_negated(text, cue_start, start, sentence.prepared)
-                    if negated != (rule.negated == "yes"):
-                        continue
-                if not spans:
-                    cue_start = cue_end = -1
-                elif built_in:
-                    cue_start, cue_end = present[head]
+        for _, tag, rule, keys, unless in candidates:
+            head = keys[0]
+            if len(keys) > 1 and not all(key in present for key in keys[1:]):
+                continue
+            if unless and any(key in present for key in unless):
+                continue
+            built_in = type(head) is str
+            word = -1 if built_in else present[head][0]
+            if rule.tense != "any":
+                if word >= 0:
+                    tense = sentence.tense_at(word)
                 else:
-                    cue_start, cue_end = self._span(sentence, head, present[head])
-                fired.append((rule, cue_start, cue_end))
-            if fired:
-                result[tag] = fired
+                    cue_start, cue_end = present[head] if built_in else self._span(
+                        sentence, head, present[head])
+                    tense = clause_tense(text, cue_start, cue_end, start, end)
+                if not _tense_matches(rule.tense, tense):
+                    continue
+            if rule.negated != "any":
+                if word >= 0:
+                    negated = sentence.negated_at(word)
+                else:
+                    cue_start = (present[head] if built_in else self._span(
+                        sentence, head, present[head]))[0]
+                    negated = is_negated(text, cue_start, start, sentence.prepared)
+                if negated != (rule.negated == "yes"):
+                    continue
+            if not spans:
+                cue_start = cue_end = -1
+            elif built_in:
+                cue_start, cue_end = present[head]
+            else:
+                cue_start, cue_end = self._span(sentence, head, present[head])
+            result.setdefault(tag, []).append((rule, cue_start, cue_end))
         return result
 
     def _span(self, sentence: _Sentence, owner: tuple[str, str],
