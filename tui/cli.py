@@ -777,7 +777,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         return out
 
     ids = [i for i in corpus.ids if not wanted_articles or i in wanted_articles]
-    engine.prepare()  # once, before the processes fork (each inherits it)
+    engine.prepare(jobs)  # once, before the processes fork (each inherits it)
     found = [suggestion for part in ordered_map(suggested, parts(ids, jobs))
              for suggestion in part]
     if args.accept:

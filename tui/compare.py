@@ -430,6 +430,25 @@ def calibrated(evidence: float) -> int:
     return max(0, min(99, int(value)))
 
 
+def _read_article(article: Article, index: LexicalIndex, bounds: list[np.ndarray]) -> _Folded:
+    """Split, fold and index one article (:meth:`Aligner.prepare`); the bounds of its units
+    in the folded text go on ``bounds``."""
+    import numpy as np
+
+    sentences = sentence_spans(article.plain, article.boilerplate)
+    # Folded from the article in hand (the corpus keeps only the last few read).
+    folded = _Folded.of(article, sentences)
+    first = len(index)
+    index.add(article, sentences)
+    # Where each unit's text starts and ends in the folded text (for the fuzzy score): the
+    # first folded characters at or after the unit's edges.
+    edges = np.fromiter((edge for unit in index.units[first:]
+                         for edge in (unit.start, unit.end)),
+                        dtype=np.int64, count=2 * (len(index) - first))
+    bounds.append(np.searchsorted(folded.where, edges))
+    return folded
+
+
 class Aligner:
     """Finds where passages of one article appear in the others of a corpus.
 
@@ -511,14 +530,22 @@ class Aligner:
         self,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        *,
+        jobs: int = 1,
     ) -> bool:
         """Read, fold and index every article (and embed their sentences with the semantic
         scorer) unless done for these texts already. ``progress(done, total)`` counts the
         articles read, then the sentences embedded (``total`` grows by their number once they
-        are known). False if ``cancelled()`` turned true first."""
+        are known). False if ``cancelled()`` turned true first.
+
+        ``jobs`` > 1 reads the articles in that many forked processes, a contiguous part
+        each, and joins their indexes (:meth:`tui.lexical.LexicalIndex.absorb`) into the one
+        a single process builds. Only for a caller that may fork: a command-line batch, not
+        a threaded app."""
         import numpy as np
 
         from .lexical import LexicalIndex
+        from .workers import ordered_map, parts
 
         with self._lock:
             versions = self._versions()
@@ -526,24 +553,39 @@ class Aligner:
                 return True
             self._folded.clear()
             articles = [a for a in (self.corpus.get(i) for i in self.corpus.ids) if a is not None]
-            index = LexicalIndex(prefix=self.weights.prefix)
+            prefix = self.weights.prefix
+            index = LexicalIndex(prefix=prefix)
             bounds: list[np.ndarray] = []
-            for done, article in enumerate(articles, 1):
-                if cancelled is not None and cancelled():
-                    return False
-                sentences = sentence_spans(article.plain, article.boilerplate)
-                # Folded from the article in hand (the corpus keeps only the last few read).
-                folded = self._folded[article.id] = _Folded.of(article, sentences)
-                first = len(index)
-                index.add(article, sentences)
-                # Where each unit's text starts and ends in the folded text (for the fuzzy
-                # score): the first folded characters at or after the unit's edges.
-                edges = np.fromiter((edge for unit in index.units[first:]
-                                     for edge in (unit.start, unit.end)),
-                                    dtype=np.int64, count=2 * (len(index) - first))
-                bounds.append(np.searchsorted(folded.where, edges))
-                if progress is not None:
-                    progress(done, len(articles))
+            cut = parts(articles, jobs) if jobs > 1 else [articles]
+            if len(cut) == 1:
+                for done, article in enumerate(articles, 1):
+                    if cancelled is not None and cancelled():
+                        return False
+                    self._folded[article.id] = _read_article(article, index, bounds)
+                    if progress is not None:
+                        progress(done, len(articles))
+            else:
+                def read(part: Sequence[Article]) -> tuple[LexicalIndex, list[tuple[Any, ...]],
+                                                           list[np.ndarray]]:
+                    own = LexicalIndex(prefix=prefix)
+                    edges: list[np.ndarray] = []
+                    folded = [_read_article(article, own, edges) for article in part]
+                    return own, [(f.text, f.where, f.sentences) for f in folded], edges
+
+                done = 0
+                for part, (own, folded, edges) in zip(cut, ordered_map(read, cut), strict=True):
+                    if cancelled is not None and cancelled():
+                        return False
+                    if done:
+                        index.absorb(own)
+                    else:
+                        index = own  # (the first part: read here)
+                    bounds += edges
+                    for article, (text, where, sentences) in zip(part, folded, strict=True):
+                        self._folded[article.id] = _Folded(article, text, where, sentences)
+                    done += len(part)
+                    if progress is not None:
+                        progress(done, len(articles))
             index.freeze()
             vectors = None
             if self.scorer == "semantic":

@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -384,6 +384,47 @@ class LexicalIndex:
         self._sentence_units.extend(range(len(self.units), len(self.units) + len(sentences)))
         self.units.extend(units)
         self.ranges[article.id] = (first, len(self.units))
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent to another process quickly (see absorb): the term ids as one array, not a
+        # list of Python numbers, and without the memo of words (a cache for adding).
+        state = self.__dict__.copy()
+        state["_flat_terms"] = np.asarray(self._flat_terms, dtype=np.int64)
+        state["_word_ids"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["_flat_terms"] = state["_flat_terms"].tolist()
+        self.__dict__.update(state)
+
+    def absorb(self, other: LexicalIndex) -> None:
+        """Add every unit of ``other`` (an index of later articles, built apart: in another
+        process, see :meth:`tui.compare.Aligner.prepare`) after those of this one, before
+        :meth:`freeze`. The result is the index :meth:`add` would have built article by
+        article: ``other``'s new terms take the next ids in the order it met them, which is
+        the order one index would have met them in."""
+        if self._frozen or other._frozen:
+            raise RuntimeError("the index is frozen")
+        if other.prefix != self.prefix:
+            raise ValueError("the indexes differ in their prefix terms")
+        vocabulary = self._vocabulary
+        # other's term ids (in the order it numbered them) -> this index's
+        mapping = np.fromiter((vocabulary.setdefault(term, len(vocabulary))
+                               for term in other._vocabulary), dtype=np.int64,
+                              count=len(other._vocabulary))
+        counts = np.asarray(other._term_counts, dtype=np.int64)
+        mapped = mapping[np.asarray(other._flat_terms, dtype=np.int64)]
+        # Each unit's ids sorted again (the new numbers may order them otherwise).
+        owners = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        mapped = mapped[np.lexsort((mapped, owners))]
+        offset = len(self.units)
+        self._flat_terms.extend(mapped.tolist())
+        self._term_counts.extend(other._term_counts)
+        self._sentence_units.extend(offset + n for n in other._sentence_units)
+        self.negated.extend(other.negated)
+        self.units.extend(other.units)
+        for article_id, (first, last) in other.ranges.items():
+            self.ranges[article_id] = (offset + first, offset + last)
 
     def freeze(self) -> None:
         """Compute the weights and postings; no article can be added after."""

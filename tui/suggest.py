@@ -230,14 +230,15 @@ class Suggestions:
             if annotation.anchor != "orphan":
                 self._by_article.setdefault(annotation.article_id, []).append(annotation)
 
-    def prepare(self) -> None:
+    def prepare(self, jobs: int = 1) -> None:
         """Do now what every article's suggestions need first: compile the rules, index the
-        corpus for the outlets (see :class:`tui.compare.Aligner`) and learn the own tags. A
-        batch that forks (:mod:`tui.workers`) prepares once, before the fork."""
+        corpus for the outlets (see :class:`tui.compare.Aligner`; in ``jobs`` forked
+        processes) and learn the own tags. A batch that forks (:mod:`tui.workers`) prepares
+        once, before the fork."""
         if "rules" in self.sources:
             self._rules_compiled()
         if "outlets" in self.sources and self.corpus is not None and self._by_article:
-            self._compare().prepare()
+            self._compare().prepare(jobs=jobs)
         if "own" in self.sources:
             self._own_profiles()
 

@@ -1,10 +1,12 @@
 """Work done away from the caller: over processes for the batch commands (``newsmark
 suggest``), and in background threads that stop when asked, for the reader.
 
-**Processes.** A command prepares what every part needs once (the compiled rules, the corpus's lexical
-index), then forks: each process inherits that state as it is, works through one contiguous
-run of the items, and sends back its results, which come back in the items' order. So the
-output is the same, byte for byte, whatever the number of processes.
+**Processes.** A command prepares what every part needs once (the compiled rules), then
+forks: each process inherits that state as it is, works through one contiguous run of the
+items and sends back its results, while this process works through the first run; the
+results come in the items' order. So the output is the same, byte for byte, whatever the
+number of processes (``newsmark suggest`` also reads the corpus so: each process indexes a
+part, and the parts' indexes are joined into the one a single process builds).
 
 Where a platform cannot fork (or one process is asked for), the work runs in this process.
 
@@ -78,9 +80,10 @@ def _child(function: Callable[[Sequence[Item]], Result], run: Sequence[Item],
 
 def ordered_map(function: Callable[[Sequence[Item]], Result],
                 runs: Sequence[Sequence[Item]]) -> Iterator[Result]:
-    """``function`` of each run, in the runs' order: one forked process per run when there
-    are several, this process when there is one. An exception raised in a process is
-    raised here; the other processes are then stopped."""
+    """``function`` of each run, in the runs' order. With several runs, each run but the
+    first goes to a process forked for it, and the first is worked through here meanwhile
+    (its results need no sending back). An exception raised in a process is raised here;
+    the other processes are then stopped."""
     if len(runs) <= 1:
         yield from (function(run) for run in runs)
         return
@@ -90,13 +93,14 @@ def ordered_map(function: Callable[[Sequence[Item]], Result],
     gc.freeze()
     started: list[tuple[BaseProcess, Connection]] = []
     try:
-        for run in runs:
+        for run in runs[1:]:
             receiver, sender = context.Pipe(duplex=False)
             process = context.Process(target=_child, args=(function, run, sender),
                                       daemon=True)
             process.start()
             sender.close()
             started.append((process, receiver))
+        yield function(runs[0])
         for process, receiver in started:
             try:
                 ok, value = receiver.recv()
