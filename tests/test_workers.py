@@ -281,3 +281,20 @@ def test_an_aligner_prepared_in_processes_matches_as_one_prepared_here(seeds, tm
     for sentence in sentence_spans(first.plain, first.boilerplate)[2:8]:
         tagged = Annotation.new(first, sentence, "claim", annotator="alice")
         assert many.align(tagged) == one.align(tagged)
+
+
+@needs_fork
+def test_the_suggestion_counts_are_the_same_worked_out_in_processes(tagged_corpus) -> None:
+    from tui.config import Config
+    from tui.stats import suggestion_counts
+
+    news, store_dir = tagged_corpus
+    corpus = load_corpus([news])
+    store = Store(store_dir, annotator="tester")
+    annotations, problems = store.read_all(corpus.ids)
+    assert problems == []
+    one = suggestion_counts(Config(), corpus, store, annotations, "tester", jobs=1)
+    many = suggestion_counts(Config(), corpus, store, annotations, "tester", jobs=3)
+    assert many == one
+    assert {c.source for c in one} >= {"rules", "dates", "outlets"}
+    assert sum(c.suggested for c in one) > 100

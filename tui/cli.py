@@ -662,7 +662,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     store = _store(args)
     annotations, code = _read_all(corpus, store)
     stats = compute_stats(corpus, annotations, config.tag_names)
-    counts = suggestion_counts(config, corpus, store, annotations, store.annotator)
+    from .workers import available_cores
+
+    counts = suggestion_counts(config, corpus, store, annotations, store.annotator,
+                               jobs=available_cores())
     if args.format == "json":
         sys.stdout.write(stats_json(stats, counts))
     else:

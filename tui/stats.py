@@ -124,33 +124,49 @@ def stats_json(stats: Stats, suggestions: Sequence[Any] | None = None) -> str:
 
 
 def suggestion_counts(config: Config, corpus: Corpus, store: Store,
-                      annotations: Sequence[Annotation], annotator: str) -> list[SourceCount]:
+                      annotations: Sequence[Annotation], annotator: str,
+                      jobs: int = 1) -> list[SourceCount]:
     """Per suggester and tag, over every annotator: accepted, rejected, and still shown to
-    ``annotator`` (the suggesters run for them, as the reader shows them)."""
+    ``annotator`` (the suggesters run for them, as the reader shows them). ``jobs`` > 1
+    works the articles' suggestions out in that many forked processes (a command-line
+    batch, as ``newsmark suggest``; not a threaded app): the counts are the same."""
     from .links import corpus_links
     from .store import StoreError
     from .suggest import Rejection, Suggestions, pending, source_counts
+    from .workers import ordered_map, parts
 
     engine = Suggestions(config, sources=config.suggest.sources, corpus=corpus,
                          annotations=annotations, annotator=annotator,
                          links=corpus_links(store, corpus))
     rejections: list[Rejection] = []
-    shown = []
+    rejected: dict[str, set[str]] = {}
     by_article: dict[str, list[Annotation]] = {}
     for annotation in annotations:
         if annotation.annotator == annotator:
             by_article.setdefault(annotation.article_id, []).append(annotation)
-    for article in corpus:
+    for article_id in corpus.ids:
         try:
-            records = store.records(article.id, "rejections")
+            records = store.records(article_id, "rejections")
         except StoreError:
             records = []  # a damaged shard: the commands and screens name it once
         here = [Rejection.from_dict(r) for r in records]
         rejections += here
-        keys = {r.key for r in here if r.annotator == annotator}
-        shown += [s for s in pending(engine.for_article(article), by_article.get(article.id, ()),
-                                     keys)
-                  if s.score >= config.suggest.min_score]
+        rejected[article_id] = {r.key for r in here if r.annotator == annotator}
+
+    def shown_in(article_ids: Sequence[str]) -> list[Any]:
+        engine.focus(article_ids)
+        out = []
+        for article_id in article_ids:
+            article = corpus.get(article_id)
+            if article is None:
+                continue
+            out += [s for s in pending(engine.for_article(article),
+                                       by_article.get(article_id, ()), rejected[article_id])
+                    if s.score >= config.suggest.min_score]
+        return out
+
+    engine.prepare(jobs)
+    shown = [s for part in ordered_map(shown_in, parts(list(corpus.ids), jobs)) for s in part]
     return source_counts(annotations, rejections, shown)
 
 
