@@ -220,6 +220,11 @@ def test_verbatim_search_through_all_articles_is_each_article_s_own(
     for needle in needles:
         expected = {a.id: f.find_words(needle) for a, f in zip(articles, folded, strict=True)}
         assert aligner._verbatim(needle) == {k: v for k, v in expected.items() if v >= 0}
+        # Asked for some articles (a batch process's part): found in each of those as alone.
+        first = data.draw(st.integers(0, len(articles) - 1))
+        asked = [a.id for a in articles[first : first + data.draw(st.integers(1, 3))]]
+        found = aligner._verbatim(needle, asked)
+        assert {k: found.get(k, -1) for k in asked} == {k: expected[k] for k in asked}
 
 
 def test_every_cell_s_features_and_score_are_their_definitions() -> None:

@@ -481,6 +481,7 @@ class Aligner:
         # where each starts and ends in it, their ids (see _verbatim).
         self._joined: tuple[str, list[int], list[int], list[str]] = ("", [], [], [])
         self._joined_ids: frozenset[str] = frozenset()
+        self._joined_numbers: dict[str, int] = {}
         self._passage_cache: EmbeddingCache | None = None
         self._lock = threading.RLock()
 
@@ -609,6 +610,7 @@ class Aligner:
                             [start + len(text) for start, text in zip(starts, texts, strict=True)],
                             [a.id for a in articles])
             self._joined_ids = frozenset(self._joined[3])
+            self._joined_numbers = {article_id: n for n, article_id in enumerate(self._joined[3])}
             return True
 
     def _embedding_cache(self) -> EmbeddingCache:
@@ -674,15 +676,21 @@ class Aligner:
         assert rows is not None
         return rows[0]
 
-    def _verbatim(self, needle: str) -> dict[str, int]:
+    def _verbatim(self, needle: str, article_ids: Sequence[str] = ()) -> dict[str, int]:
         """Where ``needle`` (folded) first occurs as whole words in each article folded at
         :meth:`prepare` that holds it (as :meth:`_Folded.find_words`), by article id: one
         search through all their folded texts, joined by line breaks (a folded text has none),
-        instead of one per article."""
+        instead of one per article. With ``article_ids``, only the stretch of the joined
+        texts from the first of them to the last is searched (a process of a batch takes a
+        contiguous part of the corpus)."""
         joined, starts, ends, ids = self._joined
         found: dict[str, int] = {}
         size = len(needle)
-        position = joined.find(needle)
+        low, high = 0, len(joined)
+        numbers = [n for n in map(self._joined_numbers.get, article_ids) if n is not None]
+        if numbers and len(numbers) == len(article_ids):
+            low, high = starts[min(numbers)], ends[max(numbers)]
+        position = joined.find(needle, low, high)
         while position >= 0:
             number = bisect_right(starts, position) - 1
             start, end = starts[number], ends[number]
@@ -693,9 +701,9 @@ class Aligner:
                 # The first occurrence is the one: on to the next article.
                 if number + 1 == len(starts):
                     break
-                position = joined.find(needle, starts[number + 1])
+                position = joined.find(needle, starts[number + 1], high)
             else:
-                position = joined.find(needle, position + 1)
+                position = joined.find(needle, position + 1, high)
         return found
 
     def _unit_text(self, number: int) -> str:
@@ -788,7 +796,7 @@ class Aligner:
         # The cells with a candidate and no verbatim match: their features and evidence are
         # worked out together below (per cell, Python's overhead was most of a row's time).
         scored: list[tuple[str, int]] = []
-        verbatim = self._verbatim(needle) if needle else {}
+        verbatim = self._verbatim(needle, article_ids) if needle else {}
         for article_id, number in zip(article_ids, best, strict=True):
             try:
                 target = self.folded(article_id)
