@@ -397,9 +397,9 @@ def test_a_cancelled_computation_stops_and_leaves_the_engine_whole(seeds: Path) 
         return Suggestions(Config(), corpus=corpus, annotations=tagged, annotator="me")
 
     for looks in (1, 2, 3, 5, 8):
-        asked = []
+        asked: list[int] = []
 
-        def cancelled(looks: int = looks) -> bool:
+        def cancelled(looks: int = looks, asked: list[int] = asked) -> bool:
             asked.append(1)
             return len(asked) >= looks
 

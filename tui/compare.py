@@ -566,8 +566,8 @@ class Aligner:
                     if progress is not None:
                         progress(done, len(articles))
             else:
-                def read(part: Sequence[Article]) -> tuple[LexicalIndex, list[tuple[Any, ...]],
-                                                           list[np.ndarray]]:
+                def read(part: Sequence[Article]) -> tuple[
+                        LexicalIndex, list[tuple[object, ...]], list[np.ndarray]]:
                     own = LexicalIndex(prefix=prefix)
                     edges: list[np.ndarray] = []
                     folded = [_read_article(article, own, edges) for article in part]

@@ -35,6 +35,7 @@ Result = TypeVar("Result")
 # A part smaller than this costs more to hand to a process than it saves.
 MIN_PER_PROCESS = 16
 
+
 def available_cores() -> int:
     """The cores this process may run on (its affinity where the platform says)."""
     try:
@@ -44,6 +45,7 @@ def available_cores() -> int:
 
 
 def can_fork() -> bool:
+    """Whether this platform can fork (POSIX; not Windows)."""
     return "fork" in multiprocessing.get_all_start_methods()
 
 
