@@ -184,6 +184,8 @@ def test_the_process_ends_cleanly_while_a_background_thread_matches(how: str,
     a background thread is stopped first. (The bare daemon thread shows the test can fail.)"""
     done = subprocess.run([sys.executable, "-c", _MATCHING, how], capture_output=True,
                           text=True, timeout=60, cwd=tmp_path)
+    if how == "daemon" and sys.version_info >= (3, 14):
+        pytest.skip("Python 3.14 makes such a thread hang at exit instead of aborting")
     if how == "background":
         assert done.returncode == 0 and "FATAL" not in done.stderr, done.stderr
     else:

@@ -378,7 +378,12 @@ class Suggestions:
         one per article (100 000 cells for 100 tags in 1 000 articles)."""
         if self._cells is not None:
             return self._cells
-        if not self._compare().prepare(cancelled=self._cancelled):
+        # The index is read to its end even when this request is cancelled (the next one,
+        # waiting for the engine, uses it: a reader moving on from article to article must
+        # not start it again each time); only the process ending stops it.
+        from .workers import exiting
+
+        if not self._compare().prepare(cancelled=exiting):
             raise Cancelled
         known = set(self.config.tag_names)
         cells: dict[str, list[tuple[Annotation, Any]]] = {}

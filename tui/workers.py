@@ -23,6 +23,7 @@ import atexit
 import gc
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
@@ -45,8 +46,9 @@ def available_cores() -> int:
 
 
 def can_fork() -> bool:
-    """Whether this platform can fork (POSIX; not Windows)."""
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether work may be forked here: Linux only (macOS can fork, but its system
+    libraries are not safe in a forked child, which is why CPython stopped forking there)."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def parts(items: Sequence[Item], jobs: int) -> list[Sequence[Item]]:
@@ -119,7 +121,7 @@ def ordered_map(function: Callable[[Sequence[Item]], Result],
             receiver.close()
             if process.is_alive():
                 process.terminate()
-                process.join()
+            process.join()  # every one, so none is left a zombie
         gc.unfreeze()
 
 
@@ -130,6 +132,13 @@ STOP_WAIT = 3.0
 
 _background: dict[threading.Thread, threading.Event] = {}
 _background_lock = threading.Lock()
+_exiting = threading.Event()
+
+
+def exiting() -> bool:
+    """True once the process is ending (:func:`stop_background` ran at exit): work that
+    is worth finishing otherwise (an index a later request will use) stops then."""
+    return _exiting.is_set()
 
 
 def in_background(work: Callable[[Callable[[], bool]], None], name: str) -> threading.Event:
@@ -146,8 +155,16 @@ def in_background(work: Callable[[Callable[[], bool]], None], name: str) -> thre
 
     thread = threading.Thread(target=run, name=name, daemon=True)
     with _background_lock:
+        if _exiting.is_set():
+            stop.set()  # the process is ending: no new work
+            return stop
         _background[thread] = stop
-    thread.start()
+    try:
+        thread.start()
+    except BaseException:
+        with _background_lock:
+            _background.pop(thread, None)
+        raise
     return stop
 
 
@@ -157,7 +174,7 @@ def stop_background(wait: float = STOP_WAIT) -> bool:
     import time
 
     with _background_lock:
-        running = list(_background.items())
+        running = [(t, e) for t, e in _background.items() if t.ident is not None]
     for _, stop in running:
         stop.set()
     deadline = time.monotonic() + wait
@@ -166,4 +183,9 @@ def stop_background(wait: float = STOP_WAIT) -> bool:
     return not any(thread.is_alive() for thread, _ in running)
 
 
-atexit.register(stop_background)
+def _at_exit() -> None:
+    _exiting.set()
+    stop_background()
+
+
+atexit.register(_at_exit)
