@@ -73,6 +73,25 @@ def test_an_error_in_any_part_reaches_the_caller(failing: int) -> None:
         list(ordered_map(work, parts(list(range(64)), 2)))
 
 
+def test_an_error_whose_constructor_takes_other_arguments_arrives_whole(tmp_path) -> None:
+    """A store's error is built from (path, message) but pickles as its message alone: the
+    parent must still get that error, of its class, with its path and its one-line message
+    (not a TypeError from unpickling it)."""
+    from tui.store import DamagedFileError
+
+    shard = tmp_path / "a.json"
+
+    def work(part):
+        if 40 in part:
+            raise DamagedFileError(shard, f"{shard}: not JSON; move it aside to go on")
+        return list(part)
+
+    with pytest.raises(DamagedFileError) as caught:
+        list(ordered_map(work, parts(list(range(64)), 2)))
+    assert caught.value.path == shard
+    assert str(caught.value) == f"{shard}: not JSON; move it aside to go on"
+
+
 # --------------------------------------------------------------------------- the command
 
 
@@ -300,3 +319,49 @@ def test_the_suggestion_counts_are_the_same_worked_out_in_processes(tagged_corpu
     assert many == one
     assert {c.source for c in one} >= {"rules", "dates", "outlets"}
     assert sum(c.suggested for c in one) > 100
+
+
+@needs_fork
+def test_with_the_semantic_scorer_the_processes_only_read_the_embedding_cache(
+        tmp_path, monkeypatch) -> None:
+    """The tagged passages are embedded before the fork: the processes find them in the
+    cache they inherit and write no cache file of their own (two processes writing it could
+    lose each other's vectors), and the output is the one process's."""
+    pytest.importorskip("onnxruntime")
+    from tui.config import Config
+    from tui.model import Annotation, Span
+    from tui.suggest import Suggestions, pending_in
+
+    monkeypatch.setenv("NEWSMARK_SCORER", "semantic")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    news = tmp_path / "news"
+    news.mkdir()
+    for number in range(36):
+        (news / f"a{number:02}.txt").write_text(
+            f"Report {number}\n\nThe ministers will meet in Geneva on January {number % 28 + 1}. "
+            f"Officials said the talks in round {number} had no agenda yet.\n", encoding="utf-8")
+    corpus = load_corpus([news])
+    first = corpus.load_all()[0]
+    # Parts of sentences (a whole sentence is in the cache already, as a unit of the corpus).
+    tagged = [Annotation.new(first, Span(s.start, s.end - 12), tag, annotator="alice")
+              for s, tag in zip(sentence_spans(first.plain, first.boilerplate)[1:],
+                                ("schedule", "claim"))]
+
+    def engine() -> Suggestions:
+        return Suggestions(Config(), corpus=corpus, annotations=tagged, annotator="tester")
+
+    def cache_files() -> list[tuple[Path, bytes]]:
+        return [(p, p.read_bytes()) for p in sorted((tmp_path / "cache").rglob("*.npz"))]
+
+    forked = engine()
+    forked.prepare(2)
+    from tui.semantic import MODEL_ID, EmbeddingCache
+
+    on_disk = EmbeddingCache(MODEL_ID)  # read afresh from the file
+    assert all(on_disk.get(a.text) is not None for a in tagged)
+    before = cache_files()
+    many = pending_in(forked, corpus.ids, {}, lambda article_id: (), 0.5, 2)
+    assert cache_files() == before
+    one = pending_in(engine(), corpus.ids, {}, lambda article_id: (), 0.5, 1)
+    assert [s.to_dict() for s in many] == [s.to_dict() for s in one]
+    assert any(s.source == "outlets" for s in one)

@@ -724,7 +724,7 @@ def cmd_agree(args: argparse.Namespace) -> int:
 def cmd_suggest(args: argparse.Namespace) -> int:
     """Print the suggestions not yet accepted or rejected; with --accept, tag them."""
     from .config import SUGGESTERS
-    from .suggest import Suggestions, accept, pending
+    from .suggest import Suggestions, accept, pending_in
 
     config = _load_config(args)
     corpus = _corpus_of(args)
@@ -741,7 +741,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     min_score = config.suggest.min_score if args.min_score is None else args.min_score
     if not 0 <= min_score <= 1:
         raise UserError(f"--min-score takes a number from 0 to 1, not {args.min_score}")
-    from .workers import available_cores, ordered_map, parts
+    from .workers import available_cores
 
     jobs = available_cores() if args.jobs is None else args.jobs
     if jobs < 1:
@@ -764,25 +764,12 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         if annotation.annotator == annotator:
             mine.setdefault(annotation.article_id, []).append(annotation)
 
-    def suggested(article_ids: Sequence[str]) -> list:
-        """The pending suggestions of these articles that pass the filters, in order."""
-        engine.focus(article_ids)
-        out = []
-        for article_id in article_ids:
-            article = corpus.get(article_id)
-            if article is None:  # (gone since it was listed)
-                continue
-            for suggestion in pending(engine.for_article(article), mine.get(article_id, ()),
-                                      store_rejections(store, article_id, annotator)):
-                if suggestion.score >= min_score and (
-                        not wanted_tags or suggestion.tag in wanted_tags):
-                    out.append(suggestion)
-        return out
-
     ids = [i for i in corpus.ids if not wanted_articles or i in wanted_articles]
-    engine.prepare(jobs)  # once, before the processes fork (each inherits it)
-    found = [suggestion for part in ordered_map(suggested, parts(ids, jobs))
-             for suggestion in part]
+    found = [suggestion for suggestion in pending_in(
+                 engine, ids, mine, lambda article_id: store_rejections(store, article_id,
+                                                                        annotator),
+                 min_score, jobs)
+             if not wanted_tags or suggestion.tag in wanted_tags]
     if args.accept:
         counts: dict[str, int] = {}
         for suggestion in found:

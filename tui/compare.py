@@ -665,16 +665,26 @@ class Aligner:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
+    def embed_passages(self, passages: Sequence[str]) -> None:
+        """Embed these passages now, in batches, into the passage cache (the semantic scorer;
+        nothing for the lexical one). A batch that forks does so first: its processes then
+        only read the cache, and no two of them write the file."""
+        if self.scorer == "semantic" and passages:
+            self._embedded(list(dict.fromkeys(passages)))
+
     def _passage_vector(self, passage: str) -> np.ndarray:
+        return self._embedded([passage])[0]
+
+    def _embedded(self, passages: Sequence[str]) -> np.ndarray:
         from .semantic import LazyEmbedder, embed_cached
 
         # One cache for the passages of this aligner: reading the file again for each
         # passage cost more than the rest of its row (20 ms for a 1.4 MB file).
         if self._passage_cache is None:
             self._passage_cache = self._embedding_cache()
-        rows = embed_cached(LazyEmbedder(), [passage], self._passage_cache)
+        rows = embed_cached(LazyEmbedder(), passages, self._passage_cache)
         assert rows is not None
-        return rows[0]
+        return rows
 
     def _verbatim(self, needle: str, article_ids: Sequence[str] = ()) -> dict[str, int]:
         """Where ``needle`` (folded) first occurs as whole words in each article folded at

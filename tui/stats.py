@@ -132,8 +132,7 @@ def suggestion_counts(config: Config, corpus: Corpus, store: Store,
     batch, as ``newsmark suggest``; not a threaded app): the counts are the same."""
     from .links import corpus_links
     from .store import StoreError
-    from .suggest import Rejection, Suggestions, pending, source_counts
-    from .workers import ordered_map, parts
+    from .suggest import Rejection, Suggestions, pending_in, source_counts
 
     engine = Suggestions(config, sources=config.suggest.sources, corpus=corpus,
                          annotations=annotations, annotator=annotator,
@@ -153,20 +152,8 @@ def suggestion_counts(config: Config, corpus: Corpus, store: Store,
         rejections += here
         rejected[article_id] = {r.key for r in here if r.annotator == annotator}
 
-    def shown_in(article_ids: Sequence[str]) -> list[Any]:
-        engine.focus(article_ids)
-        out = []
-        for article_id in article_ids:
-            article = corpus.get(article_id)
-            if article is None:
-                continue
-            out += [s for s in pending(engine.for_article(article),
-                                       by_article.get(article_id, ()), rejected[article_id])
-                    if s.score >= config.suggest.min_score]
-        return out
-
-    engine.prepare(jobs)
-    shown = [s for part in ordered_map(shown_in, parts(list(corpus.ids), jobs)) for s in part]
+    shown = pending_in(engine, list(corpus.ids), by_article, rejected.__getitem__,
+                       config.suggest.min_score, jobs)
     return source_counts(annotations, rejections, shown)
 
 

@@ -57,6 +57,7 @@ __all__ = [
     "Suggestions",
     "accept",
     "pending",
+    "pending_in",
     "rejection_key",
     "source_counts",
 ]
@@ -233,12 +234,17 @@ class Suggestions:
     def prepare(self, jobs: int = 1) -> None:
         """Do now what every article's suggestions need first: compile the rules, index the
         corpus for the outlets (see :class:`tui.compare.Aligner`; in ``jobs`` forked
-        processes) and learn the own tags. A batch that forks (:mod:`tui.workers`) prepares
-        once, before the fork."""
+        processes), embed the tagged passages (semantic scorer) and learn the own tags. A
+        batch that forks (:mod:`tui.workers`) prepares once, before the fork: its processes
+        inherit all of it and write no cache."""
         if "rules" in self.sources:
             self._rules_compiled()
         if "outlets" in self.sources and self.corpus is not None and self._by_article:
-            self._compare().prepare(jobs=jobs)
+            aligner = self._compare()
+            aligner.prepare(jobs=jobs)
+            known = set(self.config.tag_names)
+            aligner.embed_passages([a.text for tagged in self._by_article.values()
+                                    for a in tagged if a.tag in known])
         if "own" in self.sources:
             self._own_profiles()
 
@@ -510,6 +516,46 @@ def pending(
             continue
         out.append(suggestion)
     return out
+
+
+def pending_in(
+    engine: Suggestions,
+    article_ids: Sequence[str],
+    annotations: Mapping[str, Sequence[Annotation]],
+    rejected: Callable[[str], Iterable[str]],
+    min_score: float,
+    jobs: int = 1,
+) -> list[Suggestion]:
+    """The pending suggestions (:func:`pending`) scoring ``min_score`` or more in these
+    articles, in their order: what a batch command (``newsmark suggest``, ``newsmark stats``)
+    shows. ``annotations`` are the annotator's, by article; ``rejected(article_id)`` gives the
+    keys the annotator rejected there.
+
+    The engine is prepared once (:meth:`Suggestions.prepare`), then the articles are cut into
+    ``jobs`` contiguous parts (:func:`tui.workers.parts`): each part after the first is worked
+    out in a forked process, which inherits the prepared engine and is focused on its part;
+    the output is the same, in the same order, whatever ``jobs`` is. A threaded process (an
+    app) must pass ``jobs=1``: it must not fork."""
+    from .workers import ordered_map, parts
+
+    corpus = engine.corpus
+    if corpus is None:
+        raise ValueError("pending_in needs an engine with a corpus")
+
+    def part(ids: Sequence[str]) -> list[Suggestion]:
+        engine.focus(ids)
+        out = []
+        for article_id in ids:
+            article = corpus.get(article_id)
+            if article is None:  # (gone since it was listed)
+                continue
+            out += [s for s in pending(engine.for_article(article),
+                                       annotations.get(article_id, ()), rejected(article_id))
+                    if s.score >= min_score]
+        return out
+
+    engine.prepare(jobs)  # once, before the processes fork (each inherits it)
+    return [s for found in ordered_map(part, parts(list(article_ids), jobs)) for s in found]
 
 
 def accept(

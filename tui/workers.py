@@ -73,13 +73,36 @@ def _child(function: Callable[[Sequence[Item]], Result], run: Sequence[Item],
     try:
         result: tuple[bool, object] = (True, function(run))
     except BaseException as error:  # sent to the parent, which raises it
-        result = (False, error)
+        result = (False, _Carried(error))
     try:
         sender.send(result)
     except Exception as error:  # (an exception or result that cannot be pickled)
         sender.send((False, RuntimeError(f"a worker process could not send back: {error}")))
     finally:
         sender.close()
+
+
+class _Carried:
+    """An exception on its way from a child to the parent, which unpickles the exception
+    itself, of its own class and with its attributes, even when the class's constructor
+    takes other arguments than ``args`` (``DamagedFileError(path, message)``), which plain
+    pickling would call it with (a TypeError in the parent instead of the one-line message)."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        error = self.error
+        return _rebuilt, (type(error), error.args, dict(getattr(error, "__dict__", {})))
+
+
+def _rebuilt(kind: type[BaseException], args: tuple[object, ...],
+             state: dict[str, object]) -> BaseException:
+    error = kind.__new__(kind)
+    error.args = args
+    if state:
+        error.__dict__.update(state)
+    return error
 
 
 def ordered_map(function: Callable[[Sequence[Item]], Result],
