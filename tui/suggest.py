@@ -328,7 +328,9 @@ class Suggestions:
                                   prepared, spans=False)
             for tag, rules in fired.items():
                 score = combined_score([rule.score for rule, _, _ in rules])
-                out.append(_suggestion(article, sentence, tag, score, "rules"))
+                # (a sentence is trimmed already: see sentence_spans)
+                out.append(Suggestion(article.id, sentence.start, sentence.end, tag,
+                                      text[sentence.start:sentence.end], score, "rules"))
         return out
 
     def _dates(self, article: Article, sentences: Sequence[Span],
@@ -341,12 +343,16 @@ class Suggestions:
         index = 0
         for sentence in sentences:
             best = 0.0
+            called_off: bool | None = None  # (looked for once a date ahead is there)
             while index < len(mentions) and mentions[index].start < sentence.end:
                 mention = mentions[index]
                 index += 1
                 if mention.start < sentence.start or not is_ahead(mention, article.date):
                     continue
-                if _CALLED_OFF.search(text, sentence.start, sentence.end):
+                if called_off is None:
+                    called_off = _CALLED_OFF.search(text, sentence.start,
+                                                    sentence.end) is not None
+                if called_off:
                     continue
                 best = max(best, 0.7 if mention.tense == "future" else 0.55)
             if best:
