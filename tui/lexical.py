@@ -229,6 +229,16 @@ def _pair_negated(text: str, first: Unit, second: Unit, negated_sentences: Seque
 # --------------------------------------------------------------------------- the index
 
 
+def _term_of(word: str) -> str | None:
+    """The term of one word of :data:`_TERM_RE` (case-folded), as :func:`content_terms`
+    makes it: a number without its commas, a stem; None for a stopword or a letter."""
+    if word[0].isdigit():
+        return word.replace(",", "") if "," in word else word
+    if len(word) > 1 and word not in STOPWORDS:
+        return _stem(word)
+    return None
+
+
 class LexicalIndex:
     """Every unit of a set of articles, indexed by its distinct stemmed content words.
 
@@ -247,6 +257,7 @@ class LexicalIndex:
         self.negated: list[bool] = []
         self._vocabulary: dict[str, int] = {}
         self._word_ids: dict[str, int] = {}  # see _piece_ids
+        self._prefix_ids: dict[str, int] = {}  # (the same for the prefix terms)
         # Each unit's distinct term ids, sorted, one unit after another (flat: a NumPy array
         # per unit cost more to make than the rest of its indexing); :meth:`freeze` makes
         # them an array with each unit's offset into it.
@@ -268,23 +279,12 @@ class LexicalIndex:
             terms = terms + ["^" + t[:size] for t in terms if len(t) > size and not t[0].isdigit()]
         return terms
 
-    def _term_ids(self, terms: Iterable[str], grow: bool) -> np.ndarray:
-        ids = self._id_set(terms, grow)
-        return np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
-
-    def _id_set(self, terms: Iterable[str], grow: bool = True) -> set[int]:
-        """The ids of ``terms``; with ``grow``, new terms get the next ids in their order,
-        else they are left out."""
+    def _term_ids(self, terms: Iterable[str]) -> np.ndarray:
+        """The ids of the known ones of ``terms``, sorted (a term the index lacks is left
+        out: it matches no unit)."""
         vocabulary = self._vocabulary
-        ids: set[int] = set()
-        for term in terms:
-            found = vocabulary.get(term)
-            if found is None:
-                if not grow:
-                    continue
-                found = vocabulary[term] = len(vocabulary)
-            ids.add(found)
-        return ids
+        ids = {found for term in terms if (found := vocabulary.get(term)) is not None}
+        return np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
 
     def _piece_ids(self, piece: str) -> set[int]:
         """The ids of the terms of ``piece`` (new terms numbered in their order): the ids of
@@ -292,22 +292,28 @@ class LexicalIndex:
         costs one lookup, not a stopword test, a stem lookup and an id lookup)."""
         memo = self._word_ids
         ids: set[int] = set()
-        for word in _TERM_RE.findall(piece.casefold()):
+        words = _TERM_RE.findall(piece.casefold())
+        for word in words:
             found = memo.get(word)
             if found is None:
-                found = memo[word] = self._word_id(word)
+                found = memo[word] = self._new_id(_term_of(word))
             ids.add(found)
+        if self.prefix:  # each term's prefix term too (see __init__), numbered after them
+            prefix_memo = self._prefix_ids
+            for word in words:
+                found = prefix_memo.get(word)
+                if found is None:
+                    term = _term_of(word)
+                    found = prefix_memo[word] = self._new_id(
+                        "^" + term[: self.prefix] if term is not None
+                        and len(term) > self.prefix and not term[0].isdigit() else None)
+                ids.add(found)
         ids.discard(-1)
         return ids
 
-    def _word_id(self, word: str) -> int:
-        """The id of the term of one word of :data:`_TERM_RE` (case-folded), as
-        :func:`content_terms` makes it (a new term gets the next id); -1 if it has none."""
-        if word[0].isdigit():
-            term = word.replace(",", "") if "," in word else word
-        elif len(word) > 1 and word not in STOPWORDS:
-            term = _stem(word)
-        else:
+    def _new_id(self, term: str | None) -> int:
+        """The id of ``term`` (a new term gets the next id); -1 for None."""
+        if term is None:
             return -1
         vocabulary = self._vocabulary
         found = vocabulary.get(term)
@@ -325,7 +331,6 @@ class LexicalIndex:
         if sentences is None:
             sentences = sentence_spans(article.plain, article.boilerplate)
         article_id = article.id
-        with_prefixes = self._with_prefixes
         # The units as units_of makes them. A sentence's terms are those of its pieces (see
         # _pieces), in order: a sentence with clauses is read piece by piece (its clauses'
         # terms are those pieces'), one without in one go.
@@ -336,31 +341,19 @@ class LexicalIndex:
                 units.append(Unit(article_id, one.start, two.end, "pair", (n, n + 1)))
         sentence_ids: list[set[int]] = []
         clause_ids: list[set[int]] = []
-        ids_of = None if self.prefix else self._piece_ids
+        ids_of = self._piece_ids
         for n, sentence in enumerate(sentences):
             cut = _pieces(text, sentence.start, sentence.end)
             kept = _kept_clauses(text, cut) if len(cut) > 1 else []
-            if ids_of is not None:
-                # Word by word, each distinct word's id looked up once for the whole index.
-                if kept:
-                    by_piece = {(a, b): ids_of(text[a:b]) for a, b in cut}
-                    sentence_ids.append(set().union(*by_piece.values()))
-                    for a, b in kept:
-                        units.append(Unit(article_id, a, b, "clause", (n,)))
-                        clause_ids.append(by_piece[(a, b)])
-                else:
-                    sentence_ids.append(ids_of(text[sentence.start : sentence.end]))
-            elif kept:
-                terms_of = {(a, b): content_terms(text[a:b]) for a, b in cut}
-                # The sentence's ids first: new terms are numbered in the order of the units.
-                sentence_ids.append(self._id_set(with_prefixes(
-                    [t for part in terms_of.values() for t in part])))
+            # Word by word, each distinct word's id looked up once for the whole index.
+            if kept:
+                by_piece = {(a, b): ids_of(text[a:b]) for a, b in cut}
+                sentence_ids.append(set().union(*by_piece.values()))
                 for a, b in kept:
                     units.append(Unit(article_id, a, b, "clause", (n,)))
-                    clause_ids.append(self._id_set(with_prefixes(terms_of[(a, b)])))
+                    clause_ids.append(by_piece[(a, b)])
             else:
-                sentence_ids.append(self._id_set(with_prefixes(
-                    content_terms(text[sentence.start : sentence.end]))))
+                sentence_ids.append(ids_of(text[sentence.start : sentence.end]))
         sentence_negated: list[bool] = []
         clauses = iter(clause_ids)
         flat_terms, term_counts = self._flat_terms, self._term_counts
@@ -391,6 +384,7 @@ class LexicalIndex:
         state = self.__dict__.copy()
         state["_flat_terms"] = np.asarray(self._flat_terms, dtype=np.int64)
         state["_word_ids"] = {}
+        state["_prefix_ids"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -467,7 +461,7 @@ class LexicalIndex:
         """The ids of a passage's known distinct terms and the summed weight of all of them
         (terms the corpus has never seen count with the highest weight)."""
         terms = set(self._terms(text))
-        ids = self._term_ids(terms, grow=False)
+        ids = self._term_ids(terms)
         unknown = len(terms) - len(ids)
         return ids, float(self.idf[ids].sum()) + unknown * self.unknown_idf
 
@@ -485,7 +479,7 @@ class LexicalIndex:
             rest = text
             for piece in muted:
                 rest = rest.replace(piece, " ")
-            kept = self._term_ids(set(self._terms(rest)), grow=False)
+            kept = self._term_ids(set(self._terms(rest)))
             quiet = ~np.isin(ids, kept)
             if quiet.any():
                 weight -= (1.0 - mute) * float(term_weights[quiet].sum())
@@ -553,7 +547,7 @@ class LexicalIndex:
             return [-1] * len(article_ids)
         if self._segments is None:
             # The articles with units, in index order: their ranges tile the units.
-            ordered = sorted((r for r in self.ranges.values() if r[1] > r[0]))
+            ordered = sorted(r for r in self.ranges.values() if r[1] > r[0])
             firsts = np.fromiter((r[0] for r in ordered), dtype=np.int64, count=len(ordered))
             lengths = np.fromiter((r[1] - r[0] for r in ordered), dtype=np.int64,
                                   count=len(ordered))
