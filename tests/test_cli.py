@@ -116,6 +116,32 @@ def test_export_to_a_file(seeds: Path, store_dir: Path, tmp_path: Path) -> None:
     assert "respond decisively" in out.read_text(encoding="utf-8")
 
 
+def test_export_never_writes_into_the_store_or_over_an_article(
+        seeds: Path, store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    article = corpus / "a.txt"
+    article.write_text("Title\n\nThe minister said talks would resume.\n", encoding="utf-8")
+    common = ["--corpus", str(corpus), "--store", str(store_dir)]
+    assert main(["add", "a", "claim", "--quote", "The minister said", *common]) == 0
+    (shard,) = [p for p in store_dir.rglob("*.json") if "a" in p.parent.name]
+    before = {p: p.read_bytes() for p in [*store_dir.rglob("*"), article] if p.is_file()}
+    for target in (shard, store_dir / "new.json", store_dir, article):
+        capsys.readouterr()
+        fmt = ["-f", "brat"] if target == store_dir else []
+        assert main(["export", *fmt, "-o", str(target), *common]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "somewhere else" in err, err
+    after = {p: p.read_bytes() for p in [*store_dir.rglob("*"), article] if p.is_file()}
+    assert after == before
+    assert not (store_dir / "new.json").exists()
+    # Elsewhere, a file is written (and replaced when it exists).
+    out = tmp_path / "out.json"
+    out.write_text("old", encoding="utf-8")
+    assert main(["export", "-o", str(out), *common]) == 0
+    assert "The minister said" in out.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

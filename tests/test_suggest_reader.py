@@ -235,6 +235,33 @@ async def test_accept_all_asks_with_the_count_and_n_cancels(seeds: Path,
         assert app.reader.suggestions == app.session.suggestions
 
 
+async def test_accept_all_accepts_what_it_asked_about_after_the_suggestions_are_redone(
+        seeds: Path, store_dir: Path) -> None:
+    """A change sends the suggestions to be worked out again; their answer replaces the list
+    shown while the question waits (new objects, the same passages): the yes accepts them."""
+    app = make_app(seeds, store_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await in_reader(pilot)
+        await burst(pilot, "j", "c")  # a tag of mine: the suggestions are worked out again
+        await burst(pilot, "full_stop", "Y")
+        assert isinstance(app.screen, ConfirmScreen)
+        before = list(app.session.suggestions)
+        source = app.session.suggestion_at(app.reader.selection).source
+        asked = [s for s in before if s.source == source]
+        assert f"Accept all {len(asked)} suggestions from {source}" in app.screen.question
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while (app.session.suggestion_request_due
+               or any(a is b for a, b in zip(app.session.suggestions, before, strict=False))):
+            await pilot.pause(0.05)
+            assert loop.time() < deadline, "the suggestions were not worked out again"
+        assert app.session.suggestions == before  # the same passages, as new objects
+        await burst(pilot, "y")
+        stored = {(a.start, a.end, a.tag, a.source) for a in on_disk(store_dir) if a.source}
+        assert stored == {(s.start, s.end, s.tag, s.source) for s in asked}
+        assert status(app).startswith(f"Accepted {len(asked)} suggestions from {source}")
+
+
 async def test_accept_all_burst_then_keys_land_after_the_question(seeds: Path,
                                                                   store_dir: Path) -> None:
     """Y, its answer and the keys after it in one burst: the answer reaches the question, the

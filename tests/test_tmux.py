@@ -161,6 +161,11 @@ def test_bursts_sent_in_one_send_keys_land_where_they_were_meant(
         assert len(annotations(store, first.id)) == 1
         (denial,) = annotations(store, first.id)
         assert (denial.tag, denial.note) == ("denial", "a note typed fast")
+        # esc and an upper-case key in one read (alt+shift+t): esc, then T opens the timeline.
+        tmux.keys("Escape", "T")
+        tmux.wait_for(re.compile(r"\d+ schedule passages?"))
+        tmux.keys("Escape")
+        tmux.wait_for("1-4 Tag")
         tmux.keys("Tab")
         tmux.type("/Luxembourg")
         tmux.wait_for("filter: Luxembourg")
@@ -172,6 +177,20 @@ def test_bursts_sent_in_one_send_keys_land_where_they_were_meant(
         tmux.keys("q")
         tmux.wait_until(lambda: tmux.dead, what="the app to quit")
     assert len(annotations(store, first.id)) == 1
+
+
+def test_keys_typed_while_the_app_starts_land_once_it_is_up(tmp_path: Path) -> None:
+    """Keys typed before the app has taken the terminal over wait in the terminal, which
+    still turns enter into a line feed then: that enter opens the article all the same."""
+    store = tmp_path / "store"
+    first = load_corpus([SEEDS]).load_all()[0]
+    with TmuxSession(app_argv([SEEDS], store), env=app_env(tmp_path), cwd=tmp_path) as tmux:
+        tmux.keys("Enter", "c")  # at once: the app is still starting
+        assert "q Quit" not in tmux.screen()
+        (claim,) = wait_for_annotations(store, first.id, 1)
+        assert claim.tag == "claim"
+        tmux.keys("q")
+        tmux.wait_until(lambda: tmux.dead, what="the app to quit")
 
 
 @pytest.fixture(scope="module")

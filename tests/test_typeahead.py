@@ -277,3 +277,35 @@ async def test_the_name_asked_first_then_the_keys_after_it(seeds: Path, store_di
         (annotation,) = Store(store_dir, annotator="x").annotations(A000)
         assert (annotation.annotator, annotation.tag) == ("frank", "claim")
         assert app.status_line.message.startswith("Tagged claim")
+
+
+# ------------------------------------------------------------ esc and a key in one read
+
+
+def _decoded(sequence: str) -> list[tuple[str, str | None]]:
+    """What the app takes from ``sequence`` read in one go from the terminal: Textual's own
+    decoder, then the app's reading of alt+key."""
+    from textual._xterm_parser import XTermParser
+
+    from tui.app import _unalt
+
+    parser = XTermParser()
+    found = list(parser.feed(sequence))
+    try:
+        found += list(parser.feed(""))  # the end of input: a lone esc is the escape key
+    except Exception:  # (the parser ends with an error at end of input)
+        pass
+    return [(e.key, e.character) for event in found for e in _unalt(event)
+            if isinstance(e, events.Key)]
+
+
+@pytest.mark.parametrize(("sequence", "keys"), [
+    ("\x1bT", [("escape", "\x1b"), ("T", "T")]),  # not alt+shift+t
+    ("\x1bj", [("escape", "\x1b"), ("j", "j")]),
+    ("\n", [("enter", "\r")]),  # enter typed before the app took the terminal over
+    ("£", [("pound_sign", "£")]),  # typed as itself: one key
+    ("¢", [("cent_sign", "¢")]),
+    ("\x1b[A", [("up", None)]),  # a real escape sequence stays one key
+])
+def test_esc_and_a_key_read_together_are_the_two_keys_typed(sequence, keys) -> None:
+    assert _decoded(sequence) == keys

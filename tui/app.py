@@ -86,12 +86,22 @@ _PALETTE_SCOPES = ("main", "reader", "list", "panel")
 
 
 def _unalt(event: events.Event) -> list[events.Event]:
-    """A terminal sends alt+x as esc then x, so esc typed just before a key (in the same read:
-    over SSH, or by a fast hand) arrives as alt+key. newsmark binds no alt key: it is taken as
-    the two keys it was typed as."""
-    if isinstance(event, events.Key) and event.key.startswith("alt+") and event.character:
+    """The keys as they were typed. A terminal sends alt+x as esc then x, so esc typed just
+    before a key (in the same read: over SSH, or by a fast hand) arrives as alt+key. newsmark
+    binds no alt key: it is taken as the two keys it was typed as. (Textual reads esc with a
+    digit, ``-`` or ``=`` as the character a Mac's Option key makes, esc 4 as ¢, and drops
+    the esc before a key with a long name, esc / as /: those cannot be told from the
+    characters typed as themselves here.) And enter typed before the app took the terminal
+    over arrives as a line feed (the terminal still turned enter into one): it is enter."""
+    if not isinstance(event, events.Key):
+        return [event]
+    if event.key == "ctrl+j" and event.character == "\n":
+        return [events.Key("enter", "\r")]
+    if event.key.startswith("alt+") and event.character and len(event.character) == 1:
         rest = event.key.removeprefix("alt+")
-        if "+" not in rest and len(event.character) == 1:
+        if rest.startswith("shift+") and event.character.isupper():
+            rest = event.character  # (Textual names an upper-case letter by itself)
+        if "+" not in rest:
             return [events.Key("escape", "\x1b"), events.Key(rest, event.character)]
     return [event]
 
@@ -133,7 +143,8 @@ class NewsmarkApp(App[None]):
         self.looks = Looks.for_terminal(self.config.tags)
         self.keymap = {**tag_keymap(self.config.tags), **dict(self.config.keys)}
         """Binding id → keys: the tag set's keys and the config's ``[keys]``."""
-        self.typeahead = TypeAhead(self, self._route, self._effect)
+        # Held until the first screen is painted (see _first_paint).
+        self.typeahead = TypeAhead(self, self._route, self._effect, held=True)
         self._refreshed: set[str] = set()
         self._suggest_timer: Timer | None = None
         self._suggestions_shown = -1
@@ -335,6 +346,7 @@ class NewsmarkApp(App[None]):
     def _first_paint(self) -> None:
         """The first screen is painted: run what waited for it. Under the benchmarks' start-up
         probe (``NEWSMARK_BENCH_READY``), then say when, and quit."""
+        self.typeahead.release()  # the keys typed while the app was starting, now
         if self.after_first_paint is not None:
             self.after_first_paint()
         ready = os.environ.get(BENCH_READY_ENV)

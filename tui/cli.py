@@ -426,6 +426,20 @@ def cmd_add(args: argparse.Namespace) -> int:
     return OK
 
 
+def _refuse_to_overwrite(output: Path, store: Store, corpus: Corpus) -> None:
+    """An export is never written into the annotation store (it would replace an annotator's
+    file) nor over an article of the corpus (source texts are never modified)."""
+    target = output.resolve()
+    root = store.root.resolve()
+    if target == root or root in target.parents:
+        raise UserError(f"{output} is inside the annotation store {store.root}: write the "
+                        "export somewhere else (-o FILE outside it)")
+    for info in corpus.infos:
+        if Path(info.path).resolve() == target:
+            raise UserError(f"{output} is an article of the corpus: write the export "
+                            "somewhere else (source texts are never modified)")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the annotations in one of the export formats."""
     from dataclasses import replace
@@ -467,6 +481,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         kept = {a.id for item in items for a in item.annotations}
         items = [replace(item, links=tuple(x for x in item.links if x.annotation_id in kept))
                  for item in items]
+    if args.output is not None:
+        _refuse_to_overwrite(args.output, store, corpus)
     options = formats.ExportOptions(
         offsets=args.offsets, bom=args.bom, include_text=not args.no_text,
         source_base=args.source_base,
@@ -1035,7 +1051,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", "-f", default="json", metavar="FORMAT",
                    help=f"one of: {', '.join(format_names())} (default json; docs/formats.md)")
     p.add_argument("-o", "--output", type=Path, metavar="PATH", default=None,
-                   help="a file (or a folder, for brat) to write; default: standard output")
+                   help="a file (or a folder, for brat) to write, replaced if it exists (never "
+                        "one in the store or an article); default: standard output")
     p.add_argument("--article", action="append", metavar="ID", help="only this article "
                    "(repeatable)")
     p.add_argument("--tag", action="append", metavar="TAG", help="only this tag (repeatable)")

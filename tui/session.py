@@ -81,6 +81,12 @@ def _shown(change_side: Annotation | tuple[Annotation, ...] | None) -> Annotatio
     return change_side
 
 
+def _passage_key(suggestion: Suggestion) -> tuple[str, int, int, str, str]:
+    """What makes a suggestion the same one when the suggestions are worked out again."""
+    return (suggestion.article_id, suggestion.start, suggestion.end, suggestion.tag,
+            suggestion.source)
+
+
 def _same_passage(a: Annotation, b: Annotation) -> bool:
     return (a.start, a.end, a.tag, a.adjudicated_from) == (b.start, b.end, b.tag,
                                                            b.adjudicated_from)
@@ -906,8 +912,11 @@ class Session:
             return Outcome("No article is open.", error=True)
         if not self.view.editable:
             return Outcome(self._read_only_view(), error=True)
-        shown = set(map(id, self._pending))
-        chosen = [s for s in plan if id(s) in shown and s.article_id == article.id]
+        # The passages asked about, as they are shown now: the suggestions are worked out
+        # again after every change (new objects, maybe a new score), while the question waits.
+        shown = {_passage_key(s): s for s in self._pending}
+        chosen = list({key: shown[key] for key in map(_passage_key, plan)
+                       if key in shown and key[0] == article.id}.values())
         if not chosen:
             return Outcome("Nothing to accept: those suggestions are gone already.")
         made = tuple(accept(s, article, annotator=self.annotator) for s in chosen)

@@ -80,8 +80,11 @@ class TypeAhead:
     """
 
     def __init__(self, app: App[object], route: Callable[[events.Event], Awaitable[None]],
-                 effect: Callable[[events.Event], Effect] | None = None) -> None:
+                 effect: Callable[[events.Event], Effect] | None = None, *,
+                 held: bool = False) -> None:
         self.app = app
+        # Held: nothing is routed until release() (the app is not ready for keys yet).
+        self._held = held
         self._route = route
         self._effect = effect or (lambda event: Effect())
         self._waiting: deque[events.Event] = deque()
@@ -111,8 +114,19 @@ class TypeAhead:
     async def feed(self, event: events.Event) -> None:
         """Take a key or paste the app has read: route it now, or after those before it."""
         self._waiting.append(event)
-        if not self._busy:
+        if not self._busy and not self._held:
             await self._route_waiting()
+
+    def release(self) -> None:
+        """Start routing: the app is ready for keys (its first screen is up, with the focus
+        where the first key goes). What was typed meanwhile goes now, in order: keys typed
+        while the app was starting (they wait in the terminal) are not lost on a screen
+        still being built."""
+        if not self._held:
+            return
+        self._held = False
+        if self._waiting and not self._busy:
+            self.app.call_later(self._route_waiting)
 
     async def _route_waiting(self) -> None:
         """Route what is waiting, in order, until a key must be waited for."""
