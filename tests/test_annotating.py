@@ -288,7 +288,15 @@ async def test_annotation_panel(seeds: Path, store_dir: Path) -> None:
         await pilot.press("x")
         assert Store(store_dir, annotator="t").get(A002, ordered[1].id) is None
         assert len(panel.annotations) == 2
+        # Closed, the focus goes back where it was when the panel opened: the reader.
         await pilot.press("a")
+        assert not panel.display and app.query_one(ArticleList).display and reader.has_focus
+        await pilot.press("4")  # the reader takes the keys
+        assert len(stored(store_dir, A002)) == 3
+        # Opened from the list, closed back to the list.
+        await pilot.press("shift+tab")
+        assert app.query_one(ArticleList).has_focus
+        await pilot.press("a", "a")
         assert app.query_one(ArticleList).has_focus
 
 

@@ -171,6 +171,31 @@ async def test_in_everyones_view_only_my_own_tag_is_removed(seeds: Path,
         assert cells[0].plain == "B"  # bob's initial, before the tag letter
 
 
+async def test_in_everyones_view_my_tags_keep_their_letters_and_others_show_initials(
+        seeds: Path, store_dir: Path) -> None:
+    """Yours by the tag's letter (so claim and threat differ without colour), each other
+    annotator's by their initial, after yours (README: "yours filled, the others' as coloured
+    text with their initial")."""
+    fill_example(seeds, store_dir)
+    app = make_app(seeds, store_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_example(pilot)
+        reader = app.query_one(Reader)
+        assert reader.initials == {"alice": "A", "bob": "B", "carol": "C"}
+        mine = next(a for a in reader.annotations if a.annotator == "alice"
+                    and a.tag == "threat" and a.text.startswith("“It will be"))
+        y = reader._index.line_of(mine.start)
+        gutter = "".join(s.text for s in reader.line_segments(y))[:3]
+        assert gutter[0] == "T", gutter  # my threat, by its letter
+        others = {a.annotator for a in reader.annotations if a.annotator != "alice"
+                  and reader._index.line_of(a.start) <= y < reader._index.line_of(a.end) + 1}
+        # (one initial, or "+" when more than fit beside the letter)
+        assert gutter[1] == (reader.initials[min(others)] if len(others) == 1 else "+"), gutter
+        await burst(pilot, "v", "v", "v")  # to mine only: the letters alone
+        assert reader.initials == {}
+        assert "".join(s.text for s in reader.line_segments(y))[0] == "T"
+
+
 # --------------------------------------------------------------------------- done-marks
 
 

@@ -143,6 +143,7 @@ class NewsmarkApp(App[None]):
         self.looks = Looks.for_terminal(self.config.tags)
         self.keymap = {**tag_keymap(self.config.tags), **dict(self.config.keys)}
         """Binding id → keys: the tag set's keys and the config's ``[keys]``."""
+        self._reader_before_panel = False  # (see action_toggle_panel)
         # Held until the first screen is painted (see _first_paint).
         self.typeahead = TypeAhead(self, self._route, self._effect, held=True)
         self._refreshed: set[str] = set()
@@ -953,10 +954,14 @@ class NewsmarkApp(App[None]):
         articles.display = not showing
         self.main.query_one(FilterInput).display = not showing and bool(articles.filter_text)
         if showing:
+            # Closing it goes back to where the focus was: the reader, if it was there.
+            self._reader_before_panel = self.reader.has_focus
             here = self._target()
             if here is not None:
                 panel.highlight(here.id)
             panel.focus()
+        elif self._reader_before_panel and self.session.article is not None:
+            self.reader.focus()
         else:
             articles.focus()
 

@@ -867,23 +867,20 @@ class Reader(ScrollView, can_focus=True):
         gutter_style = self.get_component_rich_style("reader--gutter", partial=True)
         looks = self.looks
         marks: list[tuple[str, Style]] = []
-        if self.initials:
-            # Everyone's view: the initial of each annotator with a tag on the line (one's own
-            # first, then by name), in the style of their tag.
-            seen: dict[str, Annotation] = {}
-            for annotation in sorted(covering, key=lambda a: (self._is_other(a), a.annotator,
-                                                              a.start, a.end)):
-                seen.setdefault(annotation.annotator, annotation)
-            for annotation in seen.values():
-                style = (looks.other_marker(annotation.tag) if self._is_other(annotation)
-                         else looks.marker(annotation.tag))
-                marks.append((self.initials.get(annotation.annotator, "?"), style))
-        else:
-            names: list[str] = []
-            for annotation in sorted(covering, key=lambda a: (a.start, a.end)):
-                if annotation.tag not in names:
-                    names.append(annotation.tag)
-            marks = [(looks.letter(name), looks.marker(name)) for name in names]
+        # One's own tags by their letters, one per tag on the line (so they read without
+        # colour in every view); in everyone's view, then the initial of each other annotator
+        # with a tag on the line (by name), in the style of their tag.
+        names: list[str] = []
+        others: dict[str, Annotation] = {}
+        for annotation in sorted(covering, key=lambda a: (a.start, a.end)):
+            if self.initials and self._is_other(annotation):
+                others.setdefault(annotation.annotator, annotation)
+            elif annotation.tag not in names:
+                names.append(annotation.tag)
+        marks = [(looks.letter(name), looks.marker(name)) for name in names]
+        for name in sorted(others):
+            annotation = others[name]
+            marks.append((self.initials.get(name, "?"), looks.other_marker(annotation.tag)))
         tags: list[str] = []
         for suggestion in suggested:
             if suggestion.tag not in tags:
