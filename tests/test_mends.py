@@ -240,6 +240,11 @@ def test_a_long_status_keeps_its_verdict() -> None:
         shown = fit(message, width)
         assert len(shown) <= width and shown.endswith("— saved.")
         assert shown.startswith("Tagged threat: “If") and "…”" in shown
+    # A long message around the quote: the quote keeps its first words, the end gives way.
+    long = ("Rejected claim (rules) for good on “Biden made clear that the US and its allies "
+            "would respond decisively” — saved. u undoes. And more words after that, too.")
+    shown = fit(long, 78)
+    assert len(shown) <= 78 and "“Biden made clea" in shown and shown.endswith("…")
 
 
 async def test_the_status_of_one_article_is_not_left_on_the_next(seeds: Path,

@@ -886,8 +886,8 @@ class Session:
         quote = _quote(suggestion.text)
         outcome = self._commit_rejection(
             RejectionChange(None, rejection, f"{suggestion.tag} on {quote}"),
-            f"Rejected {suggestion.tag} ({suggestion.source}) on {quote}: it will not be "
-            "suggested again — saved. u undoes.")
+            f"Rejected {suggestion.tag} ({suggestion.source}) for good on {quote} — saved. "
+            "u undoes.")
         return self._then_next(outcome, suggestion)
 
     def plan_accept_all(self, selection: Span | None) -> Outcome:

@@ -15,20 +15,26 @@ from ..layout import display_text
 _QUOTED = re.compile(r"“[^”]*”")
 
 
+#: The characters of a quoted passage kept at the least (the words a message is about), before
+#: the message's end is cut instead: this many, or a fifth of the width if less.
+MIN_QUOTED = 16
+
+
 def fit(message: str, width: int) -> str:
     """``message`` in at most ``width`` cells: the first quoted passage is shortened first, so
-    the verdict around it ("— saved.") stays; only then is the end cut."""
+    the verdict around it ("— saved.") stays, down to its first :data:`MIN_QUOTED`
+    characters (a quote cut to "…" says nothing); only then is the end cut."""
     if cell_len(message) <= width or width <= 0:
         return message
     match = _QUOTED.search(message)
     if match is not None:
         excess = cell_len(message) - width
         inner = match.group()[1:-1]
-        keep = len(inner) - excess - 1  # one cell for the ellipsis
-        if keep >= 4:
+        floor = min(MIN_QUOTED, width // 5, len(inner) - 1)
+        keep = max(len(inner) - excess - 1, floor)  # (one cell for the ellipsis)
+        if keep >= 1:
             shortened = "“" + inner[:keep].rstrip() + "…”"
-            return message[: match.start()] + shortened + message[match.end() :]
-        message = message[: match.start()] + "“…”" + message[match.end() :]
+            message = message[: match.start()] + shortened + message[match.end() :]
     if cell_len(message) <= width:
         return message
     return message[: max(0, width - 1)] + "…"
