@@ -156,6 +156,10 @@ def test_export_never_writes_into_the_store_or_over_an_article(
         (["export", "--tag", "rumour"], "unknown tag"),
         (["export", "--article", "nope"], "no article"),
         (["list", "--corpus", "/no/such/folder"], "/no/such/folder"),
+        # The parser's own errors: one line too, not the usage text before it.
+        (["suggest", "--jobs", "abc"], "invalid int value: 'abc'"),
+        (["stats", "--format", "xml"], "invalid choice: 'xml'"),
+        (["export", "--no-such-option"], "unrecognized arguments: --no-such-option"),
     ],
 )
 def test_errors_are_one_line_exit_2_and_write_nothing(

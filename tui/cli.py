@@ -18,6 +18,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .config import Config, load_config
@@ -1001,9 +1002,17 @@ SUBCOMMANDS = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (what is wrong, and where the options are
+    told), not the whole usage text before it. Its subcommands' parsers are of this class."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE, f"{self.prog}: {message} (`{self.prog} --help` shows the options)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``newsmark COMMAND ...``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="newsmark",
         description="Read news articles in the terminal and tag passages as claim, threat, "
         "denial or schedule. With no command, opens the app on PATHs (default: ./seeds).",
@@ -1250,7 +1259,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def build_opener() -> argparse.ArgumentParser:
     """The parser of ``newsmark [PATH...]``, which opens the app."""
-    opener = argparse.ArgumentParser(
+    opener = _Parser(
         prog="newsmark",
         description="Open the app on article files or folders (default: ./seeds, else the "
         "bundled seeds). Commands: " + ", ".join(c for c in SUBCOMMANDS if c != "open")
