@@ -178,6 +178,22 @@ def test_errors_are_one_line_exit_2_and_write_nothing(
     assert snapshot(store_dir) == before
 
 
+def test_add_says_when_the_quote_occurs_more_than_once(seeds: Path, store_dir: Path) -> None:
+    common = ["--corpus", str(seeds), "--store", str(store_dir), "--annotator", "ana"]
+    text = load_corpus([seeds]).get(ARTICLE).text
+    assert text.count("Putin") > 1
+    result = run("add", ARTICLE, "claim", "--quote", "Putin", *common)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()  # the id, as ever
+    (note,) = result.stderr.strip().splitlines()
+    assert f"occurs {text.count('Putin')} times" in note and "--occurrence" in note
+    (first,) = Store(store_dir, annotator="x").annotations(ARTICLE)
+    assert first.start == text.index("Putin")
+    # Asked for by number: no note.
+    again = run("add", ARTICLE, "claim", "--quote", "Putin", "--occurrence", "2", *common)
+    assert again.returncode == 0 and again.stderr == ""
+
+
 def test_add_writes_to_the_store_on_disk(seeds: Path, store_dir: Path) -> None:
     result = run("add", ARTICLE, "schedule", "--quote", "9 January", "--corpus", str(seeds),
                  "--store", str(store_dir), "--annotator", "ana")

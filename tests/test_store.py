@@ -326,7 +326,15 @@ def test_gitignore_is_added_to_an_existing_root(tmp_path: Path, article: Article
     root.mkdir()
     (root / "README.md").write_text("the team's store")
     Store(root, annotator="alice").add(tag(article, 0, 5))
-    assert (root / ".gitignore").read_text().splitlines()[1:] == [".*.lock", ".*.tmp"]
+    assert (root / ".gitignore").read_text().splitlines()[1:] == [".*.lock", ".*.tmp",
+                                                                  "*.damaged-*"]
+    if shutil.which("git"):  # what `check --repair` moves aside is never committed either
+        subprocess.run(["git", "init", "-q", str(root)], check=True)
+        for name in ("a/.alice.json.lock", "a/alice.json.damaged-20261203T101010Z"):
+            ignored = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", name])
+            assert ignored.returncode == 0, name
+        kept = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", "a/alice.json"])
+        assert kept.returncode == 1
     (root / ".gitignore").write_text("custom\n")
     Store(root, annotator="alice").add(tag(article, 5, 9))
     assert (root / ".gitignore").read_text() == "custom\n"  # never overwritten

@@ -375,6 +375,16 @@ def _parse_span(value: str) -> Span:
     return Span(start, end)
 
 
+def _occurrences(text: str, quote: str) -> int:
+    """How many times ``quote`` occurs in ``text``, overlapping ones too (as find_quote
+    counts them)."""
+    count, at = 0, text.find(quote)
+    while at >= 0:
+        count += 1
+        at = text.find(quote, at + 1)
+    return count
+
+
 def find_quote(text: str, quote: str, occurrence: int = 1) -> Span | None:
     """The span of the ``occurrence``-th (1-based) exact occurrence of ``quote`` in ``text``."""
     position = -1
@@ -404,15 +414,20 @@ def cmd_add(args: argparse.Namespace) -> int:
         quote = normalise(args.quote)
         if not quote:
             raise UserError("--quote is empty")
-        if args.occurrence < 1:
+        occurrence = 1 if args.occurrence is None else args.occurrence
+        if occurrence < 1:
             raise UserError("--occurrence counts from 1")
-        span = find_quote(article.text, quote, args.occurrence)
+        span = find_quote(article.text, quote, occurrence)
+        count = _occurrences(article.text, quote)
         if span is None:
-            count = article.text.count(quote)
             where = f"only {count} time(s)" if count else "nowhere"
             raise UserError(
                 f"the quote {_printable(shorten(quote))!r} occurs {where} in {article.id}"
             )
+        if count > 1 and args.occurrence is None:
+            print(f"newsmark: the quote {_printable(shorten(quote))!r} occurs {count} times in "
+                  f"{article.id}: tagged the first (--occurrence N tags another)",
+                  file=sys.stderr)
     else:
         span = _parse_span(args.span)
         if span.end > len(article.text):
@@ -1048,8 +1063,9 @@ def build_parser() -> argparse.ArgumentParser:
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--quote", metavar="TEXT", help="the exact text to tag")
     where.add_argument("--span", metavar="START:END", help="code point offsets to tag")
-    p.add_argument("--occurrence", type=int, default=1, metavar="N",
-                   help="with --quote: tag the N-th occurrence (default 1)")
+    p.add_argument("--occurrence", type=int, default=None, metavar="N",
+                   help="with --quote: tag the N-th occurrence (default 1; where the quote "
+                        "occurs more than once, newsmark says so)")
     p.add_argument("--note", metavar="TEXT", default="")
     _common(p)
     p.set_defaults(func=cmd_add)

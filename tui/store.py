@@ -142,7 +142,8 @@ _WINDOWS_RESERVED = frozenset(
     + [f"COM{i}" for i in range(1, 10)]
     + [f"LPT{i}" for i in range(1, 10)]
 )
-_GITIGNORE = "# newsmark's lock and temporary files: never commit them\n.*.lock\n.*.tmp\n"
+_GITIGNORE = ("# newsmark's lock and temporary files, and the damaged files `newsmark check "
+              "--repair` moved aside: never commit them\n.*.lock\n.*.tmp\n*.damaged-*\n")
 #: The line of ``<store>/.gitattributes`` (written by ``newsmark team init``) that sends shards
 #: to newsmark's git merge driver; it also makes emptied shards stay (see the module docs).
 TEAM_ATTRIBUTES_LINE = "*.json merge=newsmark"
