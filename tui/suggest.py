@@ -7,7 +7,8 @@ Four suggesters, each recorded as the ``source`` of what it proposes:
     ``tui/rules.toml``). A sentence gets the tag when a rule fires on it.
 ``dates``
     a sentence naming a date still ahead of the article's date, in a clause about what will
-    happen and not about something called off, suggests the tag with the schedule role (``Config.schedule_tag``; :mod:`tui.dates`).
+    happen and not about something called off, suggests the tag with the schedule role
+    (``Config.schedule_tag``; :mod:`tui.dates`).
 ``outlets``
     a passage tagged in one article suggests its counterpart in the others, found by the compare
     matching (:class:`tui.compare.Aligner`): verbatim or reworded, scored by the match.
