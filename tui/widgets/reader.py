@@ -9,8 +9,8 @@ The reader is a view. It owns what it shows: the wrapped text, the selection, th
 and the annotation last picked (:attr:`active_id`). It is told which annotations to colour
 (:meth:`show_article`, :meth:`set_annotations`) and which suggestions to mark
 (:meth:`set_suggestions`: the session decides which are shown). What a tag key does is the
-app's: the key table binds it to an app action that reads :attr:`selection`. What the reader has to say for the
-status line it sets on its :attr:`notice` reactive, which the app watches.
+app's: the key table binds it to an app action that reads :attr:`selection`. What the reader
+has to say for the status line it sets on its :attr:`notice` reactive, which the app watches.
 """
 
 from __future__ import annotations
