@@ -24,8 +24,9 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -34,6 +35,7 @@ from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from .bindings import bindings
@@ -104,6 +106,64 @@ def _unalt(event: events.Event) -> list[events.Event]:
         if "+" not in rest:
             return [events.Key("escape", "\x1b"), events.Key(rest, event.character)]
     return [event]
+
+
+class ArticleHeader(Widget):
+    """The open article's line above the reader: its title, then outlet, date and id, then
+    how many suggestions there are. Made to fit the width each time it is drawn: the id gives
+    way first; then the title and the details share the room, half each (the title keeps
+    :data:`HEADER_TITLE_FLOOR` cells at least), and the count is never cut; so at 80 columns
+    the title's start, the outlet, the date and the count still show."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self._lead = Text()
+        self._title = ""
+        self._details: tuple[str, ...] = ()
+        self._note = ""
+
+    def show(self, lead: Text, title: str, details: Sequence[str] = (), note: str = "") -> None:
+        """Show ``lead`` (marks such as ✓ done, and their styles), ``title`` in bold, the
+        ``details`` and the ``note``, dimmed."""
+        self._lead, self._title, self._details, self._note = lead, title, tuple(details), note
+        self.refresh(layout=False)
+
+    def render(self) -> Text:
+        width = self.content_region.width or self.size.width or 80
+        details = [d for d in self._details if d]
+        note = f"  · {self._note}" if self._note else ""
+        room = width - self._lead.cell_len - cell_len(note)  # for the title and the details
+        title = self._title
+        tail = ""
+        for kept in (details, details[:2]):  # everything, else all but the id
+            tail = "  " + " · ".join(kept) if kept else ""
+            if cell_len(title) + cell_len(tail) <= room:
+                break
+        else:
+            # Half the room for each (the title at least its floor): the details that fit
+            # whole in theirs (else the first, cut), then the title takes what is left.
+            share = max(min(cell_len(title), HEADER_TITLE_FLOOR), room // 2)
+            left = room - min(cell_len(title), share)
+            tail = ""
+            for count in range(min(2, len(details)), 0, -1):
+                if cell_len("  " + " · ".join(details[:count])) <= left:
+                    tail = "  " + " · ".join(details[:count])
+                    break
+            else:
+                if details and left > 8:
+                    tail = set_cell_size("  " + details[0], left - 1).rstrip() + "…"
+            fits = room - cell_len(tail)
+            if cell_len(title) > fits:
+                title = set_cell_size(title, max(1, fits - 1)).rstrip() + "…"
+        header = Text(no_wrap=True, overflow="ellipsis", end="")
+        header.append_text(self._lead)
+        header.append(title, style="bold")
+        header.append(tail + note, style="dim")
+        return header
+
+
+#: The cells an article's title keeps at the least in its header (see ArticleHeader).
+HEADER_TITLE_FLOOR = 12
 
 
 class FilterInput(Input):
@@ -238,7 +298,7 @@ class NewsmarkApp(App[None]):
                 yield ArticleList(self.looks, id="articles")
                 yield AnnotationPanel(self.looks, id="panel")
             with Vertical(id="reading"):
-                yield Static(id="article-header")
+                yield ArticleHeader(id="article-header")
                 yield Legend(self.looks, id="legend")
                 yield Reader(self.looks, id="reader")
         yield Static(id="banner")
@@ -542,28 +602,26 @@ class NewsmarkApp(App[None]):
         self.main.query_one(Legend).set_view(session.view_label() if shown else "")
 
     def _header(self, article: Article | None) -> None:
-        header = Text(no_wrap=True, overflow="ellipsis")
+        header = self.main.query_one(ArticleHeader)
         if article is None:
-            header.append("No articles. ", style="bold")
-            header.append("Give a file or folder of .txt/.md files: newsmark PATH")
-        else:
-            if article.problems:
-                header.append("⚠ ", style="bold")
-            if self.session.is_done(article.id):
-                header.append("✓ done  ", style="bold")
-            header.append(display_text(article.title or article.id), style="bold")
-            details = " · ".join(x for x in (article.outlet, article.date, article.id) if x)
-            header.append(f"  {display_text(details)}", style="dim")
-            session = self.session
-            if session.suggesting and session.view.editable:
-                if not session.suggestions_ready:
-                    header.append("  · suggesting…", style="dim")
-                else:
-                    count = len(session.suggestions)
-                    header.append(f"  · {count} suggested" if count else "  · none suggested",
-                                  style="dim")
-        # One line of fixed height (app.tcss): no layout pass for a new title.
-        self.main.query_one("#article-header", Static).update(header, layout=False)
+            header.show(Text(), "No articles. ",
+                        ["Give a file or folder of .txt/.md files: newsmark PATH"])
+            return
+        lead = Text()
+        if article.problems:
+            lead.append("⚠ ", style="bold")
+        if self.session.is_done(article.id):
+            lead.append("✓ done  ", style="bold")
+        note = ""
+        session = self.session
+        if session.suggesting and session.view.editable:
+            if not session.suggestions_ready:
+                note = "suggesting…"
+            else:
+                count = len(session.suggestions)
+                note = f"{count} suggested" if count else "none suggested"
+        header.show(lead, display_text(article.title or article.id),
+                    [display_text(x) for x in (article.outlet, article.date, article.id)], note)
 
     def _preview(self, article_id: str | None) -> None:
         """The list's highlight moved: show that article (the focus stays in the list)."""
