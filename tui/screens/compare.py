@@ -50,10 +50,9 @@ from ..compare import (
 from ..corpus import Corpus
 from ..editing import shorten
 from ..layout import display_text
-from ..links import Link, corpus_links, link_for, links_of
+from ..links import Link, corpus_links, link_for
 from ..model import Annotation, Article, Span
 from ..session import Outcome, Session
-from ..store import StoreError
 from ..styles import Looks
 from ..widgets.status_line import StatusLine
 
@@ -617,37 +616,10 @@ class CompareScreen(ModalScreen[Target | None]):
         outcome = self.session.settle(row.source, article_id, verdict, _shown_span(cell),
                                       name=name)
         if outcome.ok:
-            self._reload_links(article_id)
+            # The cells made again as undo and redo make them (one way: a rejected cell
+            # shows no tags of the passage the machine picked there).
+            self.refresh_tags()
         self.status(outcome.message, error=outcome.error)
-
-    def _reload_links(self, article_id: str | None = None) -> None:
-        """Read the verdicts again (of one article, or all) and show them in the cells."""
-        store = self.session.store
-        if article_id is None:
-            self._links = corpus_links(store, self.corpus)
-        else:
-            article = self._article(article_id)
-            try:
-                fresh = links_of(store, article) if article is not None else []
-            except StoreError:
-                fresh = []
-            self._links = [x for x in self._links if x.article_id != article_id] + fresh
-        self._redraw_cells(article_id)
-
-    def _redraw_cells(self, article_id: str | None = None) -> None:
-        matrix = self.matrix
-        if matrix is None:
-            return
-        rows = []
-        for row in matrix.rows:
-            ids = [a.id for a in row.annotations]
-            cells = dict(row.cells)
-            for target, cell in row.cells.items():
-                if article_id is None or target == article_id:
-                    cells[target] = replace(cell, link=link_for(self._links, ids, target))
-            rows.append(replace(row, cells=cells))
-        self.matrix = replace(matrix, rows=tuple(rows))
-        self._update_cells(article_id)
 
     def _update_cells(self, article_id: str | None = None) -> None:
         matrix = self.matrix
