@@ -156,6 +156,7 @@ def test_export_never_writes_into_the_store_or_over_an_article(
         (["export", "--tag", "rumour"], "unknown tag"),
         (["export", "--article", "nope"], "no article"),
         (["list", "--corpus", "/no/such/folder"], "/no/such/folder"),
+        (["list", "--corpus", "EMPTY"], "no articles in"),
         # The parser's own errors: one line too, not the usage text before it.
         (["suggest", "--jobs", "abc"], "invalid int value: 'abc'"),
         (["stats", "--format", "xml"], "invalid choice: 'xml'"),
@@ -168,6 +169,10 @@ def test_errors_are_one_line_exit_2_and_write_nothing(
     common = ["--store", str(store_dir)]
     if "--corpus" not in args:
         common += ["--corpus", str(seeds)]
+    if "EMPTY" in args:  # a folder with no article in it
+        empty = store_dir.parent / "empty"
+        empty.mkdir()
+        args = [str(empty) if a == "EMPTY" else a for a in args]
     before = snapshot(store_dir)
     result = run(*args, *common)
     assert result.returncode == 2, result.stderr
@@ -359,7 +364,10 @@ def test_check_takes_corpus_and_names_articles_it_lacks(tmp_path: Path, seeds: P
     done = run("check", "--corpus", str(seeds), *store)
     assert done.returncode == 1
     assert "article 'gone' is not in the corpus" in done.stdout
-    assert f"{shard}: " in done.stdout and "damaged" in done.stdout
+    assert f"{shard} is damaged" in done.stdout
+    assert done.stdout.count(str(shard)) == 1  # named once
+    repaired = run("check", "--repair", "--corpus", str(seeds), *store)
+    assert repaired.returncode == 0 and "--repair" not in repaired.stdout  # no advice to run it
     assert run("check", "--corpus", str(tmp_path / "missing"), *store).returncode == 2
 
 

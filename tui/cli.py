@@ -119,6 +119,10 @@ def _corpus(paths: Sequence[Path] | None, *, defer: bool = False,
         more = len(corpus.skipped) - 1
         raise UserError(f"no article could be read: {first.reason}"
                         + (f" (and {more} more file(s) skipped)" if more else ""))
+    if not corpus.ids and not defer:
+        # (the app opens on an empty list and says the same there)
+        raise UserError(f"no articles in {', '.join(map(str, chosen))}: give a file or folder "
+                        "of .txt, .md, .html, .jsonl or .json files (--corpus PATH)")
     return corpus
 
 
@@ -569,6 +573,10 @@ def cmd_orphans(args: argparse.Namespace) -> int:
     return OK
 
 
+#: How a damaged file's message ends (tui/store.py), which `check --repair` does not repeat.
+_REPAIR_ADVICE = "; run `newsmark check --repair` to move it aside"
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Report damaged store files (exit 1 if any); with --repair, move them aside. Also name
     the store's articles that are not in the corpus (their annotations are shown nowhere)."""
@@ -580,7 +588,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{store.root}: all annotation files are sound.")
         return OK
     for problem in problems:
-        print(f"{problem.path}: {problem.message}")
+        # (the message names the file; its advice to run --repair is not for a repair)
+        message = problem.message
+        if args.repair:
+            message = message.replace(_REPAIR_ADVICE, "")
+        print(_printable(message if str(problem.path) in message
+                         else f"{problem.path}: {message}"))
     if args.repair:
         for damaged, moved in store.repair():
             print(f"moved {damaged} aside to {moved} (kept, not deleted)")
@@ -772,7 +785,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                             + ", ".join(SUGGESTERS))
     min_score = config.suggest.min_score if args.min_score is None else args.min_score
     if not 0 <= min_score <= 1:
-        raise UserError(f"--min-score takes a number from 0 to 1, not {args.min_score}")
+        raise UserError(f"--min-score takes a number from 0 to 1, not {args.min_score:g}")
     from .workers import available_cores
 
     jobs = available_cores() if args.jobs is None else args.jobs
