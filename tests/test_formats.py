@@ -209,6 +209,20 @@ def test_a_changed_annotation_with_a_known_id_is_a_conflict(
     assert kept is not None and kept.note != "changed elsewhere"
 
 
+def test_a_json_file_cut_short_is_named_as_such(tmp_path: Path, corpus: Corpus) -> None:
+    article = corpus.load_all()[0]
+    good = Annotation.new(article, Span(0, 4), "claim", annotator="a", now=STAMP)
+    whole = json.dumps({"schema": "newsmark-annotations", "version": 1, "articles": [
+        {"id": article.id, "annotations": [good.to_dict()]}]}, indent=2)
+    path = tmp_path / "half.json"
+    path.write_text(whole[: len(whole) // 2], "utf-8")
+    with pytest.raises(FormatError) as caught:
+        import_file(path, None, corpus)
+    message = str(caught.value)
+    assert "not valid JSON" in message and "probably truncated" in message
+    assert "\n" not in message and "cannot tell the format" not in message
+
+
 def test_json_import_problems_are_per_annotation(tmp_path: Path, corpus: Corpus) -> None:
     article = corpus.load_all()[0]
     good = Annotation.new(article, Span(0, 4), "claim", annotator="a", now=STAMP)

@@ -855,11 +855,17 @@ def store_rejection_records(store: Store, article_id: str) -> list[dict]:
         return []
 
 
+#: The width of the table's ``when`` column: a suggestion naming many dates is cut there
+#: (the JSON formats carry them all), so the column is not mostly blanks.
+WHEN_WIDTH = 23
+
+
 def _suggestion_table(suggestions: Sequence[object]) -> str:
     rows = [["article", "span", "tag", "score", "source", "when", "text"]]
     for s in suggestions:
         rows.append([_printable(s.article_id), f"{s.start}:{s.end}", s.tag,  # type: ignore[attr-defined]
-                     f"{s.score:.2f}", s.source, s.when or "-",  # type: ignore[attr-defined]
+                     f"{s.score:.2f}", s.source,
+                     shorten(s.when, WHEN_WIDTH) if s.when else "-",  # type: ignore[attr-defined]
                      _printable(shorten(s.text, 60))])  # type: ignore[attr-defined]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]

@@ -333,7 +333,7 @@ def sniff(text: str, path: Path) -> str:
     data: Any
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
+    except json.JSONDecodeError as error:
         data = None
         first = next((line for line in text.splitlines() if line.strip()), "")
         try:
@@ -344,6 +344,12 @@ def sniff(text: str, path: Path) -> str:
             return doccano.NAME
         if jsonl.sniff(data_line):
             return jsonl.NAME
+        if data_line is None and text.lstrip()[:1] in ("{", "["):
+            # One JSON document that does not parse (cut short, most often): say that.
+            raise FormatError(
+                f"{path} is not valid JSON (line {error.lineno} column {error.colno}: "
+                f"{error.msg}{', probably truncated' if text.rstrip()[-1:] not in '}]' else ''}"
+                "); nothing was imported") from None
     else:
         for module in (native, w3c, labelstudio, doccano, jsonl):
             if module.sniff(data):
