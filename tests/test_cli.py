@@ -157,6 +157,7 @@ def test_export_never_writes_into_the_store_or_over_an_article(
         (["export", "--article", "nope"], "no article"),
         (["list", "--corpus", "/no/such/folder"], "/no/such/folder"),
         (["list", "--corpus", "EMPTY"], "no articles in"),
+        (["--corpus", ".", "list"], "'list' is a command: put it first (newsmark list --corpus"),
         # The parser's own errors: one line too, not the usage text before it.
         (["suggest", "--jobs", "abc"], "invalid int value: 'abc'"),
         (["stats", "--format", "xml"], "invalid choice: 'xml'"),

@@ -1335,6 +1335,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if not use_subcommands and args_list:
         mistyped = _mistyped_command(args_list[0])
+        late = next((a for a in args_list[1:] if a in SUBCOMMANDS and not os.path.lexists(a)),
+                    None)
+        if mistyped is None and late is not None and args_list[0].startswith("-"):
+            # `newsmark --corpus . list`: the command after an option is read as a path.
+            rest = [a for a in args_list if a != late]
+            mistyped = (f"{late!r} is a command: put it first "
+                        f"(newsmark {late} {' '.join(rest)})")
         if mistyped is not None:
             print(f"newsmark: {mistyped}", file=sys.stderr)
             return USAGE
