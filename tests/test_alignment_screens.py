@@ -95,6 +95,36 @@ def shard_links(store_dir: Path, article_id: str, annotator: str) -> list[dict] 
 # --------------------------------------------------------------------------- y and x
 
 
+async def test_a_verdicts_cell_reads_the_same_before_and_after_undo_and_redo(
+        seeds: Path, store_dir: Path) -> None:
+    """One way to draw a settled cell: as x leaves it, so undo then redo leave it (a rejected
+    cell shows no tags of the passage the machine picked there)."""
+    from tui.compare import compare
+
+    source = seed_tag(store_dir, seeds, LUX, WARNED, "threat")
+    corpus = load_corpus([seeds])
+    candidate = compare(corpus, [source]).rows[0].cells[O3].match.span
+    assert candidate is not None
+    other = corpus.get(O3)
+    Store(store_dir, annotator="ann").add(Annotation.new(other, candidate, "claim",
+                                                         annotator="ann", now=NOW))
+    app = make_app(seeds, store_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        o3 = column_of(screen, O3)
+        assert cells(screen)[0][o3].endswith(" C")  # the claim on the candidate
+        await go_to_cell(pilot, screen, 0, O3)
+        await pilot.press("x")
+        rejected = cells(screen)[0][o3]
+        assert rejected.startswith("✗")
+        await pilot.press("u")
+        await pilot.press("ctrl+r")
+        assert cells(screen)[0][o3] == rejected
+
+
 async def test_y_confirms_x_rejects_per_annotator_on_disk_and_u_undoes(
         seeds: Path, store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = seed_tag(store_dir, seeds, LUX, WARNED, "threat")
