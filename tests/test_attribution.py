@@ -12,6 +12,24 @@ def test_cues_are_found_as_written() -> None:
     assert cues("The ship was freed on Monday.") == cues("")
 
 
+def test_a_verb_of_saying_that_is_also_a_noun_counts_only_as_the_verb() -> None:
+    """"states", "claims" and "notes" say who said it as verbs only: after a determiner, a
+    number or a modifier they are nouns (the United States, member states, these claims)."""
+    for noun in ("NATO expanded towards the former Soviet states.",
+                 "The United States and its allies met.", "The Baltic states agreed.",
+                 "He dismissed these claims as lies.", "Five states voted against.",
+                 "She read her notes aloud."):
+        assert cues(noun).attribution == (), noun
+    for verb, cue in (("The report states that talks failed.", "states"),
+                      ("Moscow claims the drills are routine.", "claims"),
+                      ("“We are ready,” Peskov notes.", "notes")):
+        assert cues(verb).attribution == (cue,), verb
+    # The pane's reading of an outlet that only adds such a noun: nothing added.
+    assert attribution_change("Russia has no plans to invade, Peskov said.",
+                              "Russia has no plans to invade the former Soviet states, Peskov "
+                              "said.")[0] == "kept"
+
+
 def test_each_change() -> None:
     source = "Ushakov said sanctions would lead to a complete breakdown of ties."
     assert attribution_change(source, "Sanctions would lead to a complete breakdown of ties, "

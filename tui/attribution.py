@@ -39,6 +39,19 @@ _ATTRIBUTION_RE = re.compile(
     r"|\bsources?\b|\bspokes(?:man|woman|person)\b",
     re.IGNORECASE,
 )
+#: Verbs of saying that are also plural nouns ("the report states that" / "the United
+#: States", "Moscow claims" / "these claims"): a noun where the word before is a determiner,
+#: a possessive, a number or quantifier, or a modifier of such nouns (see _is_noun_here).
+_ALSO_NOUNS = frozenset({"states", "claims", "notes"})
+_NOUN_BEFORE = frozenset(
+    "a an the these those this that its their his her our my your such many several some "
+    "all both other any no few two three four five six seven eight nine ten dozen "
+    "united member former soviet gulf arab nato eu nuclear neighbouring neighboring "
+    "sovereign independent allied island rival false unfounded baseless new latest "
+    "earlier previous repeated similar".split())
+_WORD_BEFORE_RE = re.compile(r"([^\W_]+)[^\w]*$")
+#: Modifiers by their endings (Baltic, Western, European, Asian, Scandinavian...).
+_MODIFIER_ENDINGS = ("ern", "ic", "ian", "ean", "ese", "ish")
 _HEDGE_RE = re.compile(
     r"\b(?:reportedly|allegedly|apparently|purportedly|supposedly|possibly|probably|perhaps"
     r"|likely|unlikely|unconfirmed|may|might|could)\b"
@@ -68,9 +81,29 @@ class Cues:
     hedges: tuple[str, ...]
 
 
+def _attributions(text: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+    """The cues of attribution in ``text[start:end]``, without the nouns among them."""
+    stop = len(text) if end is None else end
+    return [m for m in _ATTRIBUTION_RE.finditer(text, start, stop)
+            if not _is_noun_here(text, m, start)]
+
+
+def _is_noun_here(text: str, match: re.Match[str], start: int) -> bool:
+    """Whether the cue ``match`` is one of :data:`_ALSO_NOUNS` used as a noun (by the word
+    before it)."""
+    if match.group().casefold() not in _ALSO_NOUNS:
+        return False
+    before = _WORD_BEFORE_RE.search(text, max(start, match.start() - 40), match.start())
+    if before is None:
+        return False
+    word = before.group(1).casefold()
+    return word in _NOUN_BEFORE or word.isdigit() or (
+        len(word) > 4 and word.endswith(_MODIFIER_ENDINGS))
+
+
 def cues(text: str) -> Cues:
     """The attribution and hedge cues of ``text``."""
-    return Cues(tuple(m.group() for m in _ATTRIBUTION_RE.finditer(text)),
+    return Cues(tuple(m.group() for m in _attributions(text)),
                 tuple(m.group() for m in _HEDGE_RE.finditer(text)))
 
 
@@ -112,8 +145,7 @@ def frames(text: str) -> list[tuple[int, int]]:
     found = []
     for a, b in pieces:
         words = [w.group() for w in _WORD_RE.finditer(text, a, b)]
-        cue = {w.casefold() for m in _ATTRIBUTION_RE.finditer(text, a, b)
-               for w in m.group().split()}
+        cue = {w.casefold() for m in _attributions(text, a, b) for w in m.group().split()}
         other = [w for w in words if w[0].islower() and w.casefold() not in STOPWORDS
                  and w.casefold() not in cue]
         if cue and len(words) <= FRAME_WORDS and len(other) <= FRAME_OTHER:
