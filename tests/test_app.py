@@ -250,3 +250,30 @@ def test_main_screen_snapshot(snap_compare, size: tuple[int, int], seeds: Path,
         await suggested(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_an_article_reopens_where_it_was_left_in_this_run_and_the_next(
+        seeds: Path, store_dir: Path) -> None:
+    """The reading place is the selection's sentence when the article is left, kept by the
+    text's hash in the user's state folder (each test has its own: tests/conftest.py)."""
+    first = load_corpus([seeds]).load_all()[0]
+    app = make_app(seeds, store_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "j", "j", "j", "j", "j")
+        reader = app.query_one(Reader)
+        left = reader.selection
+        assert app.session.article.id == first.id and left != reader.sentences[0]
+        await pilot.press("tab", "down")  # the list: the next article shows, from its start
+        await pilot.pause()
+        assert app.session.article.id != first.id
+        assert reader.selection == reader.sentences[0]
+        await pilot.press("up", "enter")  # back: where it was left
+        await pilot.pause()
+        assert app.session.article.id == first.id and reader.selection == left
+    again = make_app(seeds, store_dir)  # the next launch
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = again.query_one(Reader)
+        assert again.session.article.id == first.id and reader.selection == left
+        top = reader._index.line_of(left.start)
+        assert reader.scroll_offset.y <= top < reader.scroll_offset.y + reader.size.height

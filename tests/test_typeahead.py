@@ -246,12 +246,14 @@ SEQUENCES = [
 @pytest.mark.parametrize("keys", SEQUENCES, ids=["note-retag-undo", "search-resize",
                                                  "panel", "list-compare"])
 async def test_a_burst_does_what_the_same_keys_pressed_slowly_do(
-    seeds: Path, tmp_path: Path, keys: list[str]
+    seeds: Path, tmp_path: Path, keys: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same keys, one at a time (Pilot waits after each) and in one burst: same store."""
     results = []
     for how in ("slowly", "burst"):
         store_dir = tmp_path / how
+        # Each from the same start: no reading place left by the other run (tui.state).
+        monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / how / "state"))
         app = make_app(seeds, store_dir)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("tab")

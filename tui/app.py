@@ -204,6 +204,10 @@ class NewsmarkApp(App[None]):
         self.keymap = {**tag_keymap(self.config.tags), **dict(self.config.keys)}
         """Binding id → keys: the tag set's keys and the config's ``[keys]``."""
         self._reader_before_panel = False  # (see action_toggle_panel)
+        # Where each article was left (by its text's hash, see tui.state), read at the first
+        # article shown; those left in this run are written when the app ends.
+        self._places: dict[str, int] | None = None
+        self._left: dict[str, int] = {}
         # Held until the first screen is painted (see _first_paint).
         self.typeahead = TypeAhead(self, self._route, self._effect, held=True)
         self._refreshed: set[str] = set()
@@ -238,6 +242,9 @@ class NewsmarkApp(App[None]):
     async def _route(self, event: events.Event) -> None:
         """Route one key or paste, as Textual does; a paste into the reader searches for the
         pasted text and a paste into the list filters by it (never run as commands)."""
+        # Where the open article stands after the keys before this one (the keys before it
+        # have settled): the place it is left at if this key quits (see _note_place).
+        self._note_place()
         if isinstance(event, events.Paste):
             focused = self.focused
             if isinstance(focused, Reader):
@@ -373,6 +380,33 @@ class NewsmarkApp(App[None]):
 
     def on_unmount(self) -> None:
         self.typeahead.stop()
+        # (the screens are gone by now: the place was noted as the last key was routed)
+        if self._left:
+            from .state import remember_places
+
+            remember_places(self._left)
+
+    def _note_place(self) -> None:
+        """Remember where the open article is left: the start of the selection."""
+        article = self.session.article
+        if article is None or self._places is None or not self.screen_stack:
+            return
+        selection = self.reader.selection
+        if selection is None or self.reader.article is not article:
+            return
+        self._places[article.sha256] = self._left[article.sha256] = selection.start
+
+    def _go_to_place(self, article: Article) -> None:
+        """Select the sentence the article was left at (a later launch's too)."""
+        if self._places is None:
+            from .state import remembered_places
+
+            self._places = remembered_places()
+        place = self._places.get(article.sha256)
+        if place and place < len(article.text):
+            sentence = self.reader.sentence_at(place)
+            if sentence is not None and sentence != self.reader.selection:
+                self.reader.select(sentence)
 
 
     def _ask_who(self) -> None:
@@ -570,7 +604,9 @@ class NewsmarkApp(App[None]):
     # ----------------------------------------------------------------- showing an article
 
     def _show(self, article_id: str) -> None:
-        """Open ``article_id`` in the reader (its annotations in the panel)."""
+        """Open ``article_id`` in the reader (its annotations in the panel), at the sentence
+        where it was left, if it was read before."""
+        self._note_place()
         outcome = self.session.open(article_id)
         article = self.session.article
         if article is None or article.id != article_id:
@@ -578,6 +614,7 @@ class NewsmarkApp(App[None]):
             return
         self._show_view()
         self.reader.show_article(article, self.session.placed)
+        self._go_to_place(article)
         self._suggestions_shown = -1
         self._follow_suggestions()
         self.panel.set_annotations(self.session.annotations)

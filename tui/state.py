@@ -1,5 +1,5 @@
 """What the app remembers between launches that is no setting (no Textual): the theme last
-chosen in the command palette.
+chosen in the command palette, and where each article was left (its reading place).
 
 Kept in ``state.json`` in the user's state folder (``$XDG_STATE_HOME/newsmark`` on Linux), never
 in ``newsmark.toml``, which is the user's own file. Only ever a convenience: a state file that
@@ -14,7 +14,11 @@ from typing import Any
 
 from .durable import atomic_write
 
-__all__ = ["remember_theme", "remembered_theme", "state_file"]
+__all__ = ["PLACES_KEPT", "remember_places", "remember_theme", "remembered_places",
+           "remembered_theme", "state_file"]
+
+#: How many articles' places are kept (the latest left); older ones are forgotten.
+PLACES_KEPT = 2000
 
 
 def state_file() -> Path:
@@ -44,6 +48,34 @@ def remember_theme(name: str) -> None:
     if data.get("theme") == name:
         return
     data["theme"] = name
+    _write(data)
+
+
+def remembered_places() -> dict[str, int]:
+    """Where each article was left: a code point offset into its text, by the text's
+    SHA-256 (so a place follows the text, whatever its file or corpus, and an edited text
+    starts again from the top)."""
+    places = _read().get("places")
+    if not isinstance(places, dict):
+        return {}
+    return {k: v for k, v in places.items() if isinstance(k, str) and type(v) is int and v >= 0}
+
+
+def remember_places(places: dict[str, int]) -> None:
+    """Remember these places (merged over those kept, the newest last, at most
+    :data:`PLACES_KEPT`); silently not, if the state cannot be written."""
+    if not places:
+        return
+    data = _read()
+    kept = remembered_places()
+    for key, offset in places.items():
+        kept.pop(key, None)
+        kept[key] = offset
+    data["places"] = dict(list(kept.items())[-PLACES_KEPT:])
+    _write(data)
+
+
+def _write(data: dict[str, Any]) -> None:
     path = state_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
