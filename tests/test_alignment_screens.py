@@ -61,6 +61,15 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def compare_screen(pilot) -> CompareScreen:
+    """Open the compare screen (m) and wait for its matrix."""
+    await pilot.press("m")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CompareScreen)
+    return screen
+
+
 def cells(screen: CompareScreen) -> list[list[str]]:
     table = screen.query_one(CompareTable)
     return [[str(cell) for cell in table.get_row_at(y)] for y in range(table.row_count)]
@@ -110,10 +119,7 @@ async def test_a_verdicts_cell_reads_the_same_before_and_after_undo_and_redo(
                                                          annotator="ann", now=NOW))
     app = make_app(seeds, store_dir)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("m")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, CompareScreen)
+        screen = await compare_screen(pilot)
         o3 = column_of(screen, O3)
         assert cells(screen)[0][o3].endswith(" C")  # the claim on the candidate
         await go_to_cell(pilot, screen, 0, O3)
@@ -134,10 +140,7 @@ async def test_y_confirms_x_rejects_per_annotator_on_disk_and_u_undoes(
              Link.new(source, corpus.get(O4), "rejected", None, annotator="bob", now=NOW))
     app = make_app(seeds, store_dir)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("m")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, CompareScreen)
+        screen = await compare_screen(pilot)
         o3, o4 = column_of(screen, O3), column_of(screen, O4)
         before = cells(screen)[0]
         assert before[o4].startswith("✗") and not before[o3].startswith(("✓", "✗"))
@@ -248,9 +251,7 @@ async def test_the_pane_shows_the_attribution_change_and_the_outlet_chart(
              "Monday.", "claim")
     app = make_app(folder, store_dir)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("m")
-        await settle(pilot)
-        screen = app.screen
+        screen = await compare_screen(pilot)
         await go_to_cell(pilot, screen, 0, "b")
         detail = detail_of(screen)
         assert "Attribution dropped: the tagged passage says “said”; here it is stated as " \
@@ -485,10 +486,7 @@ async def test_enter_opens_the_candidate_and_L_links_another_passage_there(
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("tab")  # into the reader: no link waits, L is not in the footer
         assert "Link here" not in screen_text(app)
-        await pilot.press("m")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, CompareScreen)
+        screen = await compare_screen(pilot)
         await go_to_cell(pilot, screen, 0, O3)
         # enter, then j (the next sentence), J (grow by one) and L, typed in one burst.
         await burst(pilot, "enter", "j", "J", "L")
