@@ -16,7 +16,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import NoReturn
 
@@ -26,7 +27,7 @@ from .corpus import ArticleInfo, Corpus, CorpusCache, default_corpus_paths, load
 from .editing import shorten
 from .errors import UserFacingError
 from .model import Annotation, Article, Span, annotator_name
-from .store import Store, StoreError
+from .store import REPAIR_ADVICE, Store, StoreError
 
 #: Exit codes.
 OK, DAMAGED, USAGE = 0, 1, 2
@@ -379,24 +380,18 @@ def _parse_span(value: str) -> Span:
     return Span(start, end)
 
 
-def _occurrences(text: str, quote: str) -> int:
-    """How many times ``quote`` occurs in ``text``, overlapping ones too (as find_quote
-    counts them)."""
-    count, at = 0, text.find(quote)
+def _quote_starts(text: str, quote: str) -> Iterator[int]:
+    """Where each exact occurrence of ``quote`` starts in ``text`` (overlapping ones too)."""
+    at = text.find(quote)
     while at >= 0:
-        count += 1
+        yield at
         at = text.find(quote, at + 1)
-    return count
 
 
 def find_quote(text: str, quote: str, occurrence: int = 1) -> Span | None:
     """The span of the ``occurrence``-th (1-based) exact occurrence of ``quote`` in ``text``."""
-    position = -1
-    for _ in range(occurrence):
-        position = text.find(quote, position + 1)
-        if position < 0:
-            return None
-    return Span(position, position + len(quote))
+    position = next(islice(_quote_starts(text, quote), occurrence - 1, None), None)
+    return None if position is None else Span(position, position + len(quote))
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -422,7 +417,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         if occurrence < 1:
             raise UserError("--occurrence counts from 1")
         span = find_quote(article.text, quote, occurrence)
-        count = _occurrences(article.text, quote)
+        count = sum(1 for _ in _quote_starts(article.text, quote))
         if span is None:
             where = f"only {count} time(s)" if count else "nowhere"
             raise UserError(
@@ -455,7 +450,7 @@ def _refuse_to_overwrite(output: Path, store: Store, corpus: Corpus) -> None:
         raise UserError(f"{output} is inside the annotation store {store.root}: write the "
                         "export somewhere else (-o FILE outside it)")
     for info in corpus.infos:
-        if Path(info.path).resolve() == target:
+        if Path(info.path).name == target.name and Path(info.path).resolve() == target:
             raise UserError(f"{output} is an article of the corpus: write the export "
                             "somewhere else (source texts are never modified)")
 
@@ -573,10 +568,6 @@ def cmd_orphans(args: argparse.Namespace) -> int:
     return OK
 
 
-#: How a damaged file's message ends (tui/store.py), which `check --repair` does not repeat.
-_REPAIR_ADVICE = "; run `newsmark check --repair` to move it aside"
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     """Report damaged store files (exit 1 if any); with --repair, move them aside. Also name
     the store's articles that are not in the corpus (their annotations are shown nowhere)."""
@@ -591,7 +582,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         # (the message names the file; its advice to run --repair is not for a repair)
         message = problem.message
         if args.repair:
-            message = message.replace(_REPAIR_ADVICE, "")
+            message = message.replace(REPAIR_ADVICE, "")
         print(_printable(message if str(problem.path) in message
                          else f"{problem.path}: {message}"))
     if args.repair:

@@ -292,22 +292,19 @@ class LexicalIndex:
         costs one lookup, not a stopword test, a stem lookup and an id lookup)."""
         memo = self._word_ids
         ids: set[int] = set()
-        words = _TERM_RE.findall(piece.casefold())
-        for word in words:
+        prefix, prefix_memo = self.prefix, self._prefix_ids
+        for word in _TERM_RE.findall(piece.casefold()):
             found = memo.get(word)
             if found is None:
-                found = memo[word] = self._new_id(_term_of(word))
+                term = _term_of(word)
+                found = memo[word] = self._new_id(term)
+                if prefix:  # its prefix term too (see __init__)
+                    prefix_memo[word] = self._new_id(
+                        "^" + term[:prefix] if term is not None and len(term) > prefix
+                        and not term[0].isdigit() else None)
             ids.add(found)
-        if self.prefix:  # each term's prefix term too (see __init__), numbered after them
-            prefix_memo = self._prefix_ids
-            for word in words:
-                found = prefix_memo.get(word)
-                if found is None:
-                    term = _term_of(word)
-                    found = prefix_memo[word] = self._new_id(
-                        "^" + term[: self.prefix] if term is not None
-                        and len(term) > self.prefix and not term[0].isdigit() else None)
-                ids.add(found)
+            if prefix:
+                ids.add(prefix_memo[word])
         ids.discard(-1)
         return ids
 

@@ -51,11 +51,11 @@ def remember_theme(name: str) -> None:
     _write(data)
 
 
-def remembered_places() -> dict[str, int]:
+def remembered_places(data: dict[str, Any] | None = None) -> dict[str, int]:
     """Where each article was left: a code point offset into its text, by the text's
     SHA-256 (so a place follows the text, whatever its file or corpus, and an edited text
-    starts again from the top)."""
-    places = _read().get("places")
+    starts again from the top). ``data``: the state as read already."""
+    places = (_read() if data is None else data).get("places")
     if not isinstance(places, dict):
         return {}
     return {k: v for k, v in places.items() if isinstance(k, str) and type(v) is int and v >= 0}
@@ -67,7 +67,7 @@ def remember_places(places: dict[str, int]) -> None:
     if not places:
         return
     data = _read()
-    kept = remembered_places()
+    kept = remembered_places(data)
     for key, offset in places.items():
         kept.pop(key, None)
         kept[key] = offset

@@ -149,6 +149,11 @@ _GITIGNORE = ("# newsmark's lock and temporary files, and the damaged files `new
 TEAM_ATTRIBUTES_LINE = "*.json merge=newsmark"
 
 
+#: How the message of a damaged shard ends: what to do about it (``check --repair`` leaves it
+#: out, being that very step).
+REPAIR_ADVICE = "; run `newsmark check --repair` to move it aside"
+
+
 class StoreError(UserFacingError):
     """A store problem meant for the user: ``str(e)`` is one line naming the file and what to do."""
 
@@ -321,7 +326,7 @@ def _exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
 def _require(ok: bool, path: Path, what: str) -> None:
     if not ok:
         raise DamagedFileError(
-            path, f"{path} is damaged ({what}); run `newsmark check --repair` to move it aside"
+            path, f"{path} is damaged ({what}){REPAIR_ADVICE}"
         )
 
 
@@ -381,8 +386,7 @@ def _loads(data: bytes, path: Path) -> Any:
     except UnicodeDecodeError as error:
         raise DamagedFileError(
             path,
-            f"{path} is damaged (not UTF-8 at byte {error.start}); "
-            "run `newsmark check --repair` to move it aside",
+            f"{path} is damaged (not UTF-8 at byte {error.start}){REPAIR_ADVICE}",
         ) from None
     try:
         return json.loads(text)
@@ -390,13 +394,12 @@ def _loads(data: bytes, path: Path) -> Any:
         raise DamagedFileError(
             path,
             f"{path} is damaged (not valid JSON at line {error.lineno} column {error.colno}, "
-            "probably truncated); run `newsmark check --repair` to move it aside",
+            f"probably truncated){REPAIR_ADVICE}",
         ) from None
     except RecursionError:
         raise DamagedFileError(
             path,
-            f"{path} is damaged (JSON nested too deeply to be a shard); "
-            "run `newsmark check --repair` to move it aside",
+            f"{path} is damaged (JSON nested too deeply to be a shard){REPAIR_ADVICE}",
         ) from None
 
 
