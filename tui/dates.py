@@ -386,17 +386,17 @@ def _scan(text: str, start: int, stop: int) -> list[re.Match[str]]:
     """The grammar's matches in ``text[start:stop]``, in order, without scanning it with the
     grammar (see above)."""
     spans: list[tuple[int, int]] = []
-    for word in _NAMED_DAY.finditer(text, start, stop):
-        name = word.group()
+    for named in _NAMED_DAY.finditer(text, start, stop):
+        name = named.group()
         if name in _MONTH_WORDS:
-            end = word.end()
+            end = named.end()
             if name in _MONTH_ABBREVIATIONS and text.startswith(".", end):
                 end += 1  # "Jan." (the grammar reads "Jan" without its dot too)
-            spans.append(_around_month(text, word.start(), end, start, stop))
+            spans.append(_around_month(text, named.start(), end, start, stop))
         elif name in _WEEKDAY_WORDS:
-            left = _before(text, _WEEKDAY_LEAD, word.start(), start)
-            tail = _POSSESSIVE.match(text, word.end(), stop)
-            spans.append((left, tail.end() if tail else word.end()))
+            left = _before(text, _WEEKDAY_LEAD, named.start(), start)
+            tail = _POSSESSIVE.match(text, named.end(), stop)
+            spans.append((left, tail.end() if tail else named.end()))
     for iso in _ISO_RE.finditer(text, start, stop):
         if iso.start() == start or not text[iso.start() - 1].isdigit():
             spans.append((iso.start(), iso.end()))
@@ -492,11 +492,11 @@ def _resolve_match(
         resolved = [_library(f"{month} {day}" + (f" {year}" if year else ""), base, tense,
                              need_base=not year, cycle="" if year else "year")
                     for day in days]
-        found = [item[0] for item in resolved if item is not None]
-        if not found:
+        placed = [item[0] for item in resolved if item is not None]
+        if not placed:
             return None
         # A list or range keeps the year of its first day (January 30 and February 1 excepted).
-        return When(min(found), max(found), "day")
+        return When(min(placed), max(placed), "day")
     if kind == "my":
         return _month_when(_library(f"{_month_name(group('my_m'))} {group('my_y')}", base,
                                     tense, need_base=False))
@@ -895,7 +895,7 @@ def _parse(phrase: str, base: date, prefer: str) -> tuple[date, str] | None:
 def _parser(base: date, prefer: str):  # noqa: ANN202 - dateparser.date.DateDataParser
     # Imported on first use: loading dateparser's language data takes about half a second,
     # which only work that meets a date should pay.
-    from dateparser.date import DateDataParser
+    from dateparser.date import DateDataParser  # type: ignore[import-untyped]
 
     return DateDataParser(
         languages=["en"],

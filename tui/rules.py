@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -32,6 +32,7 @@ from itertools import repeat
 from typing import Any
 
 from .dates import CLAUSE_WORDS, DateMention, clause_tense, parse_published, tense_of
+from .model import Span
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -356,6 +357,40 @@ class RuleSet:
             result.setdefault(tag, []).append((rule, cue_start, cue_end))
         return result
 
+    def fire_sentences(
+        self,
+        text: str,
+        sentences: Sequence[Span],
+        dates: Sequence[DateMention] = (),
+        published: str = "",
+        check: Callable[[], object] | None = None,
+        every: int = 256,
+    ) -> list[tuple[Span, str, float]]:
+        """For each of ``sentences`` (in text order) and each tag whose rules fire on it:
+        ``(sentence, tag, score)``, the score combining the rules that fired (see
+        :func:`combined_score`). ``dates`` are the text's date mentions in text order;
+        ``check()`` is called before the first sentence and every ``every`` after it (it
+        raises to stop). One call for a whole article: the loop runs compiled (see setup.py).
+        """
+        prepared = prepare(text)
+        out: list[tuple[Span, str, float]] = []
+        cursor = 0
+        count = len(dates)
+        for number, sentence in enumerate(sentences):
+            if check is not None and not number % every:
+                check()
+            start, end = sentence.start, sentence.end
+            while cursor < count and dates[cursor].end <= start:
+                cursor += 1
+            index = cursor
+            while index < count and dates[index].start < end:
+                index += 1
+            fired = self.fire(text, start, end, dates[cursor:index], published, prepared,
+                              spans=False)
+            for tag, rules in fired.items():
+                out.append((sentence, tag, combined_score([rule.score for rule, _, _ in rules])))
+        return out
+
     def _span(self, sentence: _Sentence, owner: tuple[str, str],
               words: tuple[int, int]) -> tuple[int, int]:
         if words[0] >= 0:
@@ -461,7 +496,7 @@ class _Sentence:
         raw = self.raw
         lead = len(raw[first]) - len(raw[first].lstrip(_EDGE_PUNCTUATION))
         trail = len(raw[last].rstrip(_EDGE_PUNCTUATION))
-        return self.start + self._offsets[first] + lead, self.start + self._offsets[last] + trail
+        return self.start + known[first] + lead, self.start + known[last] + trail
 
     def pattern(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """The first match of ``pattern`` in the sentence (searched once)."""
@@ -672,7 +707,7 @@ def parse_tag_rules(tag: str, table: Mapping[str, Any]) -> TagRules | None:
     return TagRules(tag, cues, patterns, rules)
 
 
-def _rule(index: int, raw: Mapping[str, Any], classes: Mapping[str, str]) -> Rule:
+def _rule(index: int, raw: Mapping[str, Any], classes: Mapping[str, Any]) -> Rule:
     number = index + 1
     for key in raw:
         if key not in _RULE_FIELDS:

@@ -45,7 +45,7 @@ from .corpus import Corpus
 from .dates import DateMention, find_dates
 from .links import Link
 from .model import Annotation, Article, Span, utc_now
-from .rules import RuleSet, TagRules, combined_score, is_ahead, prepare
+from .rules import RuleSet, TagRules, is_ahead
 from .sentences import sentence_spans, trimmed
 
 __all__ = [
@@ -310,29 +310,13 @@ class Suggestions:
 
     def _rules(self, article: Article, sentences: Sequence[Span],
                mentions: Sequence[DateMention]) -> list[Suggestion]:
-        text = article.text
-        out = []
-        rule_set = self._rules_compiled()
-        prepared = prepare(text)
-        cursor = 0
-        for number, sentence in enumerate(sentences):
-            if not number % CHECK_EVERY:
-                self._check()
-            while cursor < len(mentions) and mentions[cursor].end <= sentence.start:
-                cursor += 1
-            inside = []
-            index = cursor
-            while index < len(mentions) and mentions[index].start < sentence.end:
-                inside.append(mentions[index])
-                index += 1
-            fired = rule_set.fire(text, sentence.start, sentence.end, inside, article.date,
-                                  prepared, spans=False)
-            for tag, rules in fired.items():
-                score = combined_score([rule.score for rule, _, _ in rules])
-                # (a sentence is trimmed already: see sentence_spans)
-                out.append(Suggestion(article.id, sentence.start, sentence.end, tag,
-                                      text[sentence.start:sentence.end], score, "rules"))
-        return out
+        text, article_id = article.text, article.id
+        fired = self._rules_compiled().fire_sentences(text, sentences, mentions, article.date,
+                                                      self._check, CHECK_EVERY)
+        # (a sentence is trimmed already: see sentence_spans)
+        return [Suggestion(article_id, sentence.start, sentence.end, tag,
+                           text[sentence.start:sentence.end], score, "rules")
+                for sentence, tag, score in fired]
 
     def _dates(self, article: Article, sentences: Sequence[Span],
                mentions: Sequence[DateMention]) -> list[Suggestion]:
