@@ -317,9 +317,23 @@ def _deferred(match: re.Match[str], kind: str, base: date | None, tense: str,
     """How to resolve a mention when its date is first asked for."""
     def resolve_now() -> When | None:
         anchor = before.when if before is not None and kind in ("in", "ago") else None
-        return _resolve_match(match, kind, base, tense, anchor)
+        # A function of the phrase (the match's groups are its text's, read as ``kind``) and
+        # of the rest: an article (and a story's other articles) names its dates again.
+        key = (kind, match.group(), base, tense, anchor)
+        found = _RESOLVED.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            if len(_RESOLVED) >= _RESOLVED_KEPT:
+                _RESOLVED.clear()
+            found = _RESOLVED[key] = _resolve_match(match, kind, base, tense, anchor)
+        return found  # type: ignore[return-value]
 
     return resolve_now
+
+
+#: What mentions resolved to, by :func:`_deferred`'s key (at most this many, then forgotten).
+_RESOLVED: dict[tuple[str, str, date | None, str, When | None], object] = {}
+_RESOLVED_KEPT = 8192
+_UNKNOWN = object()
 
 
 def resolve(phrase: str, published: date | str | None, *, prefer: str = "future") -> When | None:

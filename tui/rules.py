@@ -186,14 +186,19 @@ class RuleSet:
         for elements, owned in grouped.items():
             owners = tuple(dict.fromkeys(owned))
             kind, value = elements[0]
-            # A phrase's whole words after its first: all must be in a sentence it matches
-            # (one subset test rules out most phrases whose first word is there).
-            needed = frozenset(v for k, v in elements[1:] if k == "word")
-            if len(elements) > 1 and kind == "prefix" and len(value) < _PREFIX_KEY:
-                self._short_phrases.append((elements, owners, needed))
-            elif len(elements) > 1:
-                phrases.setdefault(value if kind == "word" else "*" + value[:_PREFIX_KEY],
-                                   []).append((elements, owners, needed))
+            whole = [v for k, v in elements if k == "word"]
+            if len(elements) > 1 and whole:
+                # A phrase is looked for when its longest whole word (likely its rarest: "will
+                # face" by "face") is in the sentence, and then only if its other whole words
+                # are there too (one subset test).
+                trigger = max(whole, key=len)
+                phrases.setdefault(trigger, []).append(
+                    (elements, owners, frozenset(whole) - {trigger}))
+            elif len(elements) > 1 and kind == "prefix" and len(value) < _PREFIX_KEY:
+                self._short_phrases.append((elements, owners, frozenset()))
+            elif len(elements) > 1:  # (stems and gaps only: by its first stem)
+                phrases.setdefault("*" + value[:_PREFIX_KEY], []).append(
+                    (elements, owners, frozenset()))
             elif kind == "word":
                 words.setdefault(value, []).extend(owners)
             elif len(value) < _PREFIX_KEY:
@@ -204,9 +209,8 @@ class RuleSet:
         self._word_keys = frozenset(self._words)
         self._stems = stems
         self._phrases = phrases
-        # Every word met so far, and what it can start (see _entry); and those that start any.
-        self._cache: dict[str, tuple[Any, ...] | None] = {}
-        self._cued: set[str] = set()
+        # Every word met so far, and what it can start (see _entry).
+        self._cache: dict[str, tuple[Any, ...]] = {}
         self._patterns = [((tag, name), re.compile(pattern, re.IGNORECASE))
                           for tag, rules in self.tag_rules.items()
                           for name, patterns in rules.patterns.items() for pattern in patterns]
@@ -243,25 +247,30 @@ class RuleSet:
     def _hits(self, sentence: _Sentence) -> dict[tuple[str, str], tuple[int, int]]:
         """``(tag, class) -> (first word, last word)`` of its first cue in the sentence."""
         words = sentence.words
-        distinct = set(words)
         cache = self._cache
-        unseen = distinct.difference(cache)
-        for word in unseen:
-            cache[word] = self._entry(word)
-            if cache[word] is not None:
-                self._cued.add(word)
         hits: dict[tuple[str, str], tuple[int, int]] = {}
-        for word in self._cued.intersection(distinct):
-            single, phrases = cache[word]  # type: ignore[misc]
-            position = words.index(word)
+        distinct: set[str] | None = None  # (made for the first phrase to look for)
+        tried: set[str] = set()  # the words whose phrases were looked for
+        for position, word in enumerate(words):
+            entry = cache.get(word)
+            if entry is None:
+                entry = cache[word] = self._entry(word)
+            if not entry:
+                continue  # (most words)
+            single, phrases = entry  # type: ignore[misc]
             for owner in single:
                 found = hits.get(owner)
                 if found is None or found[0] > position:
                     hits[owner] = (position, position)
+            if not phrases or word in tried:
+                continue
+            tried.add(word)
+            if distinct is None:
+                distinct = set(words)
             for elements, owners, needed in phrases:
                 if not needed <= distinct:
                     continue  # a word of the phrase is not in the sentence at all
-                at = _phrase_at(words, elements, start=position)
+                at = _phrase_at(words, elements)
                 if at is None:
                     continue
                 for owner in owners:
@@ -273,9 +282,9 @@ class RuleSet:
                 hits[owner] = (-1, -1)  # a pattern's span is its match (see _span)
         return hits
 
-    def _entry(self, word: str) -> tuple[tuple[tuple[str, str], ...], tuple[Any, ...]] | None:
-        """What a word can start: the classes it is a cue of alone, and the phrase cues that
-        begin with it. None if nothing (most words)."""
+    def _entry(self, word: str) -> tuple[Any, ...]:
+        """What a word can start: the classes it is a cue of alone, and the phrase cues it
+        triggers (see __init__). ``()`` if nothing (most words)."""
         single: list[tuple[str, str]] = list(self._words.get(word, ()))
         for stem, owners in (*self._stems.get(word[:_PREFIX_KEY], ()), *self._short_stems):
             if word.startswith(stem):
@@ -285,7 +294,7 @@ class RuleSet:
             if word.startswith(entry[0][0][1]):
                 phrases.append(entry)
         if not single and not phrases:
-            return None
+            return ()
         return tuple(dict.fromkeys(single)), tuple(phrases)
 
     def fire(
@@ -504,13 +513,6 @@ class _Sentence:
             match = pattern.search(self.text, self.start, self.end)
             self._patterns[pattern] = match if match and match.end() > match.start() else None
         return self._patterns[pattern]
-
-
-def _may_start(element: tuple[str, str], present: set[str]) -> bool:
-    kind, value = element
-    if kind == "word":
-        return value in present
-    return any(word.startswith(value) for word in present)
 
 
 def _phrase_at(
