@@ -49,7 +49,10 @@ class OptionalBuildExt(build_ext):
         try:
             super().run()
         except Exception as error:  # (CCompilerError, DistutilsExecError, ...: all mean "no")
-            _say(f"compiling with mypyc failed ({error}); newsmark runs as pure Python")
+            reason = " ".join(str(error).split())
+            reason = reason if len(reason) <= 160 else reason[:159] + "…"
+            _say(f"compiling with mypyc failed ({type(error).__name__}: {reason}); newsmark "
+                 "runs as pure Python")
             self._remove_built()
             return
         if not self.extensions:

@@ -339,8 +339,12 @@ def speed(markdown: list[str], quick: bool) -> None:
 
 def _machine() -> str:
     load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",)
+    import tui
+
     return (f"{os.cpu_count()} cores, load {', '.join(f'{x:.1f}' for x in load)}, "
-            f"Python {sys.version.split()[0]}")
+            f"Python {sys.version.split()[0]}, rules "
+            + ("compiled with mypyc" if tui.COMPILED else "as pure Python (not compiled: see "
+               "setup.py)"))
 
 
 def main(argv: Iterable[str] | None = None) -> int:

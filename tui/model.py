@@ -90,6 +90,11 @@ class Span:
     end: int
 
     def __post_init__(self) -> None:
+        if type(self.start) is not int or type(self.end) is not int:
+            # (an offset read from a numpy array, a bool...: a span holds Python ints, which
+            # the compiled modules insist on; see setup.py)
+            object.__setattr__(self, "start", int(self.start))
+            object.__setattr__(self, "end", int(self.end))
         if self.start < 0 or self.end < self.start:
             raise ValueError(f"invalid span {self.start}:{self.end}")
 

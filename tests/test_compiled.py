@@ -1,0 +1,185 @@
+"""The modules setup.py compiles with mypyc (tui/rules.py, dates.py, sentences.py).
+
+The sources stay the truth: the install compiles them, ``tui/__init__.py`` uses the compiled
+copies only while every source still has the hash it was compiled from, the compiled copies
+answer as the sources do, and a build with no C compiler installs the sources alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import zipfile
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
+
+import tui
+import tui.dates
+import tui.rules
+import tui.sentences
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(tui.__file__).resolve().parent
+STEMS = ("rules", "dates", "sentences")
+PURE_ASKED = os.environ.get("NEWSMARK_PURE", "") not in ("", "0")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_PURE"}
+    return {**env, **extra}
+
+
+def _probe(path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    script = ("import tui, tui.rules, tui.dates, tui.sentences\n"
+              "print(tui.COMPILED, tui.rules.__file__, tui.dates.__file__, "
+              "tui.sentences.__file__)\n")
+    return subprocess.run([sys.executable, "-c", script], cwd=path, capture_output=True,
+                          text=True, env={**env, "PYTHONPATH": str(path)}, timeout=60)
+
+
+def test_the_install_compiled_the_rules_and_this_run_uses_them():
+    if PURE_ASKED:
+        assert not tui.COMPILED
+        assert all(m.__file__.endswith(".py") for m in (tui.rules, tui.dates, tui.sentences))
+        return
+    assert tui.COMPILED, (
+        "tui/rules.py, dates.py and sentences.py run as pure Python: the install did not "
+        "compile them (pip's output says why, on its 'newsmark build:' lines; a C compiler "
+        "is needed), or a source changed since: run pip install -e . again, or set "
+        "NEWSMARK_PURE=1 to test the pure Python")
+    for module in (tui.rules, tui.dates, tui.sentences):
+        assert module.__file__.endswith(tuple(EXTENSION_SUFFIXES)), module.__file__
+
+
+def test_a_compiled_copy_is_used_only_while_every_source_is_the_one_compiled(tmp_path):
+    # A copy of the package whose "compiled" modules are not extensions at all: importing
+    # one fails, so a run that imports cleanly used the sources.
+    copy = tmp_path / "tui"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns(
+        "__pycache__", "*.so", "*.pyd", tui.COMPILED_RECORD))
+    for stem in STEMS:
+        (copy / f"{stem}{EXTENSION_SUFFIXES[0]}").write_bytes(b"not an extension module")
+    record = copy / tui.COMPILED_RECORD
+
+    def digests() -> dict[str, str]:
+        return {stem: hashlib.sha256((copy / f"{stem}.py").read_bytes()).hexdigest()
+                for stem in STEMS}
+
+    # No record (an old build, a failed one): the sources.
+    ran = _probe(tmp_path, _env())
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split()[0] == "False"
+    assert all(path.endswith(".py") for path in ran.stdout.split()[1:])
+
+    # The record matches every source: the compiled copies are imported (and these fail).
+    record.write_text(json.dumps(digests()), encoding="utf-8")
+    ran = _probe(tmp_path, _env())
+    assert ran.returncode != 0
+    assert "ImportError" in ran.stderr or "not an extension" in ran.stderr, ran.stderr
+
+    # NEWSMARK_PURE=1 at run time: the sources, record or not.
+    ran = _probe(tmp_path, _env(NEWSMARK_PURE="1"))
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split()[0] == "False"
+
+    # One source edited since (dates.py): all three from their sources, since the compiled
+    # rules would call the compiled dates directly.
+    with (copy / "dates.py").open("a", encoding="utf-8") as file:
+        file.write("\n# edited after the build\n")
+    ran = _probe(tmp_path, _env())
+    assert ran.returncode == 0, ran.stderr
+    fields = ran.stdout.split()
+    assert fields[0] == "False"
+    assert [Path(p).name for p in fields[1:]] == ["rules.py", "dates.py", "sentences.py"]
+
+
+#: What both runs print: every suggestion, date mention and cue offset of real and hostile text.
+_ANSWERS = textwrap.dedent("""
+    import json, sys
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[1])
+    import tui
+    from hostile import ESCAPES, MARKUP, big_text
+    from tui.config import Config
+    from tui.corpus import load_corpus
+    from tui.dates import find_dates
+    from tui.rules import RuleSet, default_rules
+    from tui.sentences import sentence_spans
+    from tui.suggest import Suggestions
+    folder = Path(sys.argv[2])
+    (folder / "hostile.txt").write_text(ESCAPES + MARKUP + big_text(0.05), encoding="utf-8")
+    paths = [Path(p) for p in sys.argv[3:]] + [folder / "hostile.txt"]
+    corpus = load_corpus(paths)
+    engine = Suggestions(Config(), corpus=corpus)
+    rules = RuleSet(default_rules())
+    print(tui.COMPILED)
+    for article in corpus.load_all():
+        for s in engine.for_article(article):
+            print(json.dumps(s.to_dict(), sort_keys=True))
+        for m in find_dates(article.text, article.date):
+            print(m.start, m.end, m.tense, m.when.iso if m.when else None)
+        for span in sentence_spans(article.plain, article.boilerplate):
+            hits = rules.matches(article.text, span.start, span.end)
+            print(span.start, span.end, sorted(hits.items()))
+""")
+
+
+def test_the_compiled_modules_answer_as_their_sources(tmp_path):
+    sources = [str(ROOT / "seeds"), str(ROOT / "bench" / "heldout" / "articles")]
+    script = tmp_path / "answers.py"
+    script.write_text(_ANSWERS, encoding="utf-8")
+
+    def answers(**extra: str) -> list[str]:
+        ran = subprocess.run([sys.executable, str(script), str(ROOT / "tests"), str(tmp_path),
+                              *sources], capture_output=True, text=True, cwd=tmp_path,
+                             env=_env(**extra), timeout=300)
+        assert ran.returncode == 0, ran.stderr[-2000:]
+        return ran.stdout.splitlines()
+
+    compiled = answers()
+    pure = answers(NEWSMARK_PURE="1")
+    assert pure[0] == "False"
+    if not PURE_ASKED:
+        assert compiled[0] == "True", "the modules are not compiled (see the test above)"
+    assert len(compiled) > 2000  # (suggestions, dates and cues of 15 articles)
+    assert compiled[1:] == pure[1:]
+
+
+def test_a_build_without_a_c_compiler_installs_the_sources_alone(tmp_path):
+    project = tmp_path / "newsmark"
+    project.mkdir()
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, project / name)
+    shutil.copytree(ROOT / "tui", project / "tui", ignore=shutil.ignore_patterns(
+        "__pycache__", "*.so", "*.pyd", tui.COMPILED_RECORD))
+    out = tmp_path / "wheels"
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-v",
+         "-w", str(out), str(project)],
+        capture_output=True, text=True, env=_env(CC="false"), timeout=600)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert "compiling with mypyc failed" in built.stdout + built.stderr
+    assert "newsmark runs as pure Python" in built.stdout + built.stderr
+    [wheel] = out.glob("newsmark-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "tui/rules.py" in names and "tui/dates.py" in names
+    assert not [n for n in names if n.endswith((".so", ".pyd")) or tui.COMPILED_RECORD in n]
+
+
+def test_a_span_holds_python_ints_whatever_it_is_given():
+    # Offsets read from numpy arrays (the compare index keeps them so) must not reach the
+    # compiled modules as numpy integers: they insist on int.
+    import numpy as np
+
+    from tui.model import Span
+    from tui.sentences import word_spans
+
+    span = Span(np.int64(4), np.int64(9))
+    assert type(span.start) is int and type(span.end) is int
+    assert span == Span(4, 9) and hash(span) == hash(Span(4, 9))
+    assert word_spans("The talks ended.", span) == [Span(4, 9)]
