@@ -376,6 +376,7 @@ _NAMED_DAY = re.compile(
     "(?:" + "|".join(sorted(_MONTH_WORDS | _WEEKDAY_WORDS, key=len, reverse=True))
     + ")(?![a-z])")
 _ISO_RE = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)")
+_ISO_MONTH = re.compile(r"-(?:0[1-9]|1[0-2])-")
 _UNIT_WORDS = ("day", "week", "month", "year", "fortnight", "spring", "summer", "autumn",
                "fall", "winter")
 _DAY_WORDS = ("tomorrow", "yesterday", "today", "tonight")
@@ -411,8 +412,11 @@ def _scan(text: str, start: int, stop: int) -> list[re.Match[str]]:
             left = _before(text, _WEEKDAY_LEAD, named.start(), start)
             tail = _POSSESSIVE.match(text, named.end(), stop)
             spans.append((left, tail.end() if tail else named.end()))
-    for iso in _ISO_RE.finditer(text, start, stop):
-        if iso.start() == start or not text[iso.start() - 1].isdigit():
+    # An ISO date is found from its month ("-01-": a literal first, which the regex engine
+    # finds fast), then read whole from four characters before.
+    for month in _ISO_MONTH.finditer(text, start + 4, stop):
+        iso = _ISO_RE.match(text, month.start() - 4, stop)
+        if iso is not None and (iso.start() == start or not text[iso.start() - 1].isdigit()):
             spans.append((iso.start(), iso.end()))
     lowered = text if text.isascii() else _lower_same_length(text)
     lowered = lowered.lower() if lowered is text else lowered

@@ -666,7 +666,9 @@ def _merge(found: list[Suggestion], article: Article, mentions: Sequence[DateMen
         if suggestion.tag == schedule:
             when = _when(suggestion, article, mentions, mention_starts)
             if when:
-                suggestion = replace(suggestion, when=when)
+                suggestion = Suggestion(suggestion.article_id, suggestion.start, suggestion.end,
+                                        suggestion.tag, suggestion.text, suggestion.score,
+                                        suggestion.source, when)  # (replace() is slow)
         out.append(suggestion)
     out.sort(key=lambda s: (s.start, -s.end, s.tag))
     return out
