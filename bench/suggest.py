@@ -294,6 +294,7 @@ def speed(markdown: list[str], quick: bool) -> None:
             found = len(Suggestions(config, corpus=corpus).for_article(article))
             lines.append(_row(f"suggestions, {len(article.text) / 1e6:.2f} MB {label} article "
                               f"({found} found)", engine, lexicon, budget))
+        lines.append(_stall_row(big, runs))
 
         news = folder / "news"
         news.mkdir()
@@ -337,6 +338,53 @@ def speed(markdown: list[str], quick: bool) -> None:
     markdown.extend(lines)
 
 
+def stalls(path: Path, runs: int) -> list[float]:
+    """The gaps (s) in a loop of 1 ms sleeps on the main thread (a stand-in for the reader's
+    event loop) while a worker thread works out the suggestions of ``path`` ``runs`` times,
+    as the reader does: how long a key can wait for the GIL."""
+    import threading
+
+    corpus = load_corpus([path])
+    article = corpus.load_all()[0]
+    config = Config()
+    Suggestions(config, corpus=corpus).for_article(article)
+    done = threading.Event()
+
+    def work() -> None:
+        for _ in range(runs):
+            Suggestions(config, corpus=corpus).for_article(article, lambda: False)
+        done.set()
+
+    gaps = []
+    worker = threading.Thread(target=work)
+    worker.start()
+    last = time.perf_counter()
+    while not done.is_set():
+        time.sleep(0.001)
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+    worker.join()
+    return gaps
+
+
+def _stall_row(path: Path, runs: int) -> str:
+    """:func:`stalls` with the modules as installed (compiled, see setup.py) against their
+    pure Python sources (``NEWSMARK_PURE=1``), each in a process of its own."""
+    found = {}
+    for label, extra in (("as installed", {}), ("pure", {"NEWSMARK_PURE": "1"})):
+        ran = subprocess.run([sys.executable, __file__, "--stalls", str(path), str(runs)],
+                             capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT), **extra})
+        gaps = sorted(json.loads(ran.stdout))
+        found[label] = (gaps[int(len(gaps) * 0.99)] * 1000, gaps[-1] * 1000)
+    (p99, worst), (pure_p99, pure_worst) = found["as installed"], found["pure"]
+    size = path.stat().st_size / 1e6
+    return (f"| main thread's longest wait while a worker works out the {size:.2f} MB news "
+            f"article's suggestions, p99 / max | {p99:.1f} / {worst:.1f} ms | {pure_p99:.1f} / "
+            f"{pure_worst:.1f} ms (pure Python) | {worst / pure_worst:.2f}× | —")
+
+
 def _machine() -> str:
     load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",)
     import tui
@@ -353,7 +401,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--speed", action="store_true", help="only the speed rows")
     parser.add_argument("--quick", action="store_true", help="tiny speed data (for the test)")
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
+    parser.add_argument("--stalls", nargs=2, metavar=("ARTICLE", "RUNS"),
+                        help=argparse.SUPPRESS)  # (a process of _stall_row's)
     args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.stalls:
+        print(json.dumps(stalls(Path(args.stalls[0]), int(args.stalls[1]))))
+        return 0
     both = not args.quality and not args.speed
     markdown = [f"Machine: {_machine()}", ""]
     print(markdown[0])

@@ -183,3 +183,32 @@ def test_a_span_holds_python_ints_whatever_it_is_given():
     assert type(span.start) is int and type(span.end) is int
     assert span == Span(4, 9) and hash(span) == hash(Span(4, 9))
     assert word_spans("The talks ended.", span) == [Span(4, 9)]
+
+
+def test_finding_dates_in_a_long_text_stops_to_check_often():
+    # Compiled, find_dates runs no bytecode of its own: the interpreter hands the GIL to the
+    # reader's thread only where ``check`` (Python) is called, so it must be called often.
+    from tui.dates import CHECK_EVERY, find_dates
+
+    text = "The talks resume on Monday, and again on January 9. " * 2000
+    calls = []
+    mentions = find_dates(text, "2021-12-31", check=lambda: calls.append(1))
+    assert len(mentions) == 4000
+    # Every CHECK_EVERY mentions, in each pass of the scan and in the reading of them.
+    assert len(calls) >= 3 * len(mentions) // CHECK_EVERY
+
+    class Stop(Exception):
+        pass
+
+    def stop_soon() -> None:
+        if len(calls) > 10:
+            raise Stop
+        calls.append(1)
+
+    calls.clear()
+    try:
+        find_dates(text, "2021-12-31", check=stop_soon)
+    except Stop:
+        pass
+    else:
+        raise AssertionError("find_dates did not stop when check raised")

@@ -288,14 +288,23 @@ def find_dates(
     *,
     start: int = 0,
     end: int | None = None,
+    check: Callable[[], object] | None = None,
 ) -> list[DateMention]:
     """Every date mentioned in ``text[start:end]``, in text order, resolved against
-    ``published`` (see the module docstring for which way an ambiguous date goes)."""
+    ``published`` (see the module docstring for which way an ambiguous date goes).
+
+    ``check()`` is called every :data:`CHECK_EVERY` steps, and may raise to stop. Compiled
+    (see setup.py), this function runs no bytecode of its own, so the interpreter would not
+    hand the GIL to another thread while it reads a long article: a ``check`` written in
+    Python is where it can (the reader's worker passes one).
+    """
     base = parse_published(published)
     stop = len(text) if end is None else end
     mentions: list[DateMention] = []
     previous: DateMention | None = None
-    for match in _scan(text, start, stop):
+    for match in _scan(text, start, stop, check):
+        if check is not None and not len(mentions) % CHECK_EVERY:
+            check()
         kind = match.lastgroup
         if kind is None:  # pragma: no cover - every alternative is a named group
             continue
@@ -395,13 +404,18 @@ _REL_BEFORE = re.compile(
     r"(?:next|this|last|coming|the coming|the following|the past|the previous))\s+$")
 _COUNT_BEFORE = re.compile(rf"(?i:\b{_COUNT})\s+$")
 _LOOK_BACK = 40
+#: How many mentions (or candidates) :func:`find_dates` reads between two calls of ``check``.
+CHECK_EVERY = 64
 
 
-def _scan(text: str, start: int, stop: int) -> list[re.Match[str]]:
+def _scan(text: str, start: int, stop: int,
+          check: Callable[[], object] | None = None) -> list[re.Match[str]]:
     """The grammar's matches in ``text[start:stop]``, in order, without scanning it with the
-    grammar (see above)."""
+    grammar (see above). ``check()`` as :func:`find_dates` calls it."""
     spans: list[tuple[int, int]] = []
     for named in _NAMED_DAY.finditer(text, start, stop):
+        if check is not None and not len(spans) % CHECK_EVERY:
+            check()
         name = named.group()
         if name in _MONTH_WORDS:
             end = named.end()
@@ -421,6 +435,8 @@ def _scan(text: str, start: int, stop: int) -> list[re.Match[str]]:
     lowered = text if text.isascii() else _lower_same_length(text)
     lowered = lowered.lower() if lowered is text else lowered
     for unit in _UNIT_WORDS:
+        if check is not None:
+            check()
         position = lowered.find(unit, start, stop)
         while position >= 0:
             end = position + len(unit)
@@ -441,6 +457,8 @@ def _scan(text: str, start: int, stop: int) -> list[re.Match[str]]:
     matches: list[re.Match[str]] = []
     reached = start
     for left, right in spans:
+        if check is not None and not len(matches) % CHECK_EVERY:
+            check()
         if left < reached or right <= left:
             continue
         match = _MENTION_RE.fullmatch(text, left, right)

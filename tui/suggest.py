@@ -285,7 +285,7 @@ class Suggestions:
             sentences = sentence_spans(article.plain, article.boilerplate)
         needs_dates = "dates" in self.sources or self._rules_compiled().needs_dates or (
             self.config.schedule_tag is not None)
-        mentions = find_dates(article.text, article.date) if needs_dates else []
+        mentions = find_dates(article.text, article.date, check=self._check) if needs_dates else []
         self._check()
         found: list[Suggestion] = []
         if "rules" in self.sources:
