@@ -18,6 +18,8 @@ import zipfile
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
+import pytest
+
 import tui
 import tui.dates
 import tui.rules
@@ -206,9 +208,5 @@ def test_finding_dates_in_a_long_text_stops_to_check_often():
         calls.append(1)
 
     calls.clear()
-    try:
+    with pytest.raises(Stop):
         find_dates(text, "2021-12-31", check=stop_soon)
-    except Stop:
-        pass
-    else:
-        raise AssertionError("find_dates did not stop when check raised")
