@@ -8,7 +8,6 @@ answer as the sources do, and a build with no C compiler installs the sources al
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -51,8 +50,8 @@ def test_the_install_compiled_the_rules_and_this_run_uses_them():
         return
     assert tui.COMPILED, (
         "tui/rules.py, dates.py and sentences.py run as pure Python: the install did not "
-        "compile them (pip's output says why, on its 'newsmark build:' lines; a C compiler "
-        "is needed), or a source changed since: run pip install -e . again, or set "
+        "compile them (`pip install -v -e .` says why on its 'newsmark build:' lines; a C "
+        "compiler is needed), or a source changed since: run pip install -e . again, or set "
         "NEWSMARK_PURE=1 to test the pure Python")
     for module in (tui.rules, tui.dates, tui.sentences):
         assert module.__file__.endswith(tuple(EXTENSION_SUFFIXES)), module.__file__
@@ -63,41 +62,75 @@ def test_a_compiled_copy_is_used_only_while_every_source_is_the_one_compiled(tmp
     # one fails, so a run that imports cleanly used the sources.
     copy = tmp_path / "tui"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns(
-        "__pycache__", "*.so", "*.pyd", tui.COMPILED_RECORD))
+        "__pycache__", "*.so", "*.pyd", "_compiled-*"))
     for stem in STEMS:
         (copy / f"{stem}{EXTENSION_SUFFIXES[0]}").write_bytes(b"not an extension module")
-    record = copy / tui.COMPILED_RECORD
+    (tmp_path / "fake_library.py").write_text("", encoding="utf-8")  # (mypyc's, importable)
+    record = copy / tui.COMPILED_RECORD.format(tag=sys.implementation.cache_tag)
 
-    def digests() -> dict[str, str]:
-        return {stem: hashlib.sha256((copy / f"{stem}.py").read_bytes()).hexdigest()
-                for stem in STEMS}
+    def write_record(library: str = "fake_library") -> None:
+        lines = [f"library {library}"] + [
+            f"{stem} {hashlib.sha256((copy / f'{stem}.py').read_bytes()).hexdigest()}"
+            for stem in (*STEMS, "model")]
+        record.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    # No record (an old build, a failed one): the sources.
-    ran = _probe(tmp_path, _env())
-    assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.split()[0] == "False"
-    assert all(path.endswith(".py") for path in ran.stdout.split()[1:])
+    def uses_sources(**extra: str) -> bool:
+        ran = _probe(tmp_path, _env(**extra))
+        if ran.returncode != 0:
+            assert "ImportError" in ran.stderr, ran.stderr  # (the fake extension)
+            return False
+        fields = ran.stdout.split()
+        assert fields[0] == "False"
+        assert [Path(p).name for p in fields[1:]] == ["rules.py", "dates.py", "sentences.py"]
+        return True
 
-    # The record matches every source: the compiled copies are imported (and these fail).
-    record.write_text(json.dumps(digests()), encoding="utf-8")
-    ran = _probe(tmp_path, _env())
-    assert ran.returncode != 0
-    assert "ImportError" in ran.stderr or "not an extension" in ran.stderr, ran.stderr
+    assert uses_sources()  # no record (an old build, a failed one, another interpreter's)
+    write_record()
+    assert not uses_sources()  # the record holds: the compiled copies are imported
+    assert uses_sources(NEWSMARK_PURE="1")  # asked for the sources at run time
+    write_record(library="no_such_library")  # a later build removed mypyc's library
+    assert uses_sources()
+    write_record()
+    record.write_text(record.read_text(encoding="utf-8").replace("library ", "lib "),
+                      encoding="utf-8")  # a damaged record
+    assert uses_sources()
+    # One source edited since, compiled (dates.py) or imported by them (model.py): all three
+    # from their sources, since the compiled rules would call the compiled dates directly.
+    for edited in ("dates.py", "model.py"):
+        write_record()
+        assert not uses_sources()
+        with (copy / edited).open("a", encoding="utf-8") as file:
+            file.write("\n# edited after the build\n")
+        assert uses_sources()
 
-    # NEWSMARK_PURE=1 at run time: the sources, record or not.
-    ran = _probe(tmp_path, _env(NEWSMARK_PURE="1"))
-    assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.split()[0] == "False"
 
-    # One source edited since (dates.py): all three from their sources, since the compiled
-    # rules would call the compiled dates directly.
-    with (copy / "dates.py").open("a", encoding="utf-8") as file:
-        file.write("\n# edited after the build\n")
-    ran = _probe(tmp_path, _env())
-    assert ran.returncode == 0, ran.stderr
-    fields = ran.stdout.split()
-    assert fields[0] == "False"
-    assert [Path(p).name for p in fields[1:]] == ["rules.py", "dates.py", "sentences.py"]
+def test_newsmark_says_whether_its_rules_run_compiled():
+    def version(**extra: str) -> str:
+        ran = subprocess.run([sys.executable, "-m", "tui", "--version"], capture_output=True,
+                             text=True, env=_env(**extra), timeout=60)
+        assert ran.returncode == 0, ran.stderr
+        return ran.stdout.strip()
+
+    assert version(NEWSMARK_PURE="1").startswith("newsmark 0.1.0 (rules as pure Python")
+    if not PURE_ASKED:
+        assert version() == "newsmark 0.1.0 (rules compiled with mypyc)"
+
+
+def test_the_compiled_values_pickle_and_copy_as_the_sources_do():
+    import copy
+    import pickle
+    from datetime import date
+
+    from tui.dates import When, resolve
+    from tui.rules import Rule, default_rules
+
+    when = resolve("January 9 and 10", "2021-12-31")
+    assert when == When(date(2022, 1, 9), date(2022, 1, 10), "day")
+    claim = default_rules()["claim"]
+    for value in (when, claim, claim.rules[0], Rule("r", ("a",))):
+        assert pickle.loads(pickle.dumps(value)) == value
+        assert copy.deepcopy(value) == value
+    assert pickle.loads(pickle.dumps(claim)).needs_dates == claim.needs_dates
 
 
 #: What both runs print: every suggestion, date mention and cue offset of real and hostile text.
@@ -158,7 +191,7 @@ def test_a_build_without_a_c_compiler_installs_the_sources_alone(tmp_path):
     for name in ("setup.py", "pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, project / name)
     shutil.copytree(ROOT / "tui", project / "tui", ignore=shutil.ignore_patterns(
-        "__pycache__", "*.so", "*.pyd", tui.COMPILED_RECORD))
+        "__pycache__", "*.so", "*.pyd", "_compiled-*"))
     out = tmp_path / "wheels"
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-v",
@@ -170,7 +203,7 @@ def test_a_build_without_a_c_compiler_installs_the_sources_alone(tmp_path):
     [wheel] = out.glob("newsmark-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "tui/rules.py" in names and "tui/dates.py" in names
-    assert not [n for n in names if n.endswith((".so", ".pyd")) or tui.COMPILED_RECORD in n]
+    assert not [n for n in names if n.endswith((".so", ".pyd")) or "_compiled-" in n]
 
 
 def test_a_span_holds_python_ints_whatever_it_is_given():
@@ -183,6 +216,8 @@ def test_a_span_holds_python_ints_whatever_it_is_given():
 
     span = Span(np.int64(4), np.int64(9))
     assert type(span.start) is int and type(span.end) is int
+    with pytest.raises(TypeError):
+        Span(4.7, 9)  # (not an integer: refused, not rounded)
     assert span == Span(4, 9) and hash(span) == hash(Span(4, 9))
     assert word_spans("The talks ended.", span) == [Span(4, 9)]
 

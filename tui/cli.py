@@ -21,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
+from . import COMPILED, __version__
 from .config import Config, load_config
 from .corpus import ArticleInfo, Corpus, CorpusCache, default_corpus_paths, load_corpus
 from .editing import shorten
@@ -38,6 +38,13 @@ class UserError(UserFacingError):
 
 
 # --------------------------------------------------------------------- shared options
+
+
+#: What --version says: the version, and whether the suggestion rules run compiled (setup.py).
+_VERSION = f"newsmark {__version__} (" + (
+    "rules compiled with mypyc" if COMPILED else
+    "rules as pure Python: not compiled, changed since, or NEWSMARK_PURE set; "
+    "`pip install -v -e .` shows the build") + ")"
 
 
 def default_annotator() -> str:
@@ -1042,7 +1049,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read news articles in the terminal and tag passages as claim, threat, "
         "denial or schedule. With no command, opens the app on PATHs (default: ./seeds).",
     )
-    parser.add_argument("--version", action="version", version=f"newsmark {__version__}")
+    parser.add_argument("--version", action="version", version=_VERSION)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = commands.add_parser("open", help="open the app (the default): newsmark [PATH...]")
@@ -1292,7 +1299,7 @@ def build_opener() -> argparse.ArgumentParser:
         + " (newsmark COMMAND --help).",
     )
     opener.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    opener.add_argument("--version", action="version", version=f"newsmark {__version__}")
+    opener.add_argument("--version", action="version", version=_VERSION)
     _common(opener)
     _ask_annotator_flag(opener)
     opener.set_defaults(func=cmd_open, command="open")

@@ -53,6 +53,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import repeat
 from operator import methodcaller
+from typing import Any
 
 from .model import Span
 
@@ -200,6 +201,9 @@ class When:
     start: date
     end: date
     precision: str
+
+    def __reduce__(self) -> tuple[Any, ...]:  # (pickled and copied alike compiled: setup.py)
+        return When, (self.start, self.end, self.precision)
 
     @property
     def iso(self) -> str:

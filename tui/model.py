@@ -10,6 +10,7 @@ Offsets are Python ``str`` indices (code points) into an article's *normalised* 
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 import unicodedata
 import uuid
@@ -91,10 +92,10 @@ class Span:
 
     def __post_init__(self) -> None:
         if type(self.start) is not int or type(self.end) is not int:
-            # (an offset read from a numpy array, a bool...: a span holds Python ints, which
-            # the compiled modules insist on; see setup.py)
-            object.__setattr__(self, "start", int(self.start))
-            object.__setattr__(self, "end", int(self.end))
+            # (an offset read from a numpy array: a span holds Python ints, which the compiled
+            # modules insist on, see setup.py; index() refuses what is not an integer)
+            object.__setattr__(self, "start", operator.index(self.start))
+            object.__setattr__(self, "end", operator.index(self.end))
         if self.start < 0 or self.end < self.start:
             raise ValueError(f"invalid span {self.start}:{self.end}")
 

@@ -26,6 +26,7 @@ import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from importlib import resources
 from itertools import repeat
@@ -90,6 +91,9 @@ class Rule:
     negated: str = "no"
     score: float = DEFAULT_SCORE
 
+    def __reduce__(self) -> tuple[Any, ...]:  # (pickled and copied alike compiled: setup.py)
+        return Rule, (self.name, self.all, self.unless, self.tense, self.negated, self.score)
+
 
 @dataclass(frozen=True)
 class TagRules:
@@ -100,6 +104,9 @@ class TagRules:
     cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     patterns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:  # (pickled and copied alike compiled: setup.py)
+        return TagRules, (self.tag, dict(self.cues), dict(self.patterns), self.rules)
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -122,7 +129,7 @@ class TagRules:
         start: int,
         end: int,
         dates: Sequence[DateMention] = (),
-        published: str = "",
+        published: date | str | None = "",
     ) -> list[tuple[Rule, int, int]]:
         """The rules that fire on the sentence ``text[start:end]``, each with the span of the
         cue that made it fire (its first class's first cue). ``dates`` are the date mentions
@@ -303,7 +310,7 @@ class RuleSet:
         start: int,
         end: int,
         dates: Sequence[DateMention] = (),
-        published: str = "",
+        published: date | str | None = "",
         prepared: str | None = None,
         *,
         spans: bool = True,
@@ -371,7 +378,7 @@ class RuleSet:
         text: str,
         sentences: Sequence[Span],
         dates: Sequence[DateMention] = (),
-        published: str = "",
+        published: date | str | None = "",
         check: Callable[[], object] | None = None,
         every: int = 256,
     ) -> list[tuple[Span, str, float]]:
@@ -636,7 +643,7 @@ def _tense_matches(wanted: str, tense: str) -> bool:
     return tense != "future"  # not-future
 
 
-def is_ahead(mention: DateMention, published: Any) -> bool:
+def is_ahead(mention: DateMention, published: date | str | None) -> bool:
     """Whether a date mention names a time still to come at publication.
 
     With a resolved date and a publication date: the date begins after publication (and the
