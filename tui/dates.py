@@ -409,7 +409,7 @@ _REL_BEFORE = re.compile(
 _COUNT_BEFORE = re.compile(rf"(?i:\b{_COUNT})\s+$")
 _LOOK_BACK = 40
 #: How many mentions (or candidates) :func:`find_dates` reads between two calls of ``check``.
-CHECK_EVERY = 64
+CHECK_EVERY = 16
 
 
 def _scan(text: str, start: int, stop: int,
@@ -448,6 +448,8 @@ def _scan(text: str, start: int, stop: int,
                 tail = _UNIT_TAIL.match(lowered, end, stop)
                 if tail is not None:
                     spans.append(_around_unit(lowered, position, tail.end(), start, stop))
+                    if check is not None and not len(spans) % CHECK_EVERY:
+                        check()
             position = lowered.find(unit, end, stop)
     for word in _DAY_WORDS:
         position = lowered.find(word, start, stop)

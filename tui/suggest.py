@@ -71,8 +71,9 @@ class Cancelled(Exception):
 SOURCES = ("rules", "dates", "outlets", "own")
 #: Those on unless the config says otherwise ("own" measured no gain: see bench/README.md).
 DEFAULT_SOURCES = ("rules", "dates", "outlets")
-#: How many sentences the rules read between two looks at ``cancelled()``.
-CHECK_EVERY = 256
+#: How many sentences the rules read between two looks at ``cancelled()`` (compiled, the
+#: rules hand the GIL to another thread only there: see tui/dates.py, find_dates).
+CHECK_EVERY = 16
 #: Suggestions scoring below this are not shown unless the config or --min-score says so.
 DEFAULT_MIN_SCORE = 0.5
 #: How many passages of a tag the "own" suggester needs before it suggests that tag.
