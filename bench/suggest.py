@@ -382,7 +382,7 @@ def _stall_row(path: Path, runs: int) -> str:
     size = path.stat().st_size / 1e6
     return (f"| main thread's longest wait while a worker works out the {size:.2f} MB news "
             f"article's suggestions, p99 / max | {p99:.1f} / {worst:.1f} ms | {pure_p99:.1f} / "
-            f"{pure_worst:.1f} ms (pure Python) | {worst / pure_worst:.2f}× | —")
+            f"{pure_worst:.1f} ms (pure Python) | {worst / pure_worst:.2f}× | — |")
 
 
 def _machine() -> str:
