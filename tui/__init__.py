@@ -35,13 +35,11 @@ def _compiled_modules() -> dict[str, str]:
     name -> source."""
     from importlib.machinery import EXTENSION_SUFFIXES
 
-    names = os.listdir(_HERE)
-    found = {}
-    for name in names:
-        for suffix in EXTENSION_SUFFIXES:
-            if name.endswith(suffix) and f"{name[: -len(suffix)]}.py" in names:
-                found[name[: -len(suffix)]] = os.path.join(_HERE, f"{name[: -len(suffix)]}.py")
-    return found
+    names = set(os.listdir(_HERE))
+    stems = {name[: -len(suffix)] for name in names for suffix in EXTENSION_SUFFIXES
+             if name.endswith(suffix)}
+    return {stem: os.path.join(_HERE, f"{stem}.py") for stem in sorted(stems)
+            if f"{stem}.py" in names}
 
 
 def _current(compiled: dict[str, str]) -> bool:

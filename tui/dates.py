@@ -306,8 +306,8 @@ def find_dates(
     stop = len(text) if end is None else end
     mentions: list[DateMention] = []
     previous: DateMention | None = None
-    for match in _scan(text, start, stop, check):
-        if check is not None and not len(mentions) % CHECK_EVERY:
+    for number, match in enumerate(_scan(text, start, stop, check)):
+        if check is not None and not number % CHECK_EVERY:
             check()
         kind = match.lastgroup
         if kind is None:  # pragma: no cover - every alternative is a named group
@@ -417,8 +417,8 @@ def _scan(text: str, start: int, stop: int,
     """The grammar's matches in ``text[start:stop]``, in order, without scanning it with the
     grammar (see above). ``check()`` as :func:`find_dates` calls it."""
     spans: list[tuple[int, int]] = []
-    for named in _NAMED_DAY.finditer(text, start, stop):
-        if check is not None and not len(spans) % CHECK_EVERY:
+    for number, named in enumerate(_NAMED_DAY.finditer(text, start, stop)):
+        if check is not None and not number % CHECK_EVERY:
             check()
         name = named.group()
         if name in _MONTH_WORDS:
@@ -462,8 +462,8 @@ def _scan(text: str, start: int, stop: int,
     spans.sort(key=lambda span: (span[0], -span[1]))
     matches: list[re.Match[str]] = []
     reached = start
-    for left, right in spans:
-        if check is not None and not len(matches) % CHECK_EVERY:
+    for number, (left, right) in enumerate(spans):
+        if check is not None and not number % CHECK_EVERY:
             check()
         if left < reached or right <= left:
             continue
